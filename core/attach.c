@@ -1,0 +1,176 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "attach.h"
+#include "db.h"
+#include "error.h"
+#include "util.h"
+
+char *
+attach_path(const char *datadir, const char *sha256)
+{
+	return xasprintf("%s/attachments/%.2s/%s", datadir, sha256, sha256);
+}
+
+const char *
+attach_mime(const unsigned char *h, size_t len, const char *name)
+{
+	const char	*dot;
+
+	if (len >= 3 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff)
+		return "image/jpeg";
+	if (len >= 8 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "image/png";
+	if (len >= 6 && (memcmp(h, "GIF87a", 6) == 0 ||
+	    memcmp(h, "GIF89a", 6) == 0))
+		return "image/gif";
+	if (len >= 12 && memcmp(h, "RIFF", 4) == 0 &&
+	    memcmp(h + 8, "WEBP", 4) == 0)
+		return "image/webp";
+	if (len >= 4 && (memcmp(h, "II*\0", 4) == 0 ||
+	    memcmp(h, "MM\0*", 4) == 0))
+		return "image/tiff";
+	if (len >= 5 && memcmp(h, "%PDF-", 5) == 0)
+		return "application/pdf";
+	if (len >= 12 && memcmp(h + 4, "ftyp", 4) == 0)
+		return "video/mp4";
+	dot = name != NULL ? strrchr(name, '.') : NULL;
+	if (dot != NULL && (strcasecmp(dot, ".txt") == 0))
+		return "text/plain";
+	return "application/octet-stream";
+}
+
+int
+attach_add(const char *datadir, const char *path, struct attach_info *out)
+{
+	crypto_hash_sha256_state	 h;
+	unsigned char			 digest[crypto_hash_sha256_BYTES];
+	unsigned char			 buf[65536], head[16];
+	const char			*base;
+	char				*dir = NULL, *tmp = NULL, *final = NULL;
+	size_t				 headlen = 0;
+	ssize_t				 n, w;
+	int				 in = -1, outfd = -1, rc = 0;
+	struct stat			 st;
+
+	memset(out, 0, sizeof *out);
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_set(LT_ENOTFOUND, "%s: %s", path, strerror(errno));
+	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = error_set(LT_EINVAL, "%s: not a regular file", path);
+		goto cleanup;
+	}
+	if (st.st_size > ATTACH_MAX) {
+		rc = error_set(LT_ETOOBIG, "%s: larger than %d MiB", path,
+		    ATTACH_MAX / (1024 * 1024));
+		goto cleanup;
+	}
+	dir = xasprintf("%s/attachments", datadir);
+	if ((rc = util_mkdir_p(dir, 0700)) != 0)
+		goto cleanup;
+	tmp = xasprintf("%s/.incoming.%ld", dir, (long)getpid());
+	if ((outfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) < 0) {
+		rc = error_set(LT_EIO, "%s: %s", tmp, strerror(errno));
+		goto cleanup;
+	}
+	crypto_hash_sha256_init(&h);
+	for (;;) {
+		if ((n = read(in, buf, sizeof buf)) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
+			goto cleanup;
+		}
+		if (n == 0)
+			break;
+		if (out->bytes + n > ATTACH_MAX) {
+			rc = error_set(LT_ETOOBIG, "%s: larger than %d MiB",
+			    path, ATTACH_MAX / (1024 * 1024));
+			goto cleanup;
+		}
+		if (headlen < sizeof head) {
+			size_t take = sizeof head - headlen;
+			if (take > (size_t)n)
+				take = (size_t)n;
+			memcpy(head + headlen, buf, take);
+			headlen += take;
+		}
+		crypto_hash_sha256_update(&h, buf, (unsigned long long)n);
+		out->bytes += n;
+		for (ssize_t off = 0; off < n; off += w) {
+			if ((w = write(outfd, buf + off, (size_t)(n - off))) < 0) {
+				if (errno == EINTR) {
+					w = 0;
+					continue;
+				}
+				rc = error_set(LT_EIO, "%s: %s", tmp,
+				    strerror(errno));
+				goto cleanup;
+			}
+		}
+	}
+	if (fsync(outfd) != 0) {
+		rc = error_set(LT_EIO, "%s: %s", tmp, strerror(errno));
+		goto cleanup;
+	}
+	close(outfd);
+	outfd = -1;
+	crypto_hash_sha256_final(&h, digest);
+	util_hex(out->sha256, digest, sizeof digest);
+
+	final = attach_path(datadir, out->sha256);
+	*strrchr(final, '/') = '\0';
+	if ((rc = util_mkdir_p(final, 0700)) != 0)
+		goto cleanup;
+	final[strlen(final)] = '/';
+	if (rename(tmp, final) != 0) {
+		rc = error_set(LT_EIO, "%s: %s", final, strerror(errno));
+		goto cleanup;
+	}
+	base = strrchr(path, '/');
+	out->name = xstrdup(base != NULL ? base + 1 : path);
+	snprintf(out->mime, sizeof out->mime, "%s",
+	    attach_mime(head, headlen, out->name));
+cleanup:
+	if (in >= 0)
+		close(in);
+	if (outfd >= 0)
+		close(outfd);
+	if (tmp != NULL && rc != 0)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	free(final);
+	return rc;
+}
+
+int
+attach_register(sqlite3 *db, const struct attach_info *a)
+{
+	sqlite3_stmt	*st;
+	char		 now[32];
+	int		 rc;
+
+	util_rfc3339(now, sizeof now, util_now());
+	if ((rc = db_prepare(db, &st, "INSERT OR IGNORE INTO attachments "
+	    "(sha256, bytes, mime, added) VALUES (?1, ?2, ?3, ?4)")) != 0)
+		return rc;
+	db_bind_text(st, 1, a->sha256);
+	sqlite3_bind_int64(st, 2, a->bytes);
+	db_bind_text(st, 3, a->mime);
+	db_bind_text(st, 4, now);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "attachments");
+	sqlite3_finalize(st);
+	return rc;
+}

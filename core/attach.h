@@ -1,0 +1,35 @@
+/*
+ * Attachments (photos, scans) in the content-addressed store:
+ * <data>/attachments/<first two hex digits>/<sha256>.
+ */
+#ifndef LANTIAN_ATTACH_H
+#define LANTIAN_ATTACH_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#define ATTACH_MAX	(64 * 1024 * 1024)
+
+struct attach_info {
+	char		 sha256[65];	/* hex of the content */
+	int64_t		 bytes;		/* size */
+	char		 mime[48];	/* from the content's magic bytes */
+	char		*name;		/* file name it came with (caller frees) */
+};
+
+/*
+ * Copy a file into the store of datadir (hashing as it copies; a file
+ * already there is kept) and describe it.  Safe against a crash: the copy
+ * is written to a temporary name, synced and renamed.
+ */
+int attach_add(const char *datadir, const char *path, struct attach_info *out);
+/* Record the attachment in the store's table (inside a transaction). */
+int attach_register(sqlite3 *db, const struct attach_info *a);
+/* The path of an attachment in the store; caller frees. */
+char *attach_path(const char *datadir, const char *sha256);
+/* The MIME type of content starting with these bytes. */
+const char *attach_mime(const unsigned char *head, size_t len,
+    const char *name);
+
+#endif

@@ -1,0 +1,280 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "error.h"
+#include "util.h"
+
+/*
+ * Ordered migrations: migrations[i] takes the store from version i to i+1.
+ * Never edit one that has shipped; add another.
+ */
+static const char *const db_migrations[] = {
+	/* 1: keys, settings, records and the per-device chain heads. */
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	"CREATE TABLE keys ("
+	"  id TEXT PRIMARY KEY,"		/* minisign key id, 16 hex */
+	"  pubkey TEXT NOT NULL,"		/* base64 line of the .pub */
+	"  name TEXT,"
+	"  badge TEXT,"
+	"  added TEXT NOT NULL);"
+	"CREATE TABLE records ("
+	"  id TEXT PRIMARY KEY,"		/* sha256 of body */
+	"  device TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  prev TEXT,"
+	"  type TEXT NOT NULL,"
+	"  site TEXT,"
+	"  form TEXT,"
+	"  created TEXT NOT NULL,"
+	"  body BLOB NOT NULL,"		/* the exact signed bytes */
+	"  sig TEXT NOT NULL,"		/* the minisign signature file */
+	"  status TEXT NOT NULL);"
+	"CREATE INDEX records_device_seq ON records(device, seq);"
+	"CREATE INDEX records_site ON records(site, created);"
+	"CREATE INDEX records_created ON records(created);"
+	"CREATE TABLE chain ("
+	"  device TEXT PRIMARY KEY,"
+	"  seq INTEGER NOT NULL,"
+	"  id TEXT NOT NULL,"
+	"  created TEXT NOT NULL);",
+
+	/* 2: forms, findings, attachments, drafts, sites. */
+	"ALTER TABLE records ADD COLUMN form_version INTEGER;"
+	"ALTER TABLE records ADD COLUMN status_why TEXT;"
+	"CREATE INDEX records_form ON records(form, created);"
+	"CREATE TABLE forms ("
+	"  sha256 TEXT PRIMARY KEY,"
+	"  id TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  body BLOB NOT NULL);"
+	"CREATE TABLE findings ("
+	"  record TEXT NOT NULL REFERENCES records(id),"
+	"  rule TEXT NOT NULL,"
+	"  task INTEGER,"
+	"  severity TEXT NOT NULL,"
+	"  deadline TEXT,"
+	"  closed_by TEXT REFERENCES records(id),"
+	"  PRIMARY KEY (record, rule));"
+	"CREATE INDEX findings_open ON findings(closed_by, deadline);"
+	"CREATE INDEX findings_task ON findings(task, deadline);"
+	"CREATE TABLE attachments ("
+	"  sha256 TEXT PRIMARY KEY,"
+	"  bytes INTEGER NOT NULL,"
+	"  mime TEXT NOT NULL,"
+	"  added TEXT NOT NULL);"
+	"CREATE TABLE drafts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  site TEXT NOT NULL,"
+	"  form TEXT NOT NULL,"
+	"  started TEXT NOT NULL,"
+	"  updated TEXT NOT NULL,"
+	"  answers TEXT NOT NULL DEFAULT '{}',"
+	"  notes TEXT);"
+	"CREATE TABLE sites ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  village TEXT,"
+	"  kind TEXT NOT NULL,"
+	"  address TEXT);"
+	"CREATE INDEX sites_village ON sites(village, name);",
+};
+
+#define DB_VERSIONS	((int)(sizeof db_migrations / sizeof db_migrations[0]))
+
+int
+db_latest_version(void)
+{
+	return DB_VERSIONS;
+}
+
+int
+db_error(sqlite3 *db, const char *what)
+{
+	return error_set(LT_EDB, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+int
+db_exec(sqlite3 *db, const char *sql)
+{
+	char	*err = NULL;
+	int	 rc;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		rc = error_set(LT_EDB, "database: %s",
+		    err != NULL ? err : sqlite3_errmsg(db));
+		sqlite3_free(err);
+		return rc;
+	}
+	return 0;
+}
+
+int
+db_prepare(sqlite3 *db, sqlite3_stmt **out, const char *sql)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, out, NULL) != SQLITE_OK)
+		return db_error(db, "database");
+	return 0;
+}
+
+int
+db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int
+db_begin(sqlite3 *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int
+db_commit(sqlite3 *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+void
+db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+db_version(sqlite3 *db)
+{
+	sqlite3_stmt	*st;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Apply migrations up to target, each in its own transaction. */
+static int
+db_migrate(sqlite3 *db, const char *path, int target)
+{
+	char	*sql;
+	int	 v, rc;
+
+	for (;;) {
+		if ((rc = db_begin(db)) != 0)
+			return rc;
+		/* Read the version inside the transaction: another process
+		 * may have migrated while we waited for the lock. */
+		v = db_version(db);
+		if (v < 0) {
+			db_rollback(db);
+			return db_error(db, path);
+		}
+		if (v > DB_VERSIONS) {
+			db_rollback(db);
+			return error_set(LT_EDB, "%s: schema version %d is newer "
+			    "than this lantian knows (%d): upgrade lantian",
+			    path, v, DB_VERSIONS);
+		}
+		if (v >= target) {
+			db_rollback(db);
+			return 0;
+		}
+		sql = xasprintf("%s PRAGMA user_version = %d;",
+		    db_migrations[v], v + 1);
+		rc = db_exec(db, sql);
+		free(sql);
+		if (rc != 0 || (rc = db_commit(db)) != 0) {
+			db_rollback(db);
+			return error_set(LT_EDB, "%s: migration to version %d "
+			    "failed: %s", path, v + 1, error_msg());
+		}
+	}
+}
+
+int
+db_open_at(sqlite3 **out, const char *path, int version)
+{
+	sqlite3	*db = NULL;
+	int	 rc;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = error_set(LT_EDB, "%s: %s", path,
+		    db != NULL ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return rc;
+	}
+	sqlite3_busy_timeout(db, DB_BUSY_MS);
+	sqlite3_extended_result_codes(db, 1);
+	if ((rc = db_exec(db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON;")) != 0 ||
+	    (rc = db_migrate(db, path, version)) != 0) {
+		sqlite3_close(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
+}
+
+int
+db_open(sqlite3 **out, const char *path)
+{
+	return db_open_at(out, path, DB_VERSIONS);
+}
+
+void
+db_close(sqlite3 *db)
+{
+	sqlite3_close(db);
+}
+
+int
+db_setting_get(sqlite3 *db, const char *key, char **out)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(db, &st,
+	    "SELECT value FROM settings WHERE key = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = xstrdup((const char *)sqlite3_column_text(st, 0));
+		rc = 0;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = db_error(db, "settings");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+db_setting_set(sqlite3 *db, const char *key, const char *value)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = db_prepare(db, &st, "INSERT INTO settings (key, value) "
+	    "VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2")) != 0)
+		return rc;
+	db_bind_text(st, 1, key);
+	db_bind_text(st, 2, value);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "settings");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,636 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "expr.h"
+#include "util.h"
+
+/* The progress handler runs every this many virtual machine steps. */
+#define EXPR_PROGRESS_EVERY	1000
+
+struct expr_env {
+	sqlite3		*db;
+	unsigned long	 ticks;		/* progress calls this evaluation */
+	unsigned long	 budget;	/* progress calls allowed */
+	char		 why[160];	/* the authorizer's first refusal */
+};
+
+struct expr {
+	struct expr_env	*env;
+	sqlite3_stmt	*stmt;
+	size_t		 ncols;
+	char		*text;
+};
+
+/*
+ * The functions an expression may call: pure ones, on values only.  No
+ * printf or zeroblob (cheap ways to make huge values), no random(), no
+ * load_extension, nothing that reads the database or the session.  The date
+ * functions stay, for arithmetic on date answers; the clock is hidden from
+ * them (expr_vfs_time) and 'now' is refused in the text.
+ */
+static const char *const expr_functions[] = {
+	"abs", "coalesce", "ifnull", "iif", "nullif", "length", "lower",
+	"upper", "max", "min", "round", "substr", "substring", "trim", "ltrim",
+	"rtrim", "instr", "replace", "typeof", "like", "glob", "julianday",
+	"date", "selected", NULL
+};
+
+/*
+ * Date-function arguments that would make a result depend on the day or on
+ * the device's time zone rather than on the answers.
+ */
+static const char *const expr_impure_literals[] = {
+	"now", "localtime", "utc", NULL
+};
+
+static sqlite3_vfs	expr_vfs;
+static pthread_once_t	expr_vfs_once = PTHREAD_ONCE_INIT;
+static int		expr_vfs_rc = SQLITE_ERROR;
+
+/* There is no clock inside the sandbox: 'now' reached any way is NULL. */
+static int
+expr_vfs_time(sqlite3_vfs *vfs, double *out)
+{
+	(void)vfs;
+	*out = 0;
+	return SQLITE_ERROR;
+}
+
+static int
+expr_vfs_time64(sqlite3_vfs *vfs, sqlite3_int64 *out)
+{
+	(void)vfs;
+	*out = 0;
+	return SQLITE_ERROR;
+}
+
+/*
+ * The sandbox's VFS: the default one without a clock.  An in-memory
+ * database only uses it for temporary files, randomness and time.
+ */
+static void
+expr_vfs_init(void)
+{
+	sqlite3_vfs	*base;
+
+	if ((base = sqlite3_vfs_find(NULL)) == NULL)
+		return;
+	expr_vfs = *base;
+	expr_vfs.pNext = NULL;
+	expr_vfs.zName = "lantian-expr";
+	expr_vfs.xCurrentTime = expr_vfs_time;
+	if (expr_vfs.iVersion >= 2)
+		expr_vfs.xCurrentTimeInt64 = expr_vfs_time64;
+	expr_vfs_rc = sqlite3_vfs_register(&expr_vfs, 0);
+}
+
+static int
+expr_function_allowed(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; expr_functions[i] != NULL; i++) {
+		if (strcasecmp(name, expr_functions[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Allow SELECT and the listed functions, nothing else.  Columns of the
+ * FROM-subquery that carries the answers reach no callback at all (checked
+ * against SQLite 3.40: resolving them calls the authorizer with nothing but
+ * SQLITE_SELECT), so every SQLITE_READ is of a real table (sqlite_master,
+ * json_each, pragma_*) or of a recursive query's own rows: both refused.
+ */
+static int
+expr_authorize(void *arg, int op, const char *a, const char *b,
+    const char *db, const char *trigger)
+{
+	struct expr_env	*env = arg;
+	char		 why[sizeof env->why];
+
+	(void)db;
+	(void)trigger;
+	switch (op) {
+	case SQLITE_SELECT:
+		return SQLITE_OK;
+	case SQLITE_FUNCTION:
+		if (b != NULL && expr_function_allowed(b))
+			return SQLITE_OK;
+		snprintf(why, sizeof why, "function not allowed: %s",
+		    b != NULL ? b : "?");
+		break;
+	case SQLITE_READ:
+		if (b != NULL && *b == '\0')
+			snprintf(why, sizeof why,
+			    "not allowed: recursive query %s",
+			    a != NULL ? a : "?");
+		else
+			snprintf(why, sizeof why, "not allowed: reads table %s",
+			    a != NULL ? a : "?");
+		break;
+	case SQLITE_RECURSIVE:
+		snprintf(why, sizeof why, "not allowed: recursive query");
+		break;
+	case SQLITE_PRAGMA:
+		snprintf(why, sizeof why, "not allowed: PRAGMA %s",
+		    a != NULL ? a : "?");
+		break;
+	case SQLITE_ATTACH:
+		snprintf(why, sizeof why, "not allowed: ATTACH");
+		break;
+	case SQLITE_INSERT:
+	case SQLITE_UPDATE:
+	case SQLITE_DELETE:
+		/*
+		 * No statement of these kinds fits in an expression; a
+		 * table-valued function (json_each, pragma_*) gets here as
+		 * its table is set up.
+		 */
+		snprintf(why, sizeof why, "not allowed: tables and "
+		    "table-valued functions (write to %s)", a != NULL ? a : "?");
+		break;
+	default:
+		snprintf(why, sizeof why, "not allowed: only SELECT and the "
+		    "listed functions (SQLite authorizer code %d)", op);
+		break;
+	}
+	if (env->why[0] == '\0')
+		memcpy(env->why, why, sizeof why);
+	return SQLITE_DENY;
+}
+
+/* Stop an evaluation that has taken its budget of steps. */
+static int
+expr_progress(void *arg)
+{
+	struct expr_env	*env = arg;
+
+	return ++env->ticks > env->budget;
+}
+
+/*
+ * selected(field, 'value'): is value one of the words of field, a multi
+ * answer's values joined by single spaces?  NULL is nothing selected.
+ */
+static void
+expr_selected(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*field, *value, *p, *end;
+	size_t		 vlen, flen, wlen;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
+	    sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	field = (const char *)sqlite3_value_text(argv[0]);
+	flen = (size_t)sqlite3_value_bytes(argv[0]);
+	value = (const char *)sqlite3_value_text(argv[1]);
+	vlen = (size_t)sqlite3_value_bytes(argv[1]);
+	if (field == NULL || value == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (p = field, end = field + flen; vlen > 0 && p < end; p += wlen + 1) {
+		const char *space = memchr(p, ' ', (size_t)(end - p));
+
+		wlen = space != NULL ? (size_t)(space - p) : (size_t)(end - p);
+		if (wlen == vlen && memcmp(p, value, vlen) == 0) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, 0);
+}
+
+int
+expr_env_open(struct expr_env **out)
+{
+	struct expr_env	*env;
+	int		 rc = 0, flags;
+
+	*out = NULL;
+	pthread_once(&expr_vfs_once, expr_vfs_init);
+	if (expr_vfs_rc != SQLITE_OK)
+		return error_set(LT_EFORM, "expression sandbox: no SQLite VFS");
+
+	env = xcalloc(1, sizeof *env);
+	env->budget = EXPR_MAX_STEPS / EXPR_PROGRESS_EVERY;
+	/*
+	 * Read-only: even a statement that got past the authorizer could not
+	 * write.  NOMUTEX: a form is used by one thread at a time (expr.h),
+	 * so SQLite's own locking would only cost.
+	 */
+	flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_MEMORY |
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
+	if (sqlite3_open_v2(":memory:", &env->db, flags, expr_vfs.zName) !=
+	    SQLITE_OK) {
+		rc = error_set(LT_EFORM, "expression sandbox: %s",
+		    env->db != NULL ? sqlite3_errmsg(env->db) : "out of memory");
+		goto cleanup;
+	}
+
+	sqlite3_db_config(env->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+	    NULL);
+#ifdef SQLITE_DBCONFIG_DEFENSIVE
+	sqlite3_db_config(env->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+#endif
+#ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
+	sqlite3_db_config(env->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+#endif
+	/* "gas" must be an unknown column, not quietly the string 'gas'. */
+#ifdef SQLITE_DBCONFIG_DQS_DML
+	sqlite3_db_config(env->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+	sqlite3_db_config(env->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+#endif
+	sqlite3_db_config(env->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+#ifdef SQLITE_DBCONFIG_ENABLE_VIEW
+	sqlite3_db_config(env->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+#endif
+
+	/* Modest limits: a form's expressions are short and shallow. */
+	sqlite3_limit(env->db, SQLITE_LIMIT_LENGTH, 1024 * 1024);
+	sqlite3_limit(env->db, SQLITE_LIMIT_SQL_LENGTH,
+	    EXPR_MAX_TEXT + EXPR_MAX_COLUMNS * 80);
+	sqlite3_limit(env->db, SQLITE_LIMIT_EXPR_DEPTH, 100);
+	sqlite3_limit(env->db, SQLITE_LIMIT_COMPOUND_SELECT, 8);
+	sqlite3_limit(env->db, SQLITE_LIMIT_VDBE_OP, 50000);
+	sqlite3_limit(env->db, SQLITE_LIMIT_FUNCTION_ARG, 32);
+	sqlite3_limit(env->db, SQLITE_LIMIT_ATTACHED, 0);
+	sqlite3_limit(env->db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 100);
+	sqlite3_limit(env->db, SQLITE_LIMIT_VARIABLE_NUMBER, EXPR_MAX_COLUMNS);
+	sqlite3_limit(env->db, SQLITE_LIMIT_TRIGGER_DEPTH, 1);
+	sqlite3_limit(env->db, SQLITE_LIMIT_WORKER_THREADS, 0);
+
+	if (sqlite3_create_function(env->db, "selected", 2,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, expr_selected, NULL,
+	    NULL) != SQLITE_OK) {
+		rc = error_set(LT_EFORM, "expression sandbox: %s",
+		    sqlite3_errmsg(env->db));
+		goto cleanup;
+	}
+	sqlite3_set_authorizer(env->db, expr_authorize, env);
+	sqlite3_progress_handler(env->db, EXPR_PROGRESS_EVERY, expr_progress,
+	    env);
+
+	*out = env;
+	env = NULL;
+cleanup:
+	expr_env_free(env);
+	return rc;
+}
+
+void
+expr_env_free(struct expr_env *env)
+{
+	if (env == NULL)
+		return;
+	sqlite3_close_v2(env->db);
+	free(env);
+}
+
+void
+expr_env_set_budget(struct expr_env *env, unsigned long steps)
+{
+	if (steps == 0)
+		steps = EXPR_MAX_STEPS;
+	env->budget = steps / EXPR_PROGRESS_EVERY;
+}
+
+/* Is the quoted literal at s (len bytes, no quotes) one of the words? */
+static const char *
+expr_impure(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; expr_impure_literals[i] != NULL; i++) {
+		if (strlen(expr_impure_literals[i]) == len &&
+		    strncasecmp(s, expr_impure_literals[i], len) == 0)
+			return expr_impure_literals[i];
+	}
+	return NULL;
+}
+
+/*
+ * Check that text can only be one expression inside the parentheses it is
+ * pasted into: outside quotes, no ';' and no comment (either could end or
+ * hide the rest of the statement), parentheses that never close ours, and
+ * no parameter (which could read a column the expression must not see).
+ */
+static int
+expr_scan(const char *text)
+{
+	const char	*p, *start, *word;
+	char		 close;
+	int		 depth = 0, blank = 1;
+
+	if (strlen(text) > EXPR_MAX_TEXT)
+		return error_set(LT_EFORM, "longer than %d characters",
+		    EXPR_MAX_TEXT);
+	for (p = text; *p != '\0'; p++) {
+		if (!isspace((unsigned char)*p))
+			blank = 0;
+		switch (*p) {
+		case '\'':
+		case '"':
+		case '`':
+		case '[':
+			close = *p == '[' ? ']' : *p;
+			start = ++p;
+			for (;; p++) {
+				if (*p == '\0')
+					return error_set(LT_EFORM,
+					    "unterminated quote %c", close);
+				if (*p != close)
+					continue;
+				if (close != ']' && p[1] == close) {
+					p++;
+					continue;
+				}
+				break;
+			}
+			if (close == '\'' &&
+			    (word = expr_impure(start, (size_t)(p - start))) !=
+			    NULL)
+				return error_set(LT_EFORM, "'%s' is not allowed: "
+				    "the result would depend on the clock or the "
+				    "time zone, not on the answers", word);
+			break;
+		case ';':
+			return error_set(LT_EFORM,
+			    "';' is not allowed: one expression only");
+		case '-':
+			if (p[1] == '-')
+				return error_set(LT_EFORM,
+				    "comments are not allowed");
+			break;
+		case '/':
+			if (p[1] == '*')
+				return error_set(LT_EFORM,
+				    "comments are not allowed");
+			break;
+		case '?':
+		case ':':
+		case '@':
+		case '$':
+			return error_set(LT_EFORM,
+			    "parameters are not allowed: '%c'", *p);
+		case '(':
+			depth++;
+			break;
+		case ')':
+			if (--depth < 0)
+				return error_set(LT_EFORM,
+				    "unbalanced parentheses");
+			break;
+		}
+	}
+	if (blank)
+		return error_set(LT_EFORM, "empty expression");
+	if (depth != 0)
+		return error_set(LT_EFORM, "unbalanced parentheses");
+	return 0;
+}
+
+/* Explain a failed prepare in a form author's terms. */
+static int
+expr_prepare_error(struct expr_env *env)
+{
+	const char	*msg = sqlite3_errmsg(env->db);
+
+	if (env->why[0] != '\0')
+		return error_set(LT_EFORM, "%s", env->why);
+	if (strncmp(msg, "no such column: ", 16) == 0)
+		return error_set(LT_EFORM,
+		    "%s (unknown field, or one that comes later)", msg);
+	return error_set(LT_EFORM, "%s", msg);
+}
+
+int
+expr_compile(struct expr_env *env, struct expr **out, const char *text,
+    const char *const *cols, size_t ncols)
+{
+	struct expr	*e = NULL;
+	char		*sql = NULL;
+	const char	*tail = NULL;
+	size_t		 size, used, i;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = expr_scan(text)) != 0)
+		goto cleanup;
+	if (ncols > EXPR_MAX_COLUMNS) {
+		rc = error_set(LT_EFORM, "more than %d fields",
+		    EXPR_MAX_COLUMNS);
+		goto cleanup;
+	}
+
+	/*
+	 * SELECT (<text>) FROM (SELECT ?1 AS "c1", ...).  Column names are
+	 * quoted with '"' doubled, so that no name can end its quotes.
+	 */
+	size = strlen(text) + 64;
+	for (i = 0; i < ncols; i++)
+		size += 2 * strlen(cols[i]) + 32;
+	sql = xmalloc(size);
+	used = (size_t)snprintf(sql, size, "SELECT (%s)", text);
+	for (i = 0; i < ncols; i++) {
+		const char *c;
+
+		used += (size_t)snprintf(sql + used, size - used, "%s?%zu AS \"",
+		    i == 0 ? " FROM (SELECT " : ", ", i + 1);
+		for (c = cols[i]; *c != '\0'; c++) {
+			if (*c == '"')
+				sql[used++] = '"';
+			sql[used++] = *c;
+		}
+		sql[used++] = '"';
+	}
+	snprintf(sql + used, size - used, "%s", ncols > 0 ? ")" : "");
+
+	e = xcalloc(1, sizeof *e);
+	e->env = env;
+	e->ncols = ncols;
+	e->text = xstrdup(text);
+	env->why[0] = '\0';
+	if (sqlite3_prepare_v3(env->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &e->stmt, &tail) != SQLITE_OK) {
+		rc = expr_prepare_error(env);
+		goto cleanup;
+	}
+	while (tail != NULL && isspace((unsigned char)*tail))
+		tail++;
+	/*
+	 * expr_scan() already keeps the text inside its parentheses; this is
+	 * the second lock on the same door.
+	 */
+	if (e->stmt == NULL || (tail != NULL && *tail != '\0') ||
+	    sqlite3_column_count(e->stmt) != 1 ||
+	    (size_t)sqlite3_bind_parameter_count(e->stmt) != ncols ||
+	    !sqlite3_stmt_readonly(e->stmt)) {
+		rc = error_set(LT_EFORM, "not a single expression");
+		goto cleanup;
+	}
+	*out = e;
+	e = NULL;
+cleanup:
+	expr_free(e);
+	free(sql);
+	return rc;
+}
+
+void
+expr_free(struct expr *e)
+{
+	if (e == NULL)
+		return;
+	sqlite3_finalize(e->stmt);
+	free(e->text);
+	free(e);
+}
+
+const char *
+expr_text(const struct expr *e)
+{
+	return e->text;
+}
+
+size_t
+expr_columns(const struct expr *e)
+{
+	return e->ncols;
+}
+
+void
+expr_value_clear(struct expr_value *v)
+{
+	if (v->type == EXPR_TEXT)
+		free(v->s);
+	memset(v, 0, sizeof *v);
+	v->type = EXPR_NULL;
+}
+
+/* Bind the values and step to the one row; the caller resets. */
+static int
+expr_run(struct expr *e, const struct expr_value *vals, size_t nvals)
+{
+	sqlite3		*db = e->env->db;
+	sqlite3_stmt	*st = e->stmt;
+	size_t		 i;
+	int		 rc = SQLITE_OK, step;
+
+	for (i = 0; i < e->ncols && rc == SQLITE_OK; i++) {
+		const struct expr_value	*v = i < nvals ? &vals[i] : NULL;
+		int			 col = (int)i + 1;
+
+		if (v == NULL || v->type == EXPR_NULL)
+			rc = sqlite3_bind_null(st, col);
+		else if (v->type == EXPR_INT)
+			rc = sqlite3_bind_int64(st, col, v->i);
+		else if (v->type == EXPR_REAL)
+			rc = sqlite3_bind_double(st, col, v->r);
+		else
+			rc = sqlite3_bind_text(st, col, v->s, -1,
+			    SQLITE_STATIC);
+	}
+	if (rc != SQLITE_OK)
+		return error_set(LT_EFORM, "value %zu: %s", i,
+		    sqlite3_errstr(rc));
+
+	e->env->ticks = 0;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		return 0;
+	if (step == SQLITE_INTERRUPT)
+		return error_set(LT_EFORM,
+		    "expression too expensive (stopped after %lu steps)",
+		    e->env->budget * EXPR_PROGRESS_EVERY);
+	if (step == SQLITE_DONE)
+		return error_set(LT_EFORM, "no result");
+	return error_set(LT_EFORM, "%s", sqlite3_errmsg(db));
+}
+
+/* Forget this evaluation: reset, and drop pointers to the caller's text. */
+static void
+expr_done(struct expr *e)
+{
+	sqlite3_reset(e->stmt);
+	sqlite3_clear_bindings(e->stmt);
+}
+
+int
+expr_eval(struct expr *e, const struct expr_value *vals, size_t nvals,
+    struct expr_value *out)
+{
+	int	rc;
+
+	memset(out, 0, sizeof *out);
+	out->type = EXPR_NULL;
+	if ((rc = expr_run(e, vals, nvals)) != 0)
+		goto cleanup;
+	switch (sqlite3_column_type(e->stmt, 0)) {
+	case SQLITE_NULL:
+		break;
+	case SQLITE_INTEGER:
+		out->type = EXPR_INT;
+		out->i = sqlite3_column_int64(e->stmt, 0);
+		break;
+	case SQLITE_FLOAT:
+		out->type = EXPR_REAL;
+		out->r = sqlite3_column_double(e->stmt, 0);
+		break;
+	case SQLITE_TEXT:
+		out->type = EXPR_TEXT;
+		out->s = xstrndup(
+		    (const char *)sqlite3_column_text(e->stmt, 0),
+		    (size_t)sqlite3_column_bytes(e->stmt, 0));
+		break;
+	default:
+		rc = error_set(LT_EFORM, "the result is a blob");
+		break;
+	}
+cleanup:
+	expr_done(e);
+	return rc;
+}
+
+int
+expr_eval_bool(struct expr *e, const struct expr_value *vals, size_t nvals,
+    int *out)
+{
+	int	rc;
+
+	*out = -1;
+	if ((rc = expr_run(e, vals, nvals)) != 0)
+		goto cleanup;
+	/*
+	 * SQLite's own truth: NULL is unknown, a number is true when not zero,
+	 * and text counts by its numeric prefix ('1x' true, 'yes' false),
+	 * which is what sqlite3_column_double() computes.
+	 */
+	switch (sqlite3_column_type(e->stmt, 0)) {
+	case SQLITE_NULL:
+		break;
+	case SQLITE_INTEGER:
+		*out = sqlite3_column_int64(e->stmt, 0) != 0;
+		break;
+	default:
+		*out = sqlite3_column_double(e->stmt, 0) != 0.0;
+		break;
+	}
+cleanup:
+	expr_done(e);
+	return rc;
+}

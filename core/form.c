@@ -1,0 +1,1408 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "expr.h"
+#include "form.h"
+#include "util.h"
+
+enum form_type {
+	FT_YES_NO,
+	FT_CHOICE,
+	FT_MULTI,
+	FT_INTEGER,
+	FT_DECIMAL,
+	FT_TEXT,
+	FT_DATE,
+	FT_PHOTO,
+	FT_LOCATION,
+	FT_NOTE,
+	FT_CALCULATE,
+	FT_INVALID
+};
+
+static const char *const form_types[] = {
+	"yes_no", "choice", "multi", "integer", "decimal", "text", "date",
+	"photo", "location", "note", "calculate", NULL
+};
+
+/* Sets of types, for the keys a question of each type may have. */
+#define T(t)		(1u << (t))
+#define T_ALL		(T(FT_INVALID + 1) - 1)
+#define T_ANSWERED	(T_ALL & ~(T(FT_NOTE) | T(FT_CALCULATE)))
+#define T_NUMBER	(T(FT_INTEGER) | T(FT_DECIMAL))
+
+static const struct {
+	const char	*key;
+	unsigned	 types;
+} form_question_keys[] = {
+	{ "id",			T_ALL },
+	{ "type",		T_ALL },
+	{ "label",		T_ALL },
+	{ "hint",		T_ALL },
+	{ "relevant",		T_ALL },
+	{ "required",		T_ANSWERED },
+	{ "constraint",		T_ANSWERED | T(FT_CALCULATE) },
+	{ "constraint_message",	T_ANSWERED | T(FT_CALCULATE) },
+	{ "unit",		T_NUMBER | T(FT_CALCULATE) },
+	{ "min",		T_NUMBER },
+	{ "max",		T_NUMBER },
+	{ "choices",		T(FT_CHOICE) | T(FT_MULTI) },
+	{ "calculation",	T(FT_CALCULATE) },
+};
+
+static const char *const form_top_keys[] = {
+	"id", "version", "tasks", "title", "site_kinds", "questions",
+	"findings", NULL
+};
+static const char *const form_finding_keys[] = {
+	"id", "task", "severity", "when", "text", "action", "deadline_days",
+	NULL
+};
+static const char *const form_severities[] = {
+	"violation", "warning", "note", NULL
+};
+
+struct form_question {
+	const char	*id;		/* from the document */
+	enum form_type	 type;
+	const json_t	*json;
+	int		 required;
+	const json_t	*min, *max;	/* numbers, or NULL */
+	const json_t	*choices;	/* choice, multi: array */
+	const char	*message;	/* constraint_message.en, or NULL */
+	struct expr	*relevant;
+	struct expr	*constraint;
+	struct expr	*calculation;
+};
+
+struct form_finding {
+	const json_t	*json;
+	struct expr	*when;
+};
+
+struct form {
+	char			*path;
+	char			*bytes;
+	size_t			 len;
+	char			 sha256[65];
+	json_t			*doc;
+	const char		*id;
+	int			 version;
+	struct form_question	*qs;
+	size_t			 nq;
+	struct form_finding	*fs;
+	size_t			 nf;
+	struct expr_env		*env;
+};
+
+/* A form being loaded and every problem found in it so far. */
+struct form_loader {
+	struct form	*f;
+	const char	*name;
+	json_t		*problems;	/* array of strings */
+	char		**cols;		/* column name of each question */
+};
+
+static int
+form_in(const char *s, const char *const *list)
+{
+	size_t	i;
+
+	for (i = 0; list[i] != NULL; i++) {
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does s match [first][rest]* with at least one character? */
+static int
+form_match(const char *s, const char *first, const char *rest)
+{
+	if (s == NULL || *s == '\0' || strchr(first, *s) == NULL)
+		return 0;
+	for (s++; *s != '\0'; s++) {
+		if (strchr(rest, *s) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+#define FORM_LOWER	"abcdefghijklmnopqrstuvwxyz"
+#define FORM_DIGIT	"0123456789"
+
+static int
+form_valid_id(const char *s)
+{
+	return form_match(s, FORM_LOWER FORM_DIGIT, FORM_LOWER FORM_DIGIT "-");
+}
+
+/*
+ * A question id names an expression column: [a-z_][a-z0-9_]*, and not an
+ * SQL keyword (nobody could write "order = 1"), nor true or false, which
+ * SQLite reads as the literals even where a column has the name.
+ */
+static int
+form_valid_question_id(const char *s)
+{
+	return form_match(s, FORM_LOWER "_", FORM_LOWER FORM_DIGIT "_") &&
+	    !sqlite3_keyword_check(s, (int)strlen(s)) &&
+	    strcmp(s, "true") != 0 && strcmp(s, "false") != 0;
+}
+
+static char *
+form_vasprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
+static char *
+form_vasprintf(const char *fmt, va_list ap)
+{
+	va_list	 copy;
+	char	*s;
+	int	 n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		util_fatal("bad format");
+	s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+/* Note a problem: "<form>: <where>: <what>" (where may be NULL). */
+static void
+form_problem(struct form_loader *ld, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+form_problem(struct form_loader *ld, const char *where, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*what, *line;
+
+	va_start(ap, fmt);
+	what = form_vasprintf(fmt, ap);
+	va_end(ap);
+	if (where != NULL)
+		line = xasprintf("%s: %s: %s", ld->name, where, what);
+	else
+		line = xasprintf("%s: %s", ld->name, what);
+	json_array_append_new(ld->problems, json_string(line));
+	free(line);
+	free(what);
+}
+
+/* Keys of obj that are not in keys are typos until proven otherwise. */
+static void
+form_check_keys(struct form_loader *ld, const char *where, const json_t *obj,
+    const char *const *keys)
+{
+	const char	*key;
+	json_t		*v;
+
+	json_object_foreach((json_t *)obj, key, v) {
+		if (!form_in(key, keys))
+			form_problem(ld, where, "unknown key \"%s\"", key);
+	}
+}
+
+/* A text in both languages: {"zh": "...", "en": "..."}, nothing else. */
+static void
+form_check_text(struct form_loader *ld, const char *where, const char *key,
+    const json_t *v, int required)
+{
+	static const char *const langs[] = { "zh", "en", NULL };
+	const char		*lang;
+	const json_t		*s;
+	json_t			*x;
+	size_t			 i;
+
+	if (v == NULL) {
+		if (required)
+			form_problem(ld, where, "%s: missing", key);
+		return;
+	}
+	if (!json_is_object(v)) {
+		form_problem(ld, where, "%s: expected {\"zh\": ..., \"en\": ...}",
+		    key);
+		return;
+	}
+	for (i = 0; langs[i] != NULL; i++) {
+		s = json_object_get(v, langs[i]);
+		if (!json_is_string(s) || json_string_length(s) == 0)
+			form_problem(ld, where, "%s: %s: missing or empty", key,
+			    langs[i]);
+	}
+	json_object_foreach((json_t *)v, lang, x) {
+		if (!form_in(lang, langs))
+			form_problem(ld, where,
+			    "%s: unknown language \"%s\" (zh and en only)", key,
+			    lang);
+	}
+}
+
+static int
+form_positive_int(const json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) > 0 &&
+	    json_integer_value(v) <= 1000000;
+}
+
+/* Quote an expression for a message, cut short if it is long. */
+static char *
+form_quote_expr(const char *text)
+{
+	if (strlen(text) > 120)
+		return xasprintf("\"%.100s...\"", text);
+	return xasprintf("\"%s\"", text);
+}
+
+/*
+ * Compile the expression under key of obj seeing the first ncols columns;
+ * NULL when absent or broken (a problem is noted).
+ */
+static struct expr *
+form_compile(struct form_loader *ld, const char *where, const json_t *obj,
+    const char *key, size_t ncols)
+{
+	const json_t	*v = json_object_get(obj, key);
+	struct expr	*e = NULL;
+	char		*quoted;
+
+	if (v == NULL)
+		return NULL;
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		form_problem(ld, where, "%s: expected an expression (string)",
+		    key);
+		return NULL;
+	}
+	if (ld->f->env == NULL)
+		return NULL;
+	if (expr_compile(ld->f->env, &e, json_string_value(v),
+	    (const char *const *)ld->cols, ncols) != 0) {
+		quoted = form_quote_expr(json_string_value(v));
+		form_problem(ld, where, "%s %s: %s", key, quoted, error_msg());
+		free(quoted);
+		return NULL;
+	}
+	return e;
+}
+
+static void
+form_parse_choices(struct form_loader *ld, const char *where,
+    struct form_question *q)
+{
+	static const char *const keys[] = { "value", "label", NULL };
+	const json_t		*c, *value;
+	char			*cwhere;
+	size_t			 i, j;
+
+	q->choices = json_object_get(q->json, "choices");
+	if (!json_is_array(q->choices) || json_array_size(q->choices) == 0) {
+		form_problem(ld, where, "choices: expected a non-empty array");
+		q->choices = NULL;
+		return;
+	}
+	json_array_foreach(q->choices, i, c) {
+		cwhere = xasprintf("%s: choices[%zu]", where, i);
+		if (!json_is_object(c)) {
+			form_problem(ld, cwhere, "expected an object");
+			free(cwhere);
+			continue;
+		}
+		form_check_keys(ld, cwhere, c, keys);
+		value = json_object_get(c, "value");
+		if (!form_match(json_string_value(value), FORM_LOWER FORM_DIGIT
+		    "_", FORM_LOWER FORM_DIGIT "_"))
+			form_problem(ld, cwhere, "value: must match [a-z0-9_]+");
+		for (j = 0; j < i && json_is_string(value); j++) {
+			if (json_equal(value, json_object_get(
+			    json_array_get(q->choices, j), "value")))
+				form_problem(ld, cwhere,
+				    "value \"%s\" is offered twice",
+				    json_string_value(value));
+		}
+		form_check_text(ld, cwhere, "label", json_object_get(c,
+		    "label"), 1);
+		free(cwhere);
+	}
+}
+
+static void
+form_parse_limits(struct form_loader *ld, const char *where,
+    struct form_question *q)
+{
+	const char	*names[2] = { "min", "max" };
+	const json_t	*v[2];
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		v[i] = json_object_get(q->json, names[i]);
+		if (v[i] == NULL)
+			continue;
+		if (q->type == FT_INTEGER ? !json_is_integer(v[i]) :
+		    !json_is_number(v[i])) {
+			form_problem(ld, where, "%s: expected %s", names[i],
+			    q->type == FT_INTEGER ? "a whole number" :
+			    "a number");
+			v[i] = NULL;
+		}
+	}
+	q->min = v[0];
+	q->max = v[1];
+	if (q->min != NULL && q->max != NULL &&
+	    json_number_value(q->min) > json_number_value(q->max))
+		form_problem(ld, where, "min is greater than max");
+}
+
+/* The structure of question i (its expressions come after). */
+static void
+form_parse_question(struct form_loader *ld, const char *where,
+    struct form_question *q)
+{
+	const json_t	*v;
+	const char	*key;
+	json_t		*x;
+	size_t		 k;
+
+	v = json_object_get(q->json, "type");
+	for (q->type = 0; q->type < FT_INVALID; q->type++) {
+		if (json_is_string(v) &&
+		    strcmp(json_string_value(v), form_types[q->type]) == 0)
+			break;
+	}
+	if (q->type == FT_INVALID)
+		form_problem(ld, where, "type: expected one of yes_no, choice, "
+		    "multi, integer, decimal, text, date, photo, location, "
+		    "note, calculate");
+
+	json_object_foreach((json_t *)q->json, key, x) {
+		for (k = 0; k < sizeof form_question_keys /
+		    sizeof form_question_keys[0]; k++) {
+			if (strcmp(key, form_question_keys[k].key) == 0)
+				break;
+		}
+		if (k == sizeof form_question_keys /
+		    sizeof form_question_keys[0])
+			form_problem(ld, where, "unknown key \"%s\"", key);
+		else if (q->type != FT_INVALID &&
+		    !(form_question_keys[k].types & T(q->type)))
+			form_problem(ld, where, "%s: not for a %s question",
+			    key, form_types[q->type]);
+	}
+
+	form_check_text(ld, where, "label", json_object_get(q->json, "label"),
+	    1);
+	form_check_text(ld, where, "hint", json_object_get(q->json, "hint"), 0);
+	v = json_object_get(q->json, "constraint_message");
+	form_check_text(ld, where, "constraint_message", v, 0);
+	if (v != NULL && json_object_get(q->json, "constraint") == NULL)
+		form_problem(ld, where, "constraint_message without constraint");
+	q->message = json_string_value(json_object_get(v, "en"));
+	v = json_object_get(q->json, "required");
+	if (v != NULL && !json_is_boolean(v))
+		form_problem(ld, where, "required: expected true or false");
+	q->required = json_is_true(v);
+	v = json_object_get(q->json, "unit");
+	if (v != NULL && (!json_is_string(v) || json_string_length(v) == 0))
+		form_problem(ld, where, "unit: expected a string");
+
+	if (q->type == FT_CHOICE || q->type == FT_MULTI)
+		form_parse_choices(ld, where, q);
+	if (q->type == FT_INTEGER || q->type == FT_DECIMAL)
+		form_parse_limits(ld, where, q);
+	if (q->type == FT_CALCULATE &&
+	    json_object_get(q->json, "calculation") == NULL)
+		form_problem(ld, where, "calculation: missing");
+}
+
+static void
+form_load_questions(struct form_loader *ld, const json_t *questions)
+{
+	struct form		*f = ld->f;
+	struct form_question	*q;
+	char			*where;
+	size_t			 i, j;
+
+	if (!json_is_array(questions) || json_array_size(questions) == 0) {
+		form_problem(ld, NULL, "questions: expected a non-empty array");
+		return;
+	}
+	if (json_array_size(questions) > EXPR_MAX_COLUMNS) {
+		form_problem(ld, NULL, "questions: more than %d",
+		    EXPR_MAX_COLUMNS);
+		return;
+	}
+	f->nq = json_array_size(questions);
+	f->qs = xcalloc(f->nq, sizeof *f->qs);
+	ld->cols = xcalloc(f->nq, sizeof *ld->cols);
+	for (i = 0; i < f->nq; i++) {
+		q = &f->qs[i];
+		q->json = json_array_get(questions, i);
+		q->id = json_string_value(json_object_get(q->json, "id"));
+		if (!json_is_object(q->json)) {
+			form_problem(ld, NULL, "questions[%zu]: expected an "
+			    "object", i);
+			q->type = FT_INVALID;
+			q->id = NULL;
+		} else if (!form_valid_question_id(q->id)) {
+			form_problem(ld, NULL, "questions[%zu]: id%s%s%s: must "
+			    "match [a-z_][a-z0-9_]* and not be an SQL keyword",
+			    i, q->id != NULL ? " \"" : "",
+			    q->id != NULL ? q->id : "", q->id != NULL ? "\"" : "");
+			q->id = NULL;
+		}
+		for (j = 0; j < i && q->id != NULL; j++) {
+			if (f->qs[j].id != NULL &&
+			    strcmp(f->qs[j].id, q->id) == 0) {
+				form_problem(ld, NULL, "question %s: id used "
+				    "twice", q->id);
+				q->id = NULL;
+			}
+		}
+		/* A broken id still takes its place, under a name no
+		 * expression can write (parameters are refused). */
+		ld->cols[i] = q->id != NULL ? xstrdup(q->id) :
+		    xasprintf("?%zu", i);
+		if (!json_is_object(q->json))
+			continue;
+
+		where = q->id != NULL ? xasprintf("question %s", q->id) :
+		    xasprintf("questions[%zu]", i);
+		form_parse_question(ld, where, q);
+		/* Earlier questions only; a constraint also sees its own. */
+		q->relevant = form_compile(ld, where, q->json, "relevant", i);
+		q->calculation = form_compile(ld, where, q->json, "calculation",
+		    i);
+		q->constraint = form_compile(ld, where, q->json, "constraint",
+		    i + 1);
+		free(where);
+	}
+}
+
+static void
+form_load_findings(struct form_loader *ld, const json_t *findings)
+{
+	struct form		*f = ld->f;
+	const json_t		*fd, *v;
+	const char		*id;
+	char			*where;
+	size_t			 i, j;
+
+	if (findings == NULL)
+		return;
+	if (!json_is_array(findings)) {
+		form_problem(ld, NULL, "findings: expected an array");
+		return;
+	}
+	f->nf = json_array_size(findings);
+	f->fs = xcalloc(f->nf, sizeof *f->fs);
+	json_array_foreach(findings, i, fd) {
+		f->fs[i].json = fd;
+		id = json_string_value(json_object_get(fd, "id"));
+		if (!json_is_object(fd)) {
+			form_problem(ld, NULL, "findings[%zu]: expected an "
+			    "object", i);
+			continue;
+		}
+		if (form_match(id, FORM_LOWER FORM_DIGIT,
+		    FORM_LOWER FORM_DIGIT "_-"))
+			where = xasprintf("finding %s", id);
+		else {
+			where = xasprintf("findings[%zu]", i);
+			form_problem(ld, where, "id: must match "
+			    "[a-z0-9][a-z0-9_-]*");
+		}
+		for (j = 0; j < i && id != NULL; j++) {
+			if (json_equal(json_object_get(fd, "id"),
+			    json_object_get(f->fs[j].json, "id")))
+				form_problem(ld, where, "id used twice");
+		}
+		form_check_keys(ld, where, fd, form_finding_keys);
+
+		v = json_object_get(fd, "task");
+		if (!form_positive_int(v))
+			form_problem(ld, where, "task: expected a positive "
+			    "whole number");
+		else {
+			json_array_foreach(json_object_get(f->doc, "tasks"), j,
+			    v) {
+				if (json_equal(v, json_object_get(fd, "task")))
+					break;
+			}
+			if (v == NULL)
+				form_problem(ld, where, "task: %" JSON_INTEGER_FORMAT
+				    " is not among the form's tasks",
+				    json_integer_value(json_object_get(fd,
+				    "task")));
+		}
+		v = json_object_get(fd, "severity");
+		if (!json_is_string(v) ||
+		    !form_in(json_string_value(v), form_severities))
+			form_problem(ld, where, "severity: expected violation, "
+			    "warning or note");
+		form_check_text(ld, where, "text", json_object_get(fd, "text"),
+		    1);
+		form_check_text(ld, where, "action", json_object_get(fd,
+		    "action"), 1);
+		v = json_object_get(fd, "deadline_days");
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 3650)
+			form_problem(ld, where, "deadline_days: expected a whole "
+			    "number of days, 0 to 3650");
+		if (json_object_get(fd, "when") == NULL)
+			form_problem(ld, where, "when: missing");
+		f->fs[i].when = form_compile(ld, where, fd, "when", f->nq);
+		free(where);
+	}
+}
+
+static void
+form_load_top(struct form_loader *ld)
+{
+	const json_t	*doc = ld->f->doc, *v;
+	size_t		 i;
+
+	form_check_keys(ld, NULL, doc, form_top_keys);
+	v = json_object_get(doc, "id");
+	if (!form_valid_id(json_string_value(v)))
+		form_problem(ld, NULL, "id: must match [a-z0-9][a-z0-9-]*");
+	else
+		ld->f->id = json_string_value(v);
+	v = json_object_get(doc, "version");
+	if (!form_positive_int(v))
+		form_problem(ld, NULL, "version: expected a positive whole "
+		    "number");
+	else
+		ld->f->version = (int)json_integer_value(v);
+	v = json_object_get(doc, "tasks");
+	if (!json_is_array(v))
+		form_problem(ld, NULL, "tasks: expected an array of task "
+		    "numbers");
+	for (i = 0; i < json_array_size(v); i++) {
+		if (!form_positive_int(json_array_get(v, i)))
+			form_problem(ld, NULL, "tasks[%zu]: expected a positive "
+			    "whole number", i);
+	}
+	form_check_text(ld, NULL, "title", json_object_get(doc, "title"), 1);
+	v = json_object_get(doc, "site_kinds");
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		form_problem(ld, NULL, "site_kinds: expected a non-empty array "
+		    "of site kinds");
+	for (i = 0; i < json_array_size(v); i++) {
+		if (!form_match(json_string_value(json_array_get(v, i)),
+		    FORM_LOWER, FORM_LOWER FORM_DIGIT "_-"))
+			form_problem(ld, NULL, "site_kinds[%zu]: expected a "
+			    "site kind such as \"enterprise\"", i);
+	}
+}
+
+/*
+ * Load name's bytes into a new form, noting every problem in
+ * ld->problems rather than stopping at the first; the form is whole only
+ * when there are none.
+ */
+static void
+form_build(struct form_loader *ld, const char *buf, size_t len)
+{
+	struct form	*f;
+	json_error_t	 jerr;
+	size_t		 i;
+
+	f = ld->f = xcalloc(1, sizeof *f);
+	f->path = xstrdup(ld->name);
+	f->bytes = xstrndup(buf, len);
+	f->len = len;
+	util_sha256_hex(f->sha256, buf, len);
+	if (len > FORM_MAX_FILE) {
+		form_problem(ld, NULL, "larger than %d bytes", FORM_MAX_FILE);
+		return;
+	}
+	f->doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (f->doc == NULL) {
+		form_problem(ld, NULL, "line %d column %d: %s", jerr.line,
+		    jerr.column, jerr.text);
+		return;
+	}
+	if (!json_is_object(f->doc)) {
+		form_problem(ld, NULL, "expected a JSON object");
+		return;
+	}
+	if (expr_env_open(&f->env) != 0)
+		form_problem(ld, NULL, "%s", error_msg());
+
+	form_load_top(ld);
+	form_load_questions(ld, json_object_get(f->doc, "questions"));
+	form_load_findings(ld, json_object_get(f->doc, "findings"));
+
+	for (i = 0; ld->cols != NULL && i < f->nq; i++)
+		free(ld->cols[i]);
+	free(ld->cols);
+	ld->cols = NULL;
+}
+
+int
+form_load_buf(struct form **out, const char *name, const char *buf,
+    size_t len)
+{
+	struct form_loader	ld = { NULL, name, json_array(), NULL };
+	int			rc = 0;
+
+	*out = NULL;
+	form_build(&ld, buf, len);
+	if (json_array_size(ld.problems) > 0) {
+		rc = error_set(LT_EFORM, "%s",
+		    json_string_value(json_array_get(ld.problems, 0)));
+		goto cleanup;
+	}
+	*out = ld.f;
+	ld.f = NULL;
+cleanup:
+	form_free(ld.f);
+	json_decref(ld.problems);
+	return rc;
+}
+
+int
+form_load(struct form **out, const char *path)
+{
+	char	*buf = NULL;
+	size_t	 len;
+	int	 rc;
+
+	*out = NULL;
+	if ((rc = util_read_file(path, FORM_MAX_FILE, &buf, &len)) != 0)
+		goto cleanup;
+	rc = form_load_buf(out, path, buf, len);
+cleanup:
+	free(buf);
+	return rc;
+}
+
+int
+form_check(const char *path, json_t **problems)
+{
+	struct form_loader	 ld = { NULL, path, NULL, NULL };
+	char			*buf = NULL;
+	size_t			 len;
+	int			 rc;
+
+	*problems = json_array();
+	if ((rc = util_read_file(path, FORM_MAX_FILE, &buf, &len)) != 0) {
+		json_array_append_new(*problems, json_string(error_msg()));
+		goto cleanup;
+	}
+	ld.problems = *problems;
+	form_build(&ld, buf, len);
+	if (json_array_size(*problems) > 0)
+		rc = error_set(LT_EFORM, "%s",
+		    json_string_value(json_array_get(*problems, 0)));
+cleanup:
+	form_free(ld.f);
+	free(buf);
+	return rc;
+}
+
+void
+form_free(struct form *f)
+{
+	size_t	i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->nq; i++) {
+		expr_free(f->qs[i].relevant);
+		expr_free(f->qs[i].constraint);
+		expr_free(f->qs[i].calculation);
+	}
+	for (i = 0; i < f->nf; i++)
+		expr_free(f->fs[i].when);
+	expr_env_free(f->env);
+	free(f->qs);
+	free(f->fs);
+	json_decref(f->doc);
+	free(f->bytes);
+	free(f->path);
+	free(f);
+}
+
+static int
+form_is_path(const char *s)
+{
+	size_t	len = strlen(s);
+
+	return strchr(s, '/') != NULL ||
+	    (len >= 5 && strcmp(s + len - 5, ".json") == 0);
+}
+
+int
+form_open(struct form **out, const char *id_or_path,
+    const char *const *dirs)
+{
+	char	*path = NULL, *looked = NULL, *tmp;
+	size_t	 i;
+	int	 rc;
+
+	*out = NULL;
+	if (form_is_path(id_or_path))
+		return form_load(out, id_or_path);
+	if (!form_valid_id(id_or_path))
+		return error_set(LT_EINVAL, "form %s: neither a form id nor a "
+		    "file (*.json)", id_or_path);
+
+	for (i = 0; dirs != NULL && dirs[i] != NULL; i++) {
+		path = xasprintf("%s/%s.json", dirs[i], id_or_path);
+		if (util_exists(path))
+			break;
+		tmp = xasprintf("%s%s%s", looked != NULL ? looked : "",
+		    looked != NULL ? ", " : "", dirs[i]);
+		free(looked);
+		looked = tmp;
+		free(path);
+		path = NULL;
+	}
+	if (path == NULL) {
+		rc = error_set(LT_ENOTFOUND, "form %s: not found (looked in %s)",
+		    id_or_path, looked != NULL ? looked : "no directory");
+		goto cleanup;
+	}
+	if ((rc = form_load(out, path)) != 0)
+		goto cleanup;
+	/* <id>.json must be that form, or form_list would disagree. */
+	if (strcmp(form_id(*out), id_or_path) != 0) {
+		rc = error_set(LT_EFORM, "%s: its id is \"%s\", not \"%s\"",
+		    path, form_id(*out), id_or_path);
+		form_free(*out);
+		*out = NULL;
+	}
+cleanup:
+	free(looked);
+	free(path);
+	return rc;
+}
+
+static int
+form_cmp_id(const void *a, const void *b)
+{
+	const struct form	*fa = *(struct form *const *)a;
+	const struct form	*fb = *(struct form *const *)b;
+
+	return strcmp(fa->id, fb->id);
+}
+
+int
+form_list(const char *const *dirs, struct form ***out, size_t *n)
+{
+	struct form	**list = NULL, *f;
+	struct dirent	 *de;
+	DIR		 *d;
+	char		 *path;
+	size_t		  used = 0, i, j, len;
+
+	for (i = 0; dirs != NULL && dirs[i] != NULL; i++) {
+		if ((d = opendir(dirs[i])) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (de->d_name[0] == '.' || len <= 5 ||
+			    strcmp(de->d_name + len - 5, ".json") != 0)
+				continue;
+			path = xasprintf("%s/%s", dirs[i], de->d_name);
+			/*
+			 * Only <id>.json, what form_open() would find by id;
+			 * the first directory holding an id wins.
+			 */
+			if (form_load(&f, path) == 0 &&
+			    strlen(f->id) == len - 5 &&
+			    strncmp(f->id, de->d_name, len - 5) == 0) {
+				for (j = 0; j < used; j++) {
+					if (strcmp(list[j]->id, f->id) == 0)
+						break;
+				}
+				if (j == used) {
+					list = xrealloc(list, (used + 1) *
+					    sizeof *list);
+					list[used++] = f;
+					f = NULL;
+				}
+			}
+			form_free(f);
+			free(path);
+		}
+		closedir(d);
+	}
+	if (used > 0)
+		qsort(list, used, sizeof *list, form_cmp_id);
+	error_clear();
+	*out = list;
+	*n = used;
+	return 0;
+}
+
+void
+form_list_free(struct form **list, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		form_free(list[i]);
+	free(list);
+}
+
+const char *
+form_id(const struct form *f)
+{
+	return f->id;
+}
+
+int
+form_version(const struct form *f)
+{
+	return f->version;
+}
+
+const char *
+form_sha256(const struct form *f)
+{
+	return f->sha256;
+}
+
+const char *
+form_path(const struct form *f)
+{
+	return f->path;
+}
+
+const char *
+form_bytes(const struct form *f, size_t *len)
+{
+	if (len != NULL)
+		*len = f->len;
+	return f->bytes;
+}
+
+const char *
+form_title(const struct form *f, const char *lang)
+{
+	const json_t	*title = json_object_get(f->doc, "title");
+	const char	*s;
+
+	if ((s = json_string_value(json_object_get(title, lang))) != NULL)
+		return s;
+	return json_string_value(json_object_get(title,
+	    strcmp(lang, "zh") == 0 ? "en" : "zh"));
+}
+
+const json_t *
+form_doc(const struct form *f)
+{
+	return f->doc;
+}
+
+static const struct form_question *
+form_find(const struct form *f, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < f->nq; i++) {
+		if (strcmp(f->qs[i].id, id) == 0)
+			return &f->qs[i];
+	}
+	return NULL;
+}
+
+const json_t *
+form_question(const struct form *f, const char *id)
+{
+	const struct form_question	*q = form_find(f, id);
+
+	return q != NULL ? q->json : NULL;
+}
+
+int
+form_is_photo(const struct form *f, const char *id)
+{
+	const struct form_question	*q = form_find(f, id);
+
+	return q != NULL && q->type == FT_PHOTO;
+}
+
+/*
+ * A number as short as reads back to the same double, with a '.' whatever
+ * LC_NUMERIC the TUI runs under (these strings are data, not display).
+ */
+static void
+form_fmt_double(char *buf, size_t size, double d)
+{
+	const char	*point = localeconv()->decimal_point;
+	char		*p;
+	size_t		 plen;
+	int		 prec;
+
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	if (prec == 17)
+		snprintf(buf, size, "%.17g", d);
+	plen = point != NULL ? strlen(point) : 0;
+	if (plen > 0 && strcmp(point, ".") != 0 &&
+	    (p = strstr(buf, point)) != NULL) {
+		*p = '.';
+		memmove(p + 1, p + plen, strlen(p + plen) + 1);
+	}
+}
+
+static void
+form_fmt_number(char *buf, size_t size, const json_t *n)
+{
+	if (json_is_integer(n))
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(n));
+	else
+		form_fmt_double(buf, size, json_number_value(n));
+}
+
+static int
+form_offered(const struct form_question *q, const char *value)
+{
+	const json_t	*c;
+	size_t		 i;
+
+	json_array_foreach(q->choices, i, c) {
+		if (strcmp(json_string_value(json_object_get(c, "value")),
+		    value) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* LT_EANSWER: a is not one of q's choices. */
+static int
+form_not_offered(const struct form_question *q, const json_t *a)
+{
+	const json_t	*c;
+	char		*list = NULL, *tmp;
+	size_t		 i;
+	int		 rc;
+
+	json_array_foreach(q->choices, i, c) {
+		tmp = xasprintf("%s%s%s", list != NULL ? list : "",
+		    list != NULL ? ", " : "",
+		    json_string_value(json_object_get(c, "value")));
+		free(list);
+		list = tmp;
+	}
+	if (json_is_string(a))
+		rc = error_set(LT_EANSWER, "answer %s: \"%s\" is not one of "
+		    "the choices (%s)", q->id, json_string_value(a), list);
+	else
+		rc = error_set(LT_EANSWER, "answer %s: expected %s of the "
+		    "choices (%s)", q->id, q->type == FT_MULTI ?
+		    "an array of values" : "one", list);
+	free(list);
+	return rc;
+}
+
+/* A multi answer: offered values, each once; [] is no answer. */
+static int
+form_answer_multi(const struct form_question *q, const json_t *a,
+    json_t **norm, struct expr_value *v)
+{
+	const json_t	*c, *x;
+	const char	*value;
+	size_t		 i, j, used = 0, size = 1;
+
+	if (!json_is_array(a))
+		return form_not_offered(q, a);
+	json_array_foreach(a, i, x) {
+		if (!json_is_string(x) || !form_offered(q, json_string_value(x)))
+			return form_not_offered(q, x);
+		for (j = 0; j < i; j++) {
+			if (json_equal(x, json_array_get(a, j)))
+				return error_set(LT_EANSWER, "answer %s: \"%s\" "
+				    "is given twice", q->id,
+				    json_string_value(x));
+		}
+		size += json_string_length(x) + 1;
+	}
+	if (json_array_size(a) == 0)
+		return 0;
+
+	/* In the form's order, so equal answers give equal records. */
+	*norm = json_array();
+	v->type = EXPR_TEXT;
+	v->s = xmalloc(size);
+	json_array_foreach(q->choices, i, c) {
+		value = json_string_value(json_object_get(c, "value"));
+		json_array_foreach(a, j, x) {
+			if (strcmp(json_string_value(x), value) != 0)
+				continue;
+			json_array_append_new(*norm, json_string(value));
+			used += (size_t)snprintf(v->s + used, size - used,
+			    "%s%s", used > 0 ? " " : "", value);
+		}
+	}
+	return 0;
+}
+
+static int
+form_answer_location(const struct form_question *q, const json_t *a,
+    json_t **norm, struct expr_value *v)
+{
+	const json_t	*lat = json_object_get(a, "lat");
+	const json_t	*lon = json_object_get(a, "lon");
+	char		 slat[32], slon[32];
+
+	if (!json_is_object(a) || json_object_size(a) != 2 ||
+	    !json_is_number(lat) || !json_is_number(lon) ||
+	    fabs(json_number_value(lat)) > 90 ||
+	    fabs(json_number_value(lon)) > 180)
+		return error_set(LT_EANSWER, "answer %s: expected {\"lat\": "
+		    "-90..90, \"lon\": -180..180}", q->id);
+	*norm = json_pack("{s:f, s:f}", "lat", json_number_value(lat),
+	    "lon", json_number_value(lon));
+	form_fmt_double(slat, sizeof slat, json_number_value(lat));
+	form_fmt_double(slon, sizeof slon, json_number_value(lon));
+	v->type = EXPR_TEXT;
+	v->s = xasprintf("%s,%s", slat, slon);
+	return 0;
+}
+
+/*
+ * Check an answer (not JSON null) against q's type: *norm is what the
+ * record stores and *v what expressions see; both stay empty for an empty
+ * answer ("" or []), which counts as unanswered.
+ */
+static int
+form_answer(const struct form_question *q, const json_t *a, json_t **norm,
+    struct expr_value *v)
+{
+	const char	*s = json_string_value(a);
+
+	switch (q->type) {
+	case FT_YES_NO:
+		if (!json_is_boolean(a))
+			return error_set(LT_EANSWER, "answer %s: expected true "
+			    "or false", q->id);
+		*norm = json_boolean(json_is_true(a));
+		v->type = EXPR_INT;
+		v->i = json_is_true(a);
+		return 0;
+	case FT_CHOICE:
+		if (s == NULL || !form_offered(q, s))
+			return form_not_offered(q, a);
+		break;
+	case FT_MULTI:
+		return form_answer_multi(q, a, norm, v);
+	case FT_INTEGER:
+		if (!json_is_integer(a))
+			return error_set(LT_EANSWER, "answer %s: expected a "
+			    "whole number", q->id);
+		*norm = json_integer(json_integer_value(a));
+		v->type = EXPR_INT;
+		v->i = json_integer_value(a);
+		return 0;
+	case FT_DECIMAL:
+		if (!json_is_number(a))
+			return error_set(LT_EANSWER, "answer %s: expected a "
+			    "number", q->id);
+		*norm = json_real(json_number_value(a));
+		v->type = EXPR_REAL;
+		v->r = json_number_value(a);
+		return 0;
+	case FT_TEXT:
+		if (s == NULL || strlen(s) != json_string_length(a))
+			return error_set(LT_EANSWER, "answer %s: expected text "
+			    "(a string without NUL)", q->id);
+		if (*s == '\0')
+			return 0;
+		break;
+	case FT_DATE:
+		if (s == NULL || !util_is_date(s))
+			return error_set(LT_EANSWER, "answer %s: expected a date "
+			    "YYYY-MM-DD", q->id);
+		break;
+	case FT_PHOTO:
+		if (s == NULL || !util_is_hex(s, 64))
+			return error_set(LT_EANSWER, "answer %s: expected the "
+			    "photo's SHA-256 (64 lowercase hex digits)", q->id);
+		break;
+	case FT_LOCATION:
+		return form_answer_location(q, a, norm, v);
+	case FT_NOTE:
+		return error_set(LT_EANSWER, "answer %s: a note takes no "
+		    "answer", q->id);
+	case FT_CALCULATE:
+		return error_set(LT_EANSWER, "answer %s: a calculated field "
+		    "takes no answer", q->id);
+	case FT_INVALID:
+		return error_set(LT_EANSWER, "answer %s: invalid question",
+		    q->id);
+	}
+	*norm = json_string(s);
+	v->type = EXPR_TEXT;
+	v->s = xstrdup(s);
+	return 0;
+}
+
+/* An expression failed while evaluating: say where, as the loader does. */
+static int
+form_eval_failed(const struct form *f, const char *where, const char *kind,
+    const struct expr *e)
+{
+	char	*why, *quoted;
+	int	 rc;
+
+	why = xstrdup(error_msg());
+	quoted = form_quote_expr(expr_text(e));
+	rc = error_set(LT_EFORM, "%s: %s: %s %s: %s", f->path, where, kind,
+	    quoted, why);
+	free(quoted);
+	free(why);
+	return rc;
+}
+
+static int
+form_eval_bool(const struct form *f, const struct form_question *q,
+    const char *kind, struct expr *e, const struct expr_value *vals,
+    int *truth)
+{
+	char	*where;
+	int	 rc;
+
+	if ((rc = expr_eval_bool(e, vals, expr_columns(e), truth)) != 0) {
+		where = xasprintf("question %s", q->id);
+		rc = form_eval_failed(f, where, kind, e);
+		free(where);
+	}
+	return rc;
+}
+
+/* A calculate question's value: NULL stays unanswered. */
+static int
+form_calculate(const struct form *f, const struct form_question *q,
+    const struct expr_value *vals, json_t **norm, struct expr_value *v)
+{
+	char	*where;
+	int	 rc;
+
+	if ((rc = expr_eval(q->calculation, vals,
+	    expr_columns(q->calculation), v)) != 0)
+		goto failed;
+	if (v->type == EXPR_INT)
+		*norm = json_integer(v->i);
+	else if (v->type == EXPR_REAL && isfinite(v->r))
+		*norm = json_real(v->r);
+	else if (v->type == EXPR_TEXT)
+		*norm = json_string(v->s);
+	if (v->type != EXPR_NULL && *norm == NULL) {
+		rc = error_set(LT_EFORM, "the result is %s",
+		    v->type == EXPR_TEXT ? "not valid UTF-8" :
+		    "not a finite number");
+		goto failed;
+	}
+	return 0;
+failed:
+	where = xasprintf("question %s", q->id);
+	rc = form_eval_failed(f, where, "calculation", q->calculation);
+	free(where);
+	return rc;
+}
+
+static void
+form_violation(struct form_eval *out, const char *id, const char *message)
+{
+	json_array_append_new(out->violations, json_pack("{s:s, s:s}",
+	    "question", id, "message", message));
+}
+
+/* min and max of a number answer. */
+static void
+form_check_limits(const struct form_question *q, const struct expr_value *v,
+    struct form_eval *out)
+{
+	char	num[32], *msg;
+	double	d = v->type == EXPR_INT ? (double)v->i : v->r;
+
+	if (q->min != NULL && (v->type == EXPR_INT ?
+	    v->i < json_integer_value(q->min) : d < json_number_value(q->min))) {
+		form_fmt_number(num, sizeof num, q->min);
+		msg = xasprintf("must be at least %s", num);
+		form_violation(out, q->id, msg);
+		free(msg);
+	}
+	if (q->max != NULL && (v->type == EXPR_INT ?
+	    v->i > json_integer_value(q->max) : d > json_number_value(q->max))) {
+		form_fmt_number(num, sizeof num, q->max);
+		msg = xasprintf("must be at most %s", num);
+		form_violation(out, q->id, msg);
+		free(msg);
+	}
+}
+
+static int
+form_eval_findings(const struct form *f, const struct expr_value *vals,
+    struct form_eval *out)
+{
+	const json_t	*fd;
+	char		*where;
+	size_t		 i;
+	int		 rc, truth;
+
+	for (i = 0; i < f->nf; i++) {
+		fd = f->fs[i].json;
+		if ((rc = expr_eval_bool(f->fs[i].when, vals, f->nq,
+		    &truth)) != 0) {
+			where = xasprintf("finding %s", json_string_value(
+			    json_object_get(fd, "id")));
+			rc = form_eval_failed(f, where, "when", f->fs[i].when);
+			free(where);
+			return rc;
+		}
+		if (truth != 1)
+			continue;
+		json_array_append_new(out->findings, json_pack(
+		    "{s:O, s:O, s:O, s:o, s:o, s:O}",
+		    "id", json_object_get(fd, "id"),
+		    "task", json_object_get(fd, "task"),
+		    "severity", json_object_get(fd, "severity"),
+		    "text", json_deep_copy(json_object_get(fd, "text")),
+		    "action", json_deep_copy(json_object_get(fd, "action")),
+		    "deadline_days", json_object_get(fd, "deadline_days")));
+	}
+	return 0;
+}
+
+int
+form_eval(const struct form *f, const json_t *answers, struct form_eval *out)
+{
+	const struct form_question	*q;
+	struct expr_value		*vals, v;
+	const json_t			*a;
+	json_t				*norm = NULL, *x;
+	const char			*key, *msg;
+	char				*generated = NULL, *quoted;
+	size_t				 i;
+	int				 rc = 0, truth;
+
+	memset(out, 0, sizeof *out);
+	memset(&v, 0, sizeof v);
+	if (!json_is_object(answers))
+		return error_set(LT_EANSWER, "answers: expected a JSON object "
+		    "of question id: answer");
+	json_object_foreach((json_t *)answers, key, x) {
+		if (form_find(f, key) == NULL)
+			return error_set(LT_EANSWER, "answer %s: no such "
+			    "question in form %s", key, f->id);
+	}
+
+	out->answers = json_object();
+	out->relevant = json_array();
+	out->missing = json_array();
+	out->violations = json_array();
+	out->values = json_object();
+	out->findings = json_array();
+	vals = xcalloc(f->nq, sizeof *vals);
+	/*
+	 * One pass in form order: a question's expressions see only the
+	 * questions before it, so their values are final when it comes.
+	 */
+	for (i = 0; i < f->nq; i++) {
+		q = &f->qs[i];
+		a = json_object_get(answers, q->id);
+		if (a != NULL && !json_is_null(a) &&
+		    (rc = form_answer(q, a, &norm, &v)) != 0)
+			goto cleanup;
+		truth = 1;
+		if (q->relevant != NULL && (rc = form_eval_bool(f, q,
+		    "relevant", q->relevant, vals, &truth)) != 0)
+			goto cleanup;
+		if (truth != 1) {
+			/* Hidden: its answer is dropped and it is NULL. */
+			json_decref(norm);
+			norm = NULL;
+			expr_value_clear(&v);
+			continue;
+		}
+		json_array_append_new(out->relevant, json_string(q->id));
+		if (q->type == FT_CALCULATE &&
+		    (rc = form_calculate(f, q, vals, &norm, &v)) != 0)
+			goto cleanup;
+		if (norm == NULL) {
+			if (q->required)
+				json_array_append_new(out->missing,
+				    json_string(q->id));
+			continue;
+		}
+		if (q->type == FT_CALCULATE)
+			json_object_set(out->values, q->id, norm);
+		json_object_set_new(out->answers, q->id, norm);
+		norm = NULL;
+		vals[i] = v;
+		memset(&v, 0, sizeof v);
+
+		if (q->type == FT_INTEGER || q->type == FT_DECIMAL)
+			form_check_limits(q, &vals[i], out);
+		if (q->constraint == NULL)
+			continue;
+		if ((rc = form_eval_bool(f, q, "constraint", q->constraint,
+		    vals, &truth)) != 0)
+			goto cleanup;
+		/* NULL passes, as in an SQL CHECK: only false is a failure. */
+		if (truth != 0)
+			continue;
+		if ((msg = q->message) == NULL) {
+			quoted = form_quote_expr(expr_text(q->constraint));
+			msg = generated = xasprintf("does not satisfy %s",
+			    quoted);
+			free(quoted);
+		}
+		form_violation(out, q->id, msg);
+		free(generated);
+		generated = NULL;
+	}
+	rc = form_eval_findings(f, vals, out);
+cleanup:
+	for (i = 0; i < f->nq; i++)
+		expr_value_clear(&vals[i]);
+	free(vals);
+	expr_value_clear(&v);
+	json_decref(norm);
+	if (rc != 0)
+		form_eval_clear(out);
+	return rc;
+}
+
+void
+form_eval_clear(struct form_eval *ev)
+{
+	json_decref(ev->answers);
+	json_decref(ev->relevant);
+	json_decref(ev->missing);
+	json_decref(ev->violations);
+	json_decref(ev->values);
+	json_decref(ev->findings);
+	memset(ev, 0, sizeof *ev);
+}
+
+int
+form_eval_ok(const struct form_eval *ev)
+{
+	return ev->answers != NULL && json_array_size(ev->missing) == 0 &&
+	    json_array_size(ev->violations) == 0;
+}

@@ -1,0 +1,251 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "attach.h"
+#include "db.h"
+#include "error.h"
+#include "inspect.h"
+#include "site.h"
+#include "util.h"
+
+/* Replace photo answers naming an attached file by that file's sha256. */
+static int
+inspect_map_photos(const struct form *f, json_t *answers,
+    const struct attach_info *att, size_t natt)
+{
+	const char	*qid, *val;
+	json_t		*v;
+	size_t		 i;
+	int		 found;
+
+	json_object_foreach(answers, qid, v) {
+		if (!form_is_photo(f, qid) || (val = json_string_value(v)) == NULL)
+			continue;
+		found = 0;
+		for (i = 0; i < natt; i++) {
+			if (strcmp(val, att[i].sha256) == 0 ||
+			    strcmp(val, att[i].name) == 0) {
+				json_object_set_new(answers, qid,
+				    json_string(att[i].sha256));
+				found = 1;
+				break;
+			}
+		}
+		if (!found)
+			return error_set(LT_EANSWER, "answer %s: photo \"%s\" "
+			    "is not among the attached files (use --attach "
+			    "FILE)", qid, val);
+	}
+	return 0;
+}
+
+/* Every problem of an incomplete evaluation, as one message. */
+static int
+inspect_refuse(const struct form_eval *ev)
+{
+	json_t	*v;
+	size_t	 i, used = 0;
+	char	 buf[900];
+
+	buf[0] = '\0';
+	json_array_foreach(ev->missing, i, v) {
+		used += (size_t)snprintf(buf + used, used < sizeof buf ?
+		    sizeof buf - used : 0, "%s%s: required but not answered",
+		    used ? "; " : "", json_string_value(v));
+	}
+	json_array_foreach(ev->violations, i, v) {
+		used += (size_t)snprintf(buf + used, used < sizeof buf ?
+		    sizeof buf - used : 0, "%s%s: %s", used ? "; " : "",
+		    json_string_value(json_object_get(v, "question")),
+		    json_string_value(json_object_get(v, "message")));
+	}
+	return error_set(LT_EANSWER, "answers: %s", buf);
+}
+
+/* The record's findings: the fired rules with their deadlines. */
+static json_t *
+inspect_findings(const struct form_eval *ev, time_t finished)
+{
+	json_t	*out = json_array(), *f, *g;
+	char	 deadline[16];
+	size_t	 i;
+
+	json_array_foreach(ev->findings, i, f) {
+		g = json_object();
+		json_object_set(g, "rule", json_object_get(f, "id"));
+		json_object_set(g, "task", json_object_get(f, "task"));
+		json_object_set(g, "severity", json_object_get(f, "severity"));
+		json_object_set(g, "text", json_object_get(f, "text"));
+		json_object_set(g, "action", json_object_get(f, "action"));
+		util_date_after(deadline, sizeof deadline, finished,
+		    (int)json_integer_value(json_object_get(f,
+		    "deadline_days")));
+		json_object_set_new(g, "deadline", json_string(deadline));
+		json_array_append_new(out, g);
+	}
+	return out;
+}
+
+/* Check the record followed up exists and is of the same site. */
+static int
+inspect_check_follows(sqlite3 *db, const char *follows, const char *site,
+    char full[65])
+{
+	struct record	r;
+	int		rc;
+
+	if ((rc = record_load(db, follows, &r)) != 0)
+		return error_set(rc, "--follows: %s", error_msg());
+	memcpy(full, r.id, 65);
+	if (r.site == NULL || strcmp(r.site, site) != 0)
+		rc = error_set(LT_EINVAL, "--follows %s: that record is of "
+		    "site %s, not %s", follows, r.site ? r.site : "(none)",
+		    site);
+	record_clear(&r);
+	return rc;
+}
+
+static int
+inspect_store_form(sqlite3 *db, const struct form *f)
+{
+	sqlite3_stmt	*st;
+	const char	*bytes;
+	size_t		 len;
+	int		 rc;
+
+	bytes = form_bytes(f, &len);
+	if ((rc = db_prepare(db, &st, "INSERT OR IGNORE INTO forms (sha256, "
+	    "id, version, body) VALUES (?1, ?2, ?3, ?4)")) != 0)
+		return rc;
+	db_bind_text(st, 1, form_sha256(f));
+	db_bind_text(st, 2, form_id(f));
+	sqlite3_bind_int(st, 3, form_version(f));
+	sqlite3_bind_blob(st, 4, bytes, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "forms");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+inspect_drop_draft(sqlite3 *db, int64_t draft)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = db_prepare(db, &st, "DELETE FROM drafts WHERE id = ?1")) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, draft);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "drafts");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+inspect_finish(struct datadir *dd, const struct key_secret *sk,
+    const struct inspect *in, struct record *out)
+{
+	struct attach_info	*att;
+	struct form_eval	 ev;
+	struct site		 site;
+	json_t			*answers, *fields = NULL, *list, *form;
+	char			*name = NULL, *badge = NULL, now[32];
+	char			 follows[65];
+	time_t			 finished = util_now();
+	size_t			 i, natt = 0;
+	int			 rc, have_ev = 0, in_tx = 0;
+
+	memset(out, 0, sizeof *out);
+	att = xcalloc(in->nattach + 1, sizeof *att);
+	answers = json_deep_copy(in->answers);
+	if ((rc = datadir_inspector(dd, &name, &badge)) != 0)
+		goto cleanup;
+	if ((rc = site_get(dd->db, in->site, &site)) != 0)
+		goto cleanup;
+	site_clear(&site);
+	if (in->follows != NULL &&
+	    (rc = inspect_check_follows(dd->db, in->follows, in->site,
+	    follows)) != 0)
+		goto cleanup;
+	if (!json_is_object(answers)) {
+		rc = error_set(LT_EANSWER, "answers: not a JSON object");
+		goto cleanup;
+	}
+	for (i = 0; i < in->nattach; i++, natt++) {
+		if ((rc = attach_add(dd->path, in->attach[i], &att[i])) != 0)
+			goto cleanup;
+	}
+	if ((rc = inspect_map_photos(in->form, answers, att, natt)) != 0)
+		goto cleanup;
+	if ((rc = form_eval(in->form, answers, &ev)) != 0)
+		goto cleanup;
+	have_ev = 1;
+	if (!form_eval_ok(&ev)) {
+		rc = inspect_refuse(&ev);
+		goto cleanup;
+	}
+
+	fields = json_object();
+	json_object_set_new(fields, "inspector", json_pack("{s:s, s:s}",
+	    "name", name, "badge", badge));
+	json_object_set_new(fields, "site", json_string(in->site));
+	form = json_pack("{s:s, s:i, s:s}", "id", form_id(in->form),
+	    "version", form_version(in->form), "sha256", form_sha256(in->form));
+	json_object_set_new(fields, "form", form);
+	util_rfc3339(now, sizeof now, finished);
+	json_object_set_new(fields, "started",
+	    json_string(in->started != NULL ? in->started : now));
+	json_object_set_new(fields, "finished", json_string(now));
+	json_object_set(fields, "answers", ev.answers);
+	json_object_set_new(fields, "findings", inspect_findings(&ev, finished));
+	list = json_array();
+	for (i = 0; i < natt; i++) {
+		json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s, "
+		    "s:n}", "sha256", att[i].sha256, "name", att[i].name,
+		    "bytes", (json_int_t)att[i].bytes, "mime", att[i].mime,
+		    "caption"));
+	}
+	json_object_set_new(fields, "attachments", list);
+	json_object_set_new(fields, "notes", in->notes != NULL ?
+	    json_string(in->notes) : json_null());
+	json_object_set(fields, "acknowledged", in->acknowledged != NULL ?
+	    (json_t *)in->acknowledged : json_null());
+	if (in->location != NULL)
+		json_object_set(fields, "location", (json_t *)in->location);
+	if (in->follows != NULL)
+		json_object_set_new(fields, "follows", json_string(follows));
+
+	if ((rc = db_begin(dd->db)) != 0)
+		goto cleanup;
+	in_tx = 1;
+	if ((rc = inspect_store_form(dd->db, in->form)) != 0)
+		goto cleanup;
+	for (i = 0; i < natt; i++) {
+		if ((rc = attach_register(dd->db, &att[i])) != 0)
+			goto cleanup;
+	}
+	if ((rc = record_create(dd->db, sk, "inspection", fields, out)) != 0)
+		goto cleanup;
+	if (in->draft != 0 && (rc = inspect_drop_draft(dd->db, in->draft)) != 0)
+		goto cleanup;
+	if ((rc = db_commit(dd->db)) != 0)
+		goto cleanup;
+	in_tx = 0;
+cleanup:
+	if (in_tx) {
+		db_rollback(dd->db);
+		if (out->body != NULL)
+			record_clear(out);
+	}
+	if (have_ev)
+		form_eval_clear(&ev);
+	for (i = 0; i < natt; i++)
+		free(att[i].name);
+	free(att);
+	json_decref(answers);
+	json_decref(fields);
+	free(name);
+	free(badge);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * Finishing an inspection: validate the answers against the form, compute
+ * the findings, take the attachments into the store, and sign and store
+ * the record, all or nothing.  The CLI's `lantian inspect` and the TUI's
+ * sign step both come here.
+ */
+#ifndef LANTIAN_INSPECT_H
+#define LANTIAN_INSPECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "datadir.h"
+#include "form.h"
+#include "key.h"
+#include "record.h"
+
+struct inspect {
+	const char		*site;		/* site id (must be known) */
+	const struct form	*form;		/* the checklist */
+	const json_t		*answers;	/* question id -> value */
+	const char *const	*attach;	/* files to attach */
+	size_t			 nattach;
+	const char		*notes;		/* free text, or NULL */
+	const char		*follows;	/* record followed up, or NULL */
+	const json_t		*acknowledged;	/* {name, role, refused} or NULL */
+	const json_t		*location;	/* {lat, lon} or NULL */
+	const char		*started;	/* RFC 3339, NULL: now */
+	int64_t			 draft;		/* draft to drop, 0: none */
+};
+
+/*
+ * Do it.  A photo answer may name an attached file (its name as given) in
+ * place of its sha256.  Incomplete or invalid answers are LT_EANSWER with
+ * every problem named, and nothing is created.
+ */
+int inspect_finish(struct datadir *dd, const struct key_secret *sk,
+    const struct inspect *in, struct record *out);
+
+#endif

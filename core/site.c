@@ -1,0 +1,270 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "error.h"
+#include "site.h"
+#include "util.h"
+
+#define SITE_CSV_MAX	(16 * 1024 * 1024)
+#define SITE_FIELDS	5
+
+static const char *const site_kind_list[] = {
+	"household", "shop", "enterprise", "construction", "restaurant",
+	"mine", "village", "road", NULL
+};
+
+const char *const *
+site_kinds(void)
+{
+	return site_kind_list;
+}
+
+int
+site_kind_valid(const char *kind)
+{
+	int	i;
+
+	for (i = 0; site_kind_list[i] != NULL; i++) {
+		if (strcmp(kind, site_kind_list[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static char *
+site_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char	*s = sqlite3_column_text(st, i);
+
+	return s != NULL ? xstrdup((const char *)s) : NULL;
+}
+
+int
+site_get(sqlite3 *db, const char *id, struct site *out)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = db_prepare(db, &st, "SELECT id, name, village, kind, "
+	    "address FROM sites WHERE id = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = site_col(st, 0);
+		out->name = site_col(st, 1);
+		out->village = site_col(st, 2);
+		out->kind = site_col(st, 3);
+		out->address = site_col(st, 4);
+		rc = 0;
+	} else if (rc == SQLITE_DONE)
+		rc = error_set(LT_ENOTFOUND, "site %s: not registered (see "
+		    "lantian sites list)", id);
+	else
+		rc = db_error(db, "sites");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void
+site_clear(struct site *s)
+{
+	free(s->id);
+	free(s->name);
+	free(s->village);
+	free(s->kind);
+	free(s->address);
+	memset(s, 0, sizeof *s);
+}
+
+int
+site_put(sqlite3 *db, const struct site *s)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (s->id == NULL || *s->id == '\0' || s->name == NULL ||
+	    *s->name == '\0')
+		return error_set(LT_EINVAL, "site: id and name are required");
+	if (s->kind == NULL || !site_kind_valid(s->kind))
+		return error_set(LT_EINVAL, "site %s: unknown kind \"%s\"",
+		    s->id, s->kind != NULL ? s->kind : "");
+	if ((rc = db_prepare(db, &st, "INSERT INTO sites (id, name, village, "
+	    "kind, address) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO "
+	    "UPDATE SET name = ?2, village = ?3, kind = ?4, address = ?5")) != 0)
+		return rc;
+	db_bind_text(st, 1, s->id);
+	db_bind_text(st, 2, s->name);
+	db_bind_text(st, 3, s->village);
+	db_bind_text(st, 4, s->kind);
+	db_bind_text(st, 5, s->address);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "sites");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+site_each(sqlite3 *db, const char *kind, const char *village,
+    int (*fn)(const struct site *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	struct site	 s;
+	int		 rc;
+
+	if ((rc = db_prepare(db, &st, "SELECT id, name, village, kind, "
+	    "address FROM sites WHERE (?1 IS NULL OR kind = ?1) AND "
+	    "(?2 IS NULL OR village = ?2) ORDER BY village, name, id")) != 0)
+		return rc;
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, village);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s.id = (char *)sqlite3_column_text(st, 0);
+		s.name = (char *)sqlite3_column_text(st, 1);
+		s.village = (char *)sqlite3_column_text(st, 2);
+		s.kind = (char *)sqlite3_column_text(st, 3);
+		s.address = (char *)sqlite3_column_text(st, 4);
+		if (fn(&s, arg) != 0)
+			break;
+	}
+	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 :
+	    db_error(db, "sites");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Split one CSV record starting at *p into at most max fields (RFC 4180:
+ * quoted fields may hold commas, quotes doubled, and line breaks).  The
+ * fields point into buf, which is rewritten in place.  Returns the number
+ * of fields, or -1 on a malformed quote.
+ */
+static int
+site_csv_record(char **p, char **fields, int max)
+{
+	char	*r = *p, *w = *p;
+	int	 n = 0;
+
+	if (*r == '\0')
+		return 0;
+	for (;;) {
+		char *start = w;
+		if (*r == '"') {
+			r++;
+			for (;;) {
+				if (*r == '\0')
+					return -1;
+				if (*r == '"' && r[1] == '"') {
+					*w++ = '"';
+					r += 2;
+				} else if (*r == '"') {
+					r++;
+					break;
+				} else
+					*w++ = *r++;
+			}
+			if (*r != ',' && *r != '\n' && *r != '\r' && *r != '\0')
+				return -1;
+		} else {
+			while (*r != ',' && *r != '\n' && *r != '\r' &&
+			    *r != '\0')
+				*w++ = *r++;
+		}
+		char sep = *r;
+		*w++ = '\0';
+		if (n < max)
+			fields[n] = start;
+		n++;
+		if (sep == ',') {
+			r++;
+			continue;
+		}
+		if (sep == '\r')
+			r++;
+		if (*r == '\n')
+			r++;
+		break;
+	}
+	*p = r;
+	return n;
+}
+
+int
+site_import_csv(sqlite3 *db, const char *path, int *count)
+{
+	static const char *const names[SITE_FIELDS] = {
+		"id", "name", "village", "kind", "address"
+	};
+	char		*buf, *p, *f[16];
+	int		 col[SITE_FIELDS], n, i, j, line = 1, rc;
+	size_t		 len;
+	struct site	 s;
+
+	*count = 0;
+	if ((rc = util_read_file(path, SITE_CSV_MAX, &buf, &len)) != 0)
+		return rc;
+	if (memchr(buf, '\0', len) != NULL) {
+		free(buf);
+		return error_set(LT_EINVAL, "%s: not a text file", path);
+	}
+	p = buf;
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;		/* spreadsheet programs write a BOM */
+	n = site_csv_record(&p, f, 16);
+	for (i = 0; i < SITE_FIELDS; i++) {
+		col[i] = -1;
+		for (j = 0; j < n && j < 16; j++) {
+			if (strcmp(f[j], names[i]) == 0)
+				col[i] = j;
+		}
+		if (col[i] < 0 && i < 4) {
+			free(buf);
+			return error_set(LT_EINVAL, "%s: line 1: the header "
+			    "names no \"%s\" column (needs id, name, village, "
+			    "kind)", path, names[i]);
+		}
+	}
+	if ((rc = db_begin(db)) != 0) {
+		free(buf);
+		return rc;
+	}
+	while (*p != '\0') {
+		line++;
+		n = site_csv_record(&p, f, 16);
+		if (n < 0) {
+			rc = error_set(LT_EINVAL, "%s: line %d: unbalanced "
+			    "quote", path, line);
+			break;
+		}
+		if (n == 1 && f[0][0] == '\0')
+			continue;	/* blank line */
+		if (n <= col[3] || n <= col[0] || n <= col[1] || n <= col[2]) {
+			rc = error_set(LT_EINVAL, "%s: line %d: %d fields, "
+			    "too few", path, line, n);
+			break;
+		}
+		s.id = f[col[0]];
+		s.name = f[col[1]];
+		s.village = f[col[2]];
+		s.kind = f[col[3]];
+		s.address = col[4] >= 0 && n > col[4] && *f[col[4]] != '\0' ?
+		    f[col[4]] : NULL;
+		if ((rc = site_put(db, &s)) != 0) {
+			rc = error_set(rc, "%s: line %d: %s", path, line,
+			    error_msg());
+			break;
+		}
+		(*count)++;
+	}
+	if (rc == 0)
+		rc = db_commit(db);
+	if (rc != 0) {
+		db_rollback(db);
+		*count = 0;
+	}
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,427 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "error.h"
+#include "util.h"
+
+static void (*util_fatal_hook)(void);
+
+void
+util_set_fatal_hook(void (*hook)(void))
+{
+	util_fatal_hook = hook;
+}
+
+void
+util_fatal(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (util_fatal_hook != NULL)
+		util_fatal_hook();
+	fputs("lantian: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void *
+xmalloc(size_t size)
+{
+	void	*p;
+
+	if ((p = malloc(size == 0 ? 1 : size)) == NULL)
+		util_fatal("out of memory (%zu bytes)", size);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if ((p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size)) == NULL)
+		util_fatal("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t size)
+{
+	if ((p = realloc(p, size == 0 ? 1 : size)) == NULL)
+		util_fatal("out of memory (%zu bytes)", size);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		util_fatal("bad format");
+	s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void
+util_hex(char *out, const unsigned char *in, size_t len)
+{
+	static const char	digits[] = "0123456789abcdef";
+	size_t			i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}
+
+static int
+util_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+util_unhex(unsigned char *out, size_t len, const char *hex)
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (strlen(hex) != 2 * len)
+		return LT_EINVAL;
+	for (i = 0; i < len; i++) {
+		hi = util_hexval(hex[2 * i]);
+		lo = util_hexval(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return LT_EINVAL;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int
+util_is_hex(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return s[n] == '\0';
+}
+
+void
+util_sha256_hex(char out[65], const void *buf, size_t len)
+{
+	unsigned char	h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, buf, len);
+	util_hex(out, h, sizeof h);
+}
+
+int
+util_read_fd(int fd, const char *what, size_t max, char **out, size_t *len)
+{
+	char	*buf = NULL;
+	size_t	 used = 0, size = 0;
+	ssize_t	 n;
+
+	for (;;) {
+		if (used == size) {
+			if (size > max)
+				break;
+			size = size == 0 ? 8192 : size * 2;
+			buf = xrealloc(buf, size + 1);
+		}
+		n = read(fd, buf + used, size - used);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return error_set(LT_EIO, "%s: %s", what, strerror(errno));
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used > max) {
+		free(buf);
+		return error_set(LT_ETOOBIG, "%s: larger than %zu bytes", what,
+		    max);
+	}
+	if (buf == NULL)
+		buf = xmalloc(1);
+	buf[used] = '\0';
+	*out = buf;
+	*len = used;
+	return 0;
+}
+
+int
+util_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	struct stat	st;
+	int		fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		return error_set(errno == ENOENT ? LT_ENOTFOUND : LT_EIO,
+		    "%s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return error_set(LT_EINVAL, "%s: is a directory", path);
+	}
+	rc = util_read_fd(fd, path, max, out, len);
+	close(fd);
+	return rc;
+}
+
+static int
+util_fsync_dir(const char *path)
+{
+	char	*dir, *slash;
+	int	 fd, rc = 0;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if (fsync(fd) != 0 && errno != EINVAL)
+			rc = error_set(LT_EIO, "%s: %s", dir, strerror(errno));
+		close(fd);
+	}
+	free(dir);
+	return rc;
+}
+
+int
+util_write_file(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	const char	*p = buf;
+	char		*tmp;
+	ssize_t		 n;
+	int		 fd, rc = 0;
+
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	while (len > 0) {
+		if ((n = write(fd, p, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
+			goto cleanup;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+		rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	rc = util_fsync_dir(path);
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int
+util_mkdir_p(const char *path, mode_t mode)
+{
+	struct stat	 st;
+	char		*copy, *p;
+	int		 rc = 0;
+
+	copy = xstrdup(path);
+	for (p = copy + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(copy, mode) != 0 && errno != EEXIST) {
+			rc = error_set(LT_EIO, "%s: %s", copy, strerror(errno));
+			break;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	if (rc == 0 && (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
+		rc = error_set(LT_EIO, "%s: not a directory", path);
+	free(copy);
+	return rc;
+}
+
+int
+util_exists(const char *path)
+{
+	struct stat	st;
+
+	return lstat(path, &st) == 0;
+}
+
+void
+util_rfc3339(char *buf, size_t size, time_t t)
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int
+util_parse_rfc3339(const char *s, time_t *out)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0')
+		return LT_EINVAL;
+	*out = timegm(&tm);
+	return 0;
+}
+
+int
+util_is_date(const char *s)
+{
+	struct tm	 tm;
+	const char	*end;
+	char		 back[11];
+
+	if (strlen(s) != 10)
+		return 0;
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0')
+		return 0;
+	/* Round-trip to refuse 2023-02-30 and the like. */
+	tm.tm_hour = 12;
+	time_t t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	strftime(back, sizeof back, "%Y-%m-%d", &tm);
+	return strcmp(back, s) == 0;
+}
+
+void
+util_date_after(char *buf, size_t size, time_t t, int days)
+{
+	struct tm	tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mday += days;
+	tm.tm_hour = 12;
+	tm.tm_isdst = -1;
+	mktime(&tm);
+	strftime(buf, size, "%Y-%m-%d", &tm);
+}
+
+time_t
+util_now(void)
+{
+	const char	*fixed;
+	time_t		 t;
+
+	if ((fixed = getenv("LANTIAN_NOW")) != NULL &&
+	    util_parse_rfc3339(fixed, &t) == 0)
+		return t;
+	return time(NULL);
+}
+
+char *
+util_sanitize(const char *s)
+{
+	char	*out, *o;
+
+	out = o = xmalloc(strlen(s) + 1);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			*o++ = (c == '\n' || c == '\t') ? ' ' : '?';
+		else if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f) {
+			/* C1 control characters, U+0080..U+009F. */
+			*o++ = '?';
+			s++;
+		} else
+			*o++ = (char)c;
+	}
+	*o = '\0';
+	return out;
+}
+
+int
+util_init(void)
+{
+	if (sodium_init() < 0)
+		return error_set(LT_ECRYPTO, "libsodium: cannot initialise");
+	return 0;
+}

@@ -1,0 +1,77 @@
+/*
+ * Small helpers shared by every layer: allocation that never returns NULL,
+ * hex, files written safely, directories, time stamps.
+ *
+ * Ownership: a pointer returned through an out parameter or by an x*()
+ * allocator belongs to the caller, who frees it with free().
+ */
+#ifndef LANTIAN_UTIL_H
+#define LANTIAN_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* Called once before a fatal exit (the TUI restores the terminal here). */
+void util_set_fatal_hook(void (*hook)(void));
+/* Print "lantian: <message>" and exit(1) after the fatal hook. */
+void util_fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Lowercase hex of len bytes into out (2*len+1 bytes). */
+void util_hex(char *out, const unsigned char *in, size_t len);
+/* Parse exactly 2*len lowercase or uppercase hex digits; 0 or LT_EINVAL. */
+int util_unhex(unsigned char *out, size_t len, const char *hex);
+/* Is s exactly n lowercase hex digits? */
+int util_is_hex(const char *s, size_t n);
+
+/* SHA-256 of buf as 64 lowercase hex digits in out[65]. */
+void util_sha256_hex(char out[65], const void *buf, size_t len);
+
+/*
+ * Read a whole file (at most max bytes, else LT_ETOOBIG) into a fresh
+ * NUL-terminated buffer; *len excludes the NUL.
+ */
+int util_read_file(const char *path, size_t max, char **out, size_t *len);
+/* Read all of an open descriptor, as util_read_file. */
+int util_read_fd(int fd, const char *what, size_t max, char **out, size_t *len);
+
+/*
+ * Write a file so that a crash leaves either the old or the new content:
+ * temp file in the same directory, fsync, rename, fsync the directory.
+ */
+int util_write_file(const char *path, const void *buf, size_t len, mode_t mode);
+
+/* Create a directory and its parents; an existing directory is fine. */
+int util_mkdir_p(const char *path, mode_t mode);
+/* Does path exist (any type)? */
+int util_exists(const char *path);
+
+/* t as UTC RFC 3339 with seconds: "2026-11-28T23:27:21Z" (buf >= 21). */
+void util_rfc3339(char *buf, size_t size, time_t t);
+/* Parse what util_rfc3339 writes; 0 or LT_EINVAL. */
+int util_parse_rfc3339(const char *s, time_t *out);
+/* Is s a valid calendar date "YYYY-MM-DD"? */
+int util_is_date(const char *s);
+/* The local calendar date days after t, as "YYYY-MM-DD" (buf >= 11). */
+void util_date_after(char *buf, size_t size, time_t t, int days);
+
+/* The current time; LANTIAN_NOW (RFC 3339) overrides it for tests. */
+time_t util_now(void);
+
+/* Copy s dropping control characters (for the terminal). */
+char *util_sanitize(const char *s);
+
+
+
+/* Initialise the libraries core uses; call once before any thread starts. */
+int util_init(void);
+#endif

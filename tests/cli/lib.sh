@@ -1,0 +1,280 @@
+# A small TAP library for lantian's command-line tests (POSIX sh).
+#
+# Sourced by every tests/cli/*.sh.  The environment names what to test:
+#   LANTIAN            the program
+#   LANTIAN_FORMS_DIR  the shipped forms (forms/)
+#   TESTDATA           tests/data
+#   top_srcdir         the source tree
+#
+# Every test runs in its own temporary directory $T (removed on exit), with
+# HOME and XDG_DATA_HOME inside it, so nothing touches the real home.
+#
+#   run CMD...            run, stdout to $T/out, stderr to $T/err, status $RC
+#   ok DESC CMD...        run, expect exit 0
+#   fails N DESC CMD...   run, expect exit status N exactly
+#   check DESC CMD...     a check of its own (grep, test ...), not captured;
+#                         on failure the last run's output is shown
+#   out_has DESC ERE      the last run's stdout matches ERE (grep -E)
+#   err_has DESC ERE      the last run's stderr matches ERE
+#   is DESC GOT WANT      equal strings
+#   pass DESC | fail DESC [WHY] | skip DESC WHY
+#   done_testing          the plan (1..N), last
+#
+# Sanitizer reports (ASan, UBSan) on stderr fail ok/fails whatever the
+# exit status, since ASan's own exit status is 1, a legitimate "failed".
+
+set -u
+
+: "${LANTIAN:?LANTIAN must name the lantian binary}"
+: "${TESTDATA:?TESTDATA must name tests/data}"
+: "${top_srcdir:?top_srcdir must name the source tree}"
+: "${LANTIAN_FORMS_DIR:=$top_srcdir/forms}"
+export LANTIAN_FORMS_DIR
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/lantian-cli.XXXXXX") || {
+	echo "Bail out! cannot make a temporary directory"
+	exit 1
+}
+trap 'rm -rf "$T"' EXIT
+trap 'exit 1' HUP INT TERM
+
+HOME=$T/home
+XDG_DATA_HOME=$T/xdg
+mkdir -p "$HOME" "$XDG_DATA_HOME"
+export HOME XDG_DATA_HOME
+unset LANTIAN_HOME LANTIAN_NOW LANTIAN_LANG LC_ALL LC_MESSAGES
+LANG=C.UTF-8
+export LANG
+
+# The passphrase of every data dir made by lt_init (a Chinese word in it).
+PASSFILE=$T/passphrase
+printf 'correct horse 蓝天 staple\n' >"$PASSFILE"
+WRONGPASS=$T/wrong-passphrase
+printf 'not the passphrase\n' >"$WRONGPASS"
+
+_n=0
+_ac=0
+_failed=0
+RC=0
+ID=
+
+_diag_file() {
+	# $1 label, $2 file
+	if [ -s "$2" ]; then
+		echo "# --- $1:"
+		head -c 4000 "$2" | sed 's/^/#   /'
+		echo
+	fi
+}
+
+_diag_last() {
+	echo "#   command: ${_last_cmd-}"
+	echo "#   exit status: $RC"
+	_diag_file stdout "$T/out"
+	_diag_file stderr "$T/err"
+}
+
+pass() {
+	_n=$((_n + 1))
+	echo "ok $_n - $1"
+}
+
+fail() {
+	_n=$((_n + 1))
+	_failed=$((_failed + 1))
+	echo "not ok $_n - $1"
+	[ $# -gt 1 ] && echo "#   $2"
+	return 0
+}
+
+skip() {
+	_n=$((_n + 1))
+	echo "ok $_n - $1 # SKIP $2"
+}
+
+_sanitizer() {
+	grep -q -E 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:' \
+	    "$T/err" 2>/dev/null
+}
+
+run() {
+	_last_cmd="$*"
+	"$@" >"$T/out" 2>"$T/err"
+	RC=$?
+	return 0
+}
+
+# run with standard input from a file: run_in FILE CMD...
+run_in() {
+	_in=$1
+	shift
+	_last_cmd="$* < $_in"
+	"$@" <"$_in" >"$T/out" 2>"$T/err"
+	RC=$?
+	return 0
+}
+
+_judge() {
+	# $1 desc, $2 wanted status
+	if _sanitizer; then
+		fail "$1" "sanitizer report"
+		_diag_last
+	elif [ "$RC" -eq "$2" ]; then
+		pass "$1"
+	else
+		fail "$1" "expected exit status $2, got $RC"
+		_diag_last
+	fi
+}
+
+ok() {
+	_d=$1
+	shift
+	run "$@"
+	_judge "$_d" 0
+}
+
+fails() {
+	_want=$1
+	_d=$2
+	shift 2
+	run "$@"
+	_judge "$_d" "$_want"
+}
+
+check() {
+	_d=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		pass "$_d"
+	else
+		fail "$_d" "check failed: $*"
+		_diag_last
+	fi
+}
+
+out_has() {
+	if grep -q -E -e "$2" "$T/out"; then
+		pass "$1"
+	else
+		fail "$1" "stdout does not match /$2/"
+		_diag_last
+	fi
+}
+
+err_has() {
+	if grep -q -E -e "$2" "$T/err"; then
+		pass "$1"
+	else
+		fail "$1" "stderr does not match /$2/"
+		_diag_last
+	fi
+}
+
+is() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		echo "#   got:  '$2'"
+		echo "#   want: '$3'"
+	fi
+}
+
+done_testing() {
+	echo "1..$_n"
+	[ "$_failed" -gt 0 ] && echo "# $_failed of $_n checks failed"
+	exit 0
+}
+
+# Setup steps that are not checks of their own: silent when they work, a
+# failed check when they do not (so the plan still shows it).
+setup() {
+	_d=$1
+	shift
+	run "$@"
+	if [ "$RC" -ne 0 ] || _sanitizer; then
+		fail "setup: $_d"
+		_diag_last
+		return 1
+	fi
+	return 0
+}
+
+# lantian itself.
+lt() {
+	"$LANTIAN" "$@"
+}
+
+# lt_init DIR: an initialised data dir (inspector 张伟, badge XY-017).
+lt_init() {
+	setup "init $1" "$LANTIAN" --data "$1" init --name 张伟 \
+	    --badge XY-017 --passphrase-file "$PASSFILE"
+}
+
+# lt_sites DIR: the test sites (tests/data/cli/sites.csv).
+SITES_CSV=$TESTDATA/cli/sites.csv
+NSITES=6
+lt_sites() {
+	setup "sites import into $1" "$LANTIAN" --data "$1" sites import \
+	    "$SITES_CSV" || return 1
+	if ! grep -q "^$NSITES site(s) imported" "$T/out"; then
+		fail "setup: sites import into $1 reads all $NSITES sites"
+		_diag_last
+		return 1
+	fi
+	return 0
+}
+
+# The device key id of DIR (from keys/device.pub).
+lt_keyid() {
+	sed -n '1s/^untrusted comment: minisign public key //p' \
+	    "$1/keys/device.pub"
+}
+
+# answers NAME JSON: write an answers file; its path in $A.
+answers() {
+	A=$T/$1.json
+	printf '%s\n' "$2" >"$A"
+}
+
+# The answers the tests use for the shipped forms (the demo's, complete).
+GAS_BOILER='{"fuel": "gas", "capacity_tph": 12, "fgr_valve": "manual", "auto_monitoring": "installed", "low_nox": true}'
+COAL_BOILER='{"fuel": "coal", "capacity_tph": 4, "auto_monitoring": "none"}'
+COAL_BAN='{"in_ban_zone": true, "loose_coal": ["none"], "substituted": true, "heating": "electric"}'
+
+# lt_inspect DIR SITE FORM ANSWERS-JSON [OPTION...]: sign an inspection;
+# its id in $ID (empty, and a failed check, when it did not work).
+lt_inspect() {
+	_dir=$1 _site=$2 _form=$3
+	_ac=$((_ac + 1))
+	answers "inspect-$_ac" "$4"
+	shift 4
+	ID=
+	if setup "inspect $_site $_form" "$LANTIAN" --data "$_dir" inspect \
+	    --site "$_site" --form "$_form" --answers "$A" \
+	    --passphrase-file "$PASSFILE" "$@"; then
+		ID=$(head -n 1 "$T/out")
+		return 0
+	fi
+	return 1
+}
+
+# json EXPR: evaluate a Python expression over the JSON on standard input
+# (bound to d); prints the result (str() of it).
+json() {
+	python3 -c 'import json, sys
+d = json.load(sys.stdin)
+r = eval(sys.argv[1])
+print(r if not isinstance(r, (dict, list, bool)) and r is not None else json.dumps(r))' "$1"
+}
+
+# Count of records in DIR.
+lt_count() {
+	"$LANTIAN" --data "$1" records list --json 2>/dev/null | json 'len(d)'
+}
+
+# The form file of a shipped form id.
+form_file() {
+	echo "$LANTIAN_FORMS_DIR/$1.json"
+}

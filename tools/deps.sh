@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install the Debian packages lantian needs to build, test and run, if any
+# are missing.  Uses sudo when not run as root.
+set -eu
+
+packages="build-essential autoconf automake autoconf-archive pkg-config
+libncurses-dev libsqlite3-dev libgit2-dev libsodium-dev libjansson-dev
+libcmocka-dev minisign sqlite3 git python3 tmux"
+
+missing=""
+for p in $packages; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "lantian: installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+	sudo="sudo"
+else
+	echo "lantian: need root (or sudo) to install:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+# shellcheck disable=SC2086
+$sudo apt-get install -y -q $missing

@@ -1,0 +1,66 @@
+/*
+ * The command line: one cmd_<name>() per command, each given its own
+ * arguments (argv[0] is the command's name).  They return the exit status:
+ * 0 done, 1 failed, 2 usage.
+ */
+#ifndef LANTIAN_CLI_H
+#define LANTIAN_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "core/datadir.h"
+#include "core/key.h"
+
+#define EXIT_USAGE	2
+
+struct cli {
+	const char	*data_opt;	/* --data DIR, or NULL */
+	char		*datadir;	/* the data directory in use */
+};
+
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_forms(struct cli *cli, int argc, char **argv);
+int cmd_inspect(struct cli *cli, int argc, char **argv);
+int cmd_records(struct cli *cli, int argc, char **argv);
+int cmd_verify(struct cli *cli, int argc, char **argv);
+int cmd_sites(struct cli *cli, int argc, char **argv);
+int cmd_demo(struct cli *cli, int argc, char **argv);
+
+/* Print "lantian: <message of the last error>" and return 1. */
+int cli_fail(void);
+/* Print "lantian: <message>" and return 1. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a usage error and the command's synopsis; return 2. */
+int cli_usage(const char *synopsis, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Open the existing data directory (error printed on failure). */
+int cli_open(struct cli *cli, struct datadir **out);
+
+/*
+ * Read a passphrase: from file ("-" is standard input; the first line),
+ * else from the terminal with echo off (twice when confirm).  The result
+ * is in sodium_malloc'd memory; free it with cli_passphrase_free().
+ */
+int cli_passphrase(const char *file, int confirm, char **out, size_t *len);
+void cli_passphrase_free(char *pass);
+
+/* Unlock the device key with a passphrase read as cli_passphrase(). */
+int cli_unlock(struct datadir *dd, const char *passfile,
+    struct key_secret **out);
+
+/* Read a JSON file ("-" is standard input); error set on failure. */
+int cli_read_json(const char *path, json_t **out);
+
+/* Print s with control characters replaced (text from records). */
+void cli_put(FILE *f, const char *s);
+/* "zh" when the locale is Chinese, else "en". */
+const char *cli_lang(void);
+
+/* Print a json value on stdout, indented, with a newline. */
+void cli_print_json(const json_t *v);
+
+#endif

@@ -1,0 +1,231 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "core/error.h"
+#include "core/util.h"
+
+#define CLI_PASS_MAX	1024
+
+int
+cli_fail(void)
+{
+	fprintf(stderr, "lantian: %s\n", error_msg());
+	return 1;
+}
+
+int
+cli_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("lantian: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int
+cli_usage(const char *synopsis, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("lantian: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: lantian %s\n", synopsis);
+	return EXIT_USAGE;
+}
+
+int
+cli_open(struct cli *cli, struct datadir **out)
+{
+	if (datadir_open(out, cli->datadir, 0) != 0)
+		return cli_fail();
+	return 0;
+}
+
+/* Read one line from fd into pass (at most CLI_PASS_MAX bytes). */
+static int
+cli_read_line(int fd, char *pass, size_t *len)
+{
+	ssize_t	n;
+	char	c;
+
+	*len = 0;
+	for (;;) {
+		n = read(fd, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error_set(LT_EIO, "passphrase: %s",
+			    strerror(errno));
+		if (n == 0 || c == '\n')
+			break;
+		if (*len == CLI_PASS_MAX)
+			return error_set(LT_EINVAL, "passphrase: longer than "
+			    "%d bytes", CLI_PASS_MAX);
+		pass[(*len)++] = c;
+	}
+	if (*len > 0 && pass[*len - 1] == '\r')
+		(*len)--;
+	pass[*len] = '\0';
+	return 0;
+}
+
+/* Ask on the terminal with echo off. */
+static int
+cli_ask(int tty, const char *prompt, char *pass, size_t *len)
+{
+	struct termios	old, quiet;
+	int		rc;
+
+	if (write(tty, prompt, strlen(prompt)) < 0)
+		return error_set(LT_EIO, "terminal: %s", strerror(errno));
+	if (tcgetattr(tty, &old) != 0)
+		return error_set(LT_EIO, "terminal: %s", strerror(errno));
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	tcsetattr(tty, TCSAFLUSH, &quiet);
+	rc = cli_read_line(tty, pass, len);
+	tcsetattr(tty, TCSAFLUSH, &old);
+	if (write(tty, "\n", 1) < 0)
+		(void)0;
+	return rc;
+}
+
+int
+cli_passphrase(const char *file, int confirm, char **out, size_t *len)
+{
+	char	*pass, *again;
+	size_t	 alen;
+	int	 fd, rc;
+
+	if ((pass = sodium_malloc(2 * (CLI_PASS_MAX + 1))) == NULL)
+		util_fatal("out of secure memory");
+	again = pass + CLI_PASS_MAX + 1;
+	if (file != NULL) {
+		if (strcmp(file, "-") == 0)
+			fd = STDIN_FILENO;
+		else if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+			rc = error_set(LT_EIO, "%s: %s", file, strerror(errno));
+			goto fail;
+		}
+		rc = cli_read_line(fd, pass, len);
+		if (fd != STDIN_FILENO)
+			close(fd);
+	} else {
+		if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
+			rc = error_set(LT_EINVAL, "passphrase: no terminal to "
+			    "ask on (use --passphrase-file FILE, or - for "
+			    "standard input)");
+			goto fail;
+		}
+		rc = cli_ask(fd, "Passphrase: ", pass, len);
+		if (rc == 0 && confirm) {
+			rc = cli_ask(fd, "Passphrase again: ", again, &alen);
+			if (rc == 0 && (alen != *len ||
+			    sodium_memcmp(pass, again, alen) != 0))
+				rc = error_set(LT_EINVAL, "passphrase: the two "
+				    "entries differ");
+		}
+		close(fd);
+	}
+	if (rc == 0 && *len == 0)
+		rc = error_set(LT_EINVAL, "passphrase: empty");
+	if (rc != 0)
+		goto fail;
+	*out = pass;
+	return 0;
+fail:
+	sodium_free(pass);
+	return rc;
+}
+
+void
+cli_passphrase_free(char *pass)
+{
+	if (pass != NULL)
+		sodium_free(pass);
+}
+
+int
+cli_unlock(struct datadir *dd, const char *passfile, struct key_secret **out)
+{
+	char	*pass;
+	size_t	 len;
+	int	 rc;
+
+	if ((rc = cli_passphrase(passfile, 0, &pass, &len)) != 0)
+		return rc;
+	rc = datadir_device_unlock(dd, pass, len, out);
+	cli_passphrase_free(pass);
+	return rc;
+}
+
+int
+cli_read_json(const char *path, json_t **out)
+{
+	json_error_t	 jerr;
+	char		*buf;
+	size_t		 len;
+	int		 rc;
+
+	if (strcmp(path, "-") == 0)
+		rc = util_read_fd(STDIN_FILENO, "standard input", 16 << 20,
+		    &buf, &len);
+	else
+		rc = util_read_file(path, 16 << 20, &buf, &len);
+	if (rc != 0)
+		return rc;
+	*out = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	if (*out == NULL)
+		return error_set(LT_EINVAL, "%s: not valid JSON: %s (line %d, "
+		    "column %d)", path, jerr.text, jerr.line, jerr.column);
+	return 0;
+}
+
+void
+cli_put(FILE *f, const char *s)
+{
+	char	*clean = util_sanitize(s != NULL ? s : "");
+
+	fputs(clean, f);
+	free(clean);
+}
+
+const char *
+cli_lang(void)
+{
+	const char	*vars[] = { "LANTIAN_LANG", "LC_ALL", "LC_MESSAGES",
+			    "LANG", NULL };
+	const char	*v;
+	int		 i;
+
+	for (i = 0; vars[i] != NULL; i++) {
+		if ((v = getenv(vars[i])) != NULL && *v != '\0')
+			return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
+	}
+	return "en";
+}
+
+void
+cli_print_json(const json_t *v)
+{
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	fputc('\n', stdout);
+}

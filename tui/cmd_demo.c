@@ -1,0 +1,126 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "core/db.h"
+#include "core/error.h"
+#include "core/inspect.h"
+#include "core/site.h"
+#include "core/util.h"
+#include "sync/repo.h"
+
+#define DEMO_PASSPHRASE	"demo"
+
+/* Demo sites of 下冶镇 (fictional names, the town's real kinds of site). */
+static const struct site demo_sites[] = {
+	{ "XY-H-001", "王建国家", "下冶村", "household", "下冶村三组" },
+	{ "XY-H-002", "李秀英家", "下冶村", "household", "下冶村五组" },
+	{ "XY-S-001", "下冶便民超市", "下冶村", "shop", "下冶街12号" },
+	{ "XY-E-001", "济源市下冶建材有限公司", "南岭村", "enterprise",
+	  "南岭村工业园1号" },
+	{ "XY-E-002", "下冶镇供热站", "下冶村", "enterprise", "镇政府东侧" },
+	{ "XY-R-001", "老街烩面馆", "下冶村", "restaurant", "下冶街30号" },
+	{ "XY-C-001", "南岭村安置房工地", "南岭村", "construction",
+	  "南岭村北" },
+	{ "XY-M-001", "石门石料厂", "石门村", "mine", "石门村西山" },
+};
+
+/* Answers for the demo's inspections (form id, site, answers JSON). */
+static const struct {
+	const char	*form;
+	const char	*site;
+	const char	*answers;
+} demo_inspections[] = {
+	{ "coal-ban", "XY-H-001", "{\"in_ban_zone\": true, "
+	  "\"loose_coal\": [\"storage\", \"use\"], \"coal_kg\": 350, "
+	  "\"substituted\": true, \"heating\": \"coal\"}" },
+	{ "coal-ban", "XY-H-002", "{\"in_ban_zone\": true, "
+	  "\"loose_coal\": [\"none\"], \"substituted\": true, "
+	  "\"heating\": \"electric\"}" },
+	{ "boiler", "XY-E-002", "{\"fuel\": \"gas\", \"capacity_tph\": 12, "
+	  "\"fgr_valve\": \"manual\", \"auto_monitoring\": \"installed\", "
+	  "\"low_nox\": true}" },
+	{ "boiler", "XY-E-001", "{\"fuel\": \"coal\", \"capacity_tph\": 4, "
+	  "\"auto_monitoring\": \"none\"}" },
+};
+
+static int
+demo_prepare(struct datadir *dd)
+{
+	struct key_secret	*sk = NULL;
+	struct form		*f = NULL;
+	struct inspect		 in;
+	struct record		 rec;
+	json_error_t		 jerr;
+	json_t			*answers;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = db_begin(dd->db)) != 0)
+		return rc;
+	for (i = 0; i < sizeof demo_sites / sizeof demo_sites[0]; i++) {
+		if ((rc = site_put(dd->db, &demo_sites[i])) != 0) {
+			db_rollback(dd->db);
+			return rc;
+		}
+	}
+	if ((rc = db_commit(dd->db)) != 0)
+		return rc;
+	if ((rc = datadir_init_key(dd, "张伟", "XY-017", DEMO_PASSPHRASE,
+	    strlen(DEMO_PASSPHRASE))) != 0 ||
+	    (rc = repo_init(dd->path)) != 0 ||
+	    (rc = datadir_device_unlock(dd, DEMO_PASSPHRASE,
+	    strlen(DEMO_PASSPHRASE), &sk)) != 0)
+		return rc;
+	for (i = 0; i < sizeof demo_inspections / sizeof demo_inspections[0];
+	    i++) {
+		memset(&in, 0, sizeof in);
+		if ((rc = form_open(&f, demo_inspections[i].form,
+		    datadir_form_dirs(dd))) != 0)
+			break;
+		answers = json_loads(demo_inspections[i].answers, 0, &jerr);
+		in.site = demo_inspections[i].site;
+		in.form = f;
+		in.answers = answers;
+		rc = inspect_finish(dd, sk, &in, &rec);
+		json_decref(answers);
+		form_free(f);
+		if (rc != 0)
+			break;
+		record_clear(&rec);
+	}
+	key_secret_free(sk);
+	return rc;
+}
+
+int
+cmd_demo(struct cli *cli, int argc, char **argv)
+{
+	struct datadir	*dd = NULL;
+	char		*dir, *list[] = { "records", "list", NULL };
+	int		 rc;
+
+	(void)argv;
+	if (argc != 1)
+		return cli_usage("demo [--data DIR]", "demo: no arguments");
+	/* Never the real data: the demo has its own directory. */
+	dir = cli->data_opt != NULL ? xstrdup(cli->data_opt) :
+	    xasprintf("%s-demo", cli->datadir);
+	free(cli->datadir);
+	cli->datadir = dir;
+	if (datadir_open(&dd, dir, 1) != 0)
+		return cli_fail();
+	if (!datadir_has_key(dd) && demo_prepare(dd) != 0) {
+		rc = cli_fail();
+		datadir_close(dd);
+		return rc;
+	}
+	datadir_close(dd);
+	printf("demo data in %s (inspector 张伟, badge XY-017, passphrase "
+	    "\"%s\")\n\n", dir, DEMO_PASSPHRASE);
+	return cmd_records(cli, 2, list);
+}

@@ -1,0 +1,350 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/db.h"
+#include "core/error.h"
+#include "core/form.h"
+#include "core/record.h"
+#include "core/site.h"
+#include "core/util.h"
+
+#define RECORDS_SYNOPSIS "records list [--site S] [--form F] [--json] | " \
+	"records show ID [--raw|--minisig]"
+
+static int
+records_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "form", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct datadir	*dd;
+	sqlite3_stmt	*st;
+	const char	*site = NULL, *form = NULL;
+	json_t		*o;
+	int		 c, as_json = 0, n = 0, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			site = optarg;
+			break;
+		case 'f':
+			form = optarg;
+			break;
+		case 'j':
+			as_json = 1;
+			break;
+		default:
+			return cli_usage(RECORDS_SYNOPSIS, "records list: bad "
+			    "option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage(RECORDS_SYNOPSIS, "records list: unexpected "
+		    "argument %s", argv[optind]);
+	if (cli_open(cli, &dd) != 0)
+		return 1;
+	/* Streamed from the cursor: the list never sits in memory. */
+	if (db_prepare(dd->db, &st, "SELECT id, type, device, seq, site, form, "
+	    "form_version, created, status, status_why FROM records "
+	    "WHERE (?1 IS NULL OR site = ?1) AND (?2 IS NULL OR form = ?2) "
+	    "ORDER BY created, device, seq") != 0) {
+		datadir_close(dd);
+		return cli_fail();
+	}
+	db_bind_text(st, 1, site);
+	db_bind_text(st, 2, form);
+	if (as_json)
+		printf("[");
+	else
+		printf("%-20s  %-12s  %-16s %6s  %-12s %-12s %s\n", "created",
+		    "id", "device", "seq", "site", "form", "status");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *col[10];
+		for (c = 0; c < 10; c++)
+			col[c] = (const char *)sqlite3_column_text(st, c);
+		if (as_json) {
+			o = json_pack("{s:s, s:s, s:s, s:I, s:s?, s:s?, s:s, "
+			    "s:s}", "id", col[0], "type", col[1], "device",
+			    col[2], "seq", (json_int_t)sqlite3_column_int64(st,
+			    3), "site", col[4], "form", col[5], "created",
+			    col[7], "status", col[8]);
+			if (col[5] != NULL)
+				json_object_set_new(o, "form_version",
+				    json_integer(sqlite3_column_int64(st, 6)));
+			if (col[9] != NULL)
+				json_object_set_new(o, "status_why",
+				    json_string(col[9]));
+			printf("%s\n  ", n ? "," : "");
+			json_dumpf(o, stdout, JSON_COMPACT);
+			json_decref(o);
+		} else {
+			printf("%-20s  %.12s  %-16s %6s  ", col[7], col[0],
+			    col[2], col[3]);
+			cli_put(stdout, col[4] != NULL ? col[4] : "-");
+			printf("%*s", col[4] != NULL && strlen(col[4]) < 12 ?
+			    (int)(12 - strlen(col[4])) : 0, "");
+			printf(" %-12s %s\n", col[5] != NULL ? col[5] : "-",
+			    col[8]);
+		}
+		n++;
+	}
+	if (as_json)
+		printf("%s]\n", n ? "\n" : "");
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		rc = cli_error("records: %s", sqlite3_errmsg(dd->db));
+	else
+		rc = 0;
+	datadir_close(dd);
+	return rc;
+}
+
+/* The form a record cites, from the store (exact bytes), or NULL. */
+static struct form *
+records_form(sqlite3 *db, const struct record *r)
+{
+	sqlite3_stmt	*st;
+	struct form	*f = NULL;
+	const char	*sha;
+
+	sha = json_string_value(json_object_get(json_object_get(r->doc, "form"),
+	    "sha256"));
+	if (sha == NULL || db_prepare(db, &st, "SELECT body FROM forms "
+	    "WHERE sha256 = ?1") != 0)
+		return NULL;
+	db_bind_text(st, 1, sha);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    form_load_buf(&f, r->form, sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0)) != 0)
+		f = NULL;
+	sqlite3_finalize(st);
+	error_clear();
+	return f;
+}
+
+/* An answer as a person reads it: choice labels, yes/no. */
+static void
+records_put_value(const json_t *q, const json_t *v, const char *lang)
+{
+	const json_t	*choices, *c, *x;
+	size_t		 i, j;
+	char		*s;
+
+	choices = q != NULL ? json_object_get(q, "choices") : NULL;
+	if (json_is_boolean(v)) {
+		fputs(json_is_true(v) ? (strcmp(lang, "zh") == 0 ? "是" :
+		    "yes") : (strcmp(lang, "zh") == 0 ? "否" : "no"), stdout);
+		return;
+	}
+	if (json_is_string(v) || json_is_array(v)) {
+		const json_t *one = v;
+		size_t n = json_is_array(v) ? json_array_size(v) : 1;
+		for (j = 0; j < n; j++) {
+			if (json_is_array(v))
+				one = json_array_get(v, j);
+			const char *label = json_string_value(one);
+			json_array_foreach(choices, i, c) {
+				x = json_object_get(c, "value");
+				if (json_is_string(x) && json_equal(x, one))
+					label = record_text(json_object_get(c,
+					    "label"), lang);
+			}
+			if (j > 0)
+				fputs(", ", stdout);
+			cli_put(stdout, label != NULL ? label : "?");
+		}
+		return;
+	}
+	s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
+	    JSON_REAL_PRECISION(15));
+	cli_put(stdout, s);
+	free(s);
+	if (q != NULL && json_is_string(json_object_get(q, "unit"))) {
+		fputc(' ', stdout);
+		cli_put(stdout, json_string_value(json_object_get(q, "unit")));
+	}
+}
+
+static void
+records_print(sqlite3 *db, const struct record *r)
+{
+	const char	*lang = cli_lang(), *qid;
+	struct form	*f;
+	struct site	 site;
+	const json_t	*insp, *v, *q, *list, *x;
+	size_t		 i;
+
+	printf("record     %s\n", r->id);
+	printf("type       %s    status: %s\n", r->type,
+	    r->status != NULL ? r->status : "?");
+	printf("device     %s    seq %" PRId64 "    prev %s\n", r->device,
+	    r->seq, r->seq > 1 ? r->prev : "-");
+	printf("created    %s\n", r->created);
+	insp = json_object_get(r->doc, "inspector");
+	printf("inspector  ");
+	cli_put(stdout, json_string_value(json_object_get(insp, "name")));
+	printf(" (");
+	cli_put(stdout, json_string_value(json_object_get(insp, "badge")));
+	printf(")\n");
+	if (r->site != NULL) {
+		printf("site       ");
+		cli_put(stdout, r->site);
+		if (site_get(db, r->site, &site) == 0) {
+			printf("  ");
+			cli_put(stdout, site.name);
+			printf(", ");
+			cli_put(stdout, site.village);
+			site_clear(&site);
+		}
+		error_clear();
+		printf("\n");
+	}
+	f = r->form != NULL ? records_form(db, r) : NULL;
+	if (r->form != NULL) {
+		printf("form       ");
+		cli_put(stdout, r->form);
+		printf(" v%" PRId64, r->form_version);
+		if (f != NULL) {
+			printf("  ");
+			cli_put(stdout, form_title(f, lang));
+		}
+		printf("\n");
+	}
+	if ((v = json_object_get(r->doc, "follows")) != NULL &&
+	    json_is_string(v))
+		printf("follows    %s\n", json_string_value(v));
+	if (json_object_size(json_object_get(r->doc, "answers")) > 0)
+		printf("answers\n");
+	json_object_foreach(json_object_get(r->doc, "answers"), qid, v) {
+		q = f != NULL ? form_question(f, qid) : NULL;
+		printf("  ");
+		if (q != NULL) {
+			cli_put(stdout, record_text(json_object_get(q, "label"),
+			    lang));
+			printf(" [%s]: ", qid);
+		} else {
+			cli_put(stdout, qid);
+			printf(": ");
+		}
+		records_put_value(q, v, lang);
+		printf("\n");
+	}
+	list = json_object_get(r->doc, "findings");
+	printf("findings   %zu\n", json_array_size(list));
+	json_array_foreach(list, i, x) {
+		printf("  ");
+		cli_put(stdout, json_string_value(json_object_get(x, "rule")));
+		printf(" (task %" JSON_INTEGER_FORMAT ", ",
+		    json_integer_value(json_object_get(x, "task")));
+		cli_put(stdout, json_string_value(json_object_get(x,
+		    "severity")));
+		printf(", by ");
+		cli_put(stdout, json_string_value(json_object_get(x,
+		    "deadline")));
+		printf("): ");
+		cli_put(stdout, record_text(json_object_get(x, "text"), lang));
+		printf("\n    action: ");
+		cli_put(stdout, record_text(json_object_get(x, "action"), lang));
+		printf("\n");
+	}
+	list = json_object_get(r->doc, "attachments");
+	json_array_foreach(list, i, x) {
+		printf("%s  %.16s...  ", i == 0 ? "attachments\n" : "",
+		    json_string_value(json_object_get(x, "sha256")));
+		cli_put(stdout, json_string_value(json_object_get(x, "name")));
+		printf("  %" JSON_INTEGER_FORMAT " bytes  ",
+		    json_integer_value(json_object_get(x, "bytes")));
+		cli_put(stdout, json_string_value(json_object_get(x, "mime")));
+		printf("\n");
+	}
+	if ((v = json_object_get(r->doc, "acknowledged")) != NULL &&
+	    json_is_object(v)) {
+		printf("acknowledged  ");
+		cli_put(stdout, json_string_value(json_object_get(v, "name")));
+		printf(" (");
+		cli_put(stdout, json_string_value(json_object_get(v, "role")));
+		printf(")%s\n", json_is_true(json_object_get(v, "refused")) ?
+		    ", refused to sign" : "");
+	}
+	if ((v = json_object_get(r->doc, "notes")) != NULL &&
+	    json_is_string(v)) {
+		printf("notes      ");
+		cli_put(stdout, json_string_value(v));
+		printf("\n");
+	}
+	form_free(f);
+}
+
+static int
+records_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "raw", no_argument, NULL, 'r' },
+		{ "minisig", no_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct datadir	*dd;
+	struct record	 r;
+	int		 c, mode = 0, rc = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+		case 'm':
+			if (mode != 0 && mode != c)
+				return cli_usage(RECORDS_SYNOPSIS, "records "
+				    "show: --raw or --minisig, not both");
+			mode = c;
+			break;
+		default:
+			return cli_usage(RECORDS_SYNOPSIS, "records show: bad "
+			    "option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(RECORDS_SYNOPSIS, "records show: one record id");
+	if (cli_open(cli, &dd) != 0)
+		return 1;
+	if (record_load(dd->db, argv[optind], &r) != 0) {
+		datadir_close(dd);
+		return cli_fail();
+	}
+	if (mode == 'r') {
+		/* The exact signed bytes, nothing added. */
+		if (fwrite(r.body, 1, r.len, stdout) != r.len)
+			rc = cli_error("standard output: write failed");
+	} else if (mode == 'm') {
+		if (r.sig == NULL)
+			rc = cli_error("record %s: no signature stored", r.id);
+		else
+			fputs(r.sig, stdout);
+	} else
+		records_print(dd->db, &r);
+	record_clear(&r);
+	datadir_close(dd);
+	return rc;
+}
+
+int
+cmd_records(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage(RECORDS_SYNOPSIS, "records: which subcommand?");
+	if (strcmp(argv[1], "list") == 0)
+		return records_list(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return records_show(cli, argc - 1, argv + 1);
+	return cli_usage(RECORDS_SYNOPSIS, "records %s: unknown subcommand",
+	    argv[1]);
+}

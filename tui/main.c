@@ -1,0 +1,140 @@
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "sync/repo.h"
+
+static const struct {
+	const char	*name;
+	int		(*fn)(struct cli *, int, char **);
+	const char	*synopsis;
+} main_commands[] = {
+	{ "init", cmd_init,
+	  "init [--name N --badge B] [--passphrase-file F|-]" },
+	{ "demo", cmd_demo, "demo [--data DIR]" },
+	{ "forms", cmd_forms,
+	  "forms list | forms check FILE... | "
+	  "forms try FILE|ID --answers A.json [--json]" },
+	{ "inspect", cmd_inspect,
+	  "inspect --site S --form ID|FILE --answers A.json [--attach FILE]... "
+	  "[--notes TEXT] [--follows ID] [--passphrase-file F|-]" },
+	{ "records", cmd_records,
+	  "records list [--site S] [--form F] [--json] | "
+	  "records show ID [--raw|--minisig]" },
+	{ "verify", cmd_verify, "verify [ID...]" },
+	{ "sites", cmd_sites,
+	  "sites import FILE.csv | sites list [--kind K] [--village V] "
+	  "[--json]" },
+};
+
+#define MAIN_NCOMMANDS	(sizeof main_commands / sizeof main_commands[0])
+
+static void
+main_usage(FILE *f)
+{
+	size_t	i;
+
+	fprintf(f, "usage: lantian [--data DIR] COMMAND [OPTIONS]\n\n"
+	    "lantian (蓝天) records environmental field inspections, signs "
+	    "them and keeps them.\n\ncommands:\n");
+	for (i = 0; i < MAIN_NCOMMANDS; i++)
+		fprintf(f, "  lantian %s\n", main_commands[i].synopsis);
+	fprintf(f, "\n  lantian --version | --help\n\n"
+	    "The data directory is --data DIR, else $LANTIAN_HOME, else "
+	    "$XDG_DATA_HOME/lantian,\nelse ~/.local/share/lantian.\n"
+	    "Exit status: 0 done, 1 failed, 2 usage.\n");
+}
+
+static void
+main_version(void)
+{
+	printf("lantian %s\n", PACKAGE_VERSION);
+	printf("  SQLite %s, libgit2 %s, libsodium %s, jansson %s\n",
+	    sqlite3_libversion(), repo_libgit2_version(),
+	    sodium_version_string(), jansson_version_str());
+}
+
+/* Take --data DIR / --data=DIR out of argv wherever it stands. */
+static int
+main_take_data(int *argc, char **argv, const char **data)
+{
+	int	i, j;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--data") == 0) {
+			if (i + 1 >= *argc)
+				return -1;
+			*data = argv[i + 1];
+			for (j = i; j + 2 <= *argc; j++)
+				argv[j] = argv[j + 2];
+			*argc -= 2;
+			i--;
+		} else if (strncmp(argv[i], "--data=", 7) == 0) {
+			*data = argv[i] + 7;
+			for (j = i; j + 1 <= *argc; j++)
+				argv[j] = argv[j + 1];
+			*argc -= 1;
+			i--;
+		}
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli	 cli;
+	const char	*cmd;
+	size_t		 i;
+	int		 rc;
+
+	setlocale(LC_ALL, "");
+	memset(&cli, 0, sizeof cli);
+	if (main_take_data(&argc, argv, &cli.data_opt) != 0) {
+		fprintf(stderr, "lantian: --data: needs a directory\n");
+		return EXIT_USAGE;
+	}
+	if (argc < 2) {
+		main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		main_usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		main_version();
+		return 0;
+	}
+	if (util_init() != 0 || repo_global_init() != 0)
+		return cli_fail();
+
+	for (i = 0; i < MAIN_NCOMMANDS; i++) {
+		if (strcmp(cmd, main_commands[i].name) == 0)
+			break;
+	}
+	if (i == MAIN_NCOMMANDS) {
+		fprintf(stderr, "lantian: %s: unknown command\n", cmd);
+		main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	cli.datadir = datadir_resolve(cli.data_opt);
+	rc = main_commands[i].fn(&cli, argc - 1, argv + 1);
+	free(cli.datadir);
+	repo_global_shutdown();
+	return rc;
+}
