@@ -12,7 +12,7 @@
  * Never edit one that has shipped; add another.
  */
 static const char *const db_migrations[] = {
-	/* 1: keys, settings, records and the per-device chain heads. */
+	/* 1: keys, settings, records. */
 	"CREATE TABLE settings ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL);"
@@ -36,17 +36,11 @@ static const char *const db_migrations[] = {
 	"  status TEXT NOT NULL);"
 	"CREATE INDEX records_device_seq ON records(device, seq);"
 	"CREATE INDEX records_site ON records(site, created);"
-	"CREATE INDEX records_created ON records(created);"
-	"CREATE TABLE chain ("
-	"  device TEXT PRIMARY KEY,"
-	"  seq INTEGER NOT NULL,"
-	"  id TEXT NOT NULL,"
-	"  created TEXT NOT NULL);",
+	"CREATE INDEX records_created ON records(created);",
 
 	/* 2: forms, findings, attachments, drafts, sites. */
 	"ALTER TABLE records ADD COLUMN form_version INTEGER;"
 	"ALTER TABLE records ADD COLUMN status_why TEXT;"
-	"CREATE INDEX records_form ON records(form, created);"
 	"CREATE TABLE forms ("
 	"  sha256 TEXT PRIMARY KEY,"
 	"  id TEXT NOT NULL,"
@@ -59,9 +53,8 @@ static const char *const db_migrations[] = {
 	"  severity TEXT NOT NULL,"
 	"  deadline TEXT,"
 	"  closed_by TEXT REFERENCES records(id),"
-	"  PRIMARY KEY (record, rule));"
+	"  PRIMARY KEY (record, rule)) WITHOUT ROWID;"
 	"CREATE INDEX findings_open ON findings(closed_by, deadline);"
-	"CREATE INDEX findings_task ON findings(task, deadline);"
 	"CREATE TABLE attachments ("
 	"  sha256 TEXT PRIMARY KEY,"
 	"  bytes INTEGER NOT NULL,"
@@ -117,6 +110,26 @@ int
 db_prepare(sqlite3 *db, sqlite3_stmt **out, const char *sql)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, out, NULL) != SQLITE_OK)
+		return db_error(db, "database");
+	return 0;
+}
+
+int
+db_cached(sqlite3 *db, sqlite3_stmt **out, const char *sql)
+{
+	sqlite3_stmt	*st = NULL;
+
+	/* The connection's own list of statements is the cache. */
+	while ((st = sqlite3_next_stmt(db, st)) != NULL) {
+		if (!sqlite3_stmt_busy(st) && strcmp(sqlite3_sql(st), sql) == 0) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			*out = st;
+			return 0;
+		}
+	}
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out,
+	    NULL) != SQLITE_OK)
 		return db_error(db, "database");
 	return 0;
 }
@@ -237,6 +250,10 @@ db_open(sqlite3 **out, const char *path)
 void
 db_close(sqlite3 *db)
 {
+	sqlite3_stmt	*st;
+
+	while ((st = sqlite3_next_stmt(db, NULL)) != NULL)
+		sqlite3_finalize(st);
 	sqlite3_close(db);
 }
 

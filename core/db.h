@@ -31,6 +31,12 @@ void db_rollback(sqlite3 *db);
 int db_exec(sqlite3 *db, const char *sql);
 /* Prepare a statement; LT_EDB naming the SQL on failure. */
 int db_prepare(sqlite3 *db, sqlite3_stmt **out, const char *sql);
+/*
+ * A statement for a hot path, prepared once per connection and kept until
+ * db_close(): the caller resets it (sqlite3_reset) when done, never
+ * finalizes it.  Bindings are cleared on each fetch.
+ */
+int db_cached(sqlite3 *db, sqlite3_stmt **out, const char *sql);
 /* Record the connection's last error as LT_EDB with what. */
 int db_error(sqlite3 *db, const char *what);
 

@@ -13,6 +13,12 @@
 #include "expr.h"
 #include "util.h"
 
+#ifdef SQLITE_INNOCUOUS
+#define EXPR_INNOCUOUS		SQLITE_INNOCUOUS
+#else
+#define EXPR_INNOCUOUS		0
+#endif
+
 /* The progress handler runs every this many virtual machine steps. */
 #define EXPR_PROGRESS_EVERY	1000
 
@@ -131,15 +137,15 @@ expr_authorize(void *arg, int op, const char *a, const char *b,
 		    b != NULL ? b : "?");
 		break;
 	case SQLITE_READ:
-		if (b != NULL && *b == '\0')
-			snprintf(why, sizeof why,
-			    "not allowed: recursive query %s",
-			    a != NULL ? a : "?");
-		else
-			snprintf(why, sizeof why, "not allowed: reads table %s",
-			    a != NULL ? a : "?");
+		snprintf(why, sizeof why, "not allowed: reads table %s",
+		    a != NULL ? a : "?");
 		break;
 	case SQLITE_RECURSIVE:
+		/*
+		 * A recursive query that reads its own rows without naming a
+		 * column (SELECT 1 FROM c) is refused earlier, as "reads
+		 * table c".
+		 */
 		snprintf(why, sizeof why, "not allowed: recursive query");
 		break;
 	case SQLITE_PRAGMA:
@@ -158,7 +164,7 @@ expr_authorize(void *arg, int op, const char *a, const char *b,
 		 * its table is set up.
 		 */
 		snprintf(why, sizeof why, "not allowed: tables and "
-		    "table-valued functions (write to %s)", a != NULL ? a : "?");
+		    "table-valued functions");
 		break;
 	default:
 		snprintf(why, sizeof why, "not allowed: only SELECT and the "
@@ -260,7 +266,12 @@ expr_env_open(struct expr_env **out)
 	sqlite3_db_config(env->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
 #endif
 
-	/* Modest limits: a form's expressions are short and shallow. */
+	/*
+	 * Modest limits: a form's expressions are short and shallow.  The
+	 * progress handler only runs between steps, and one step (a LIKE on
+	 * a long text) can take a while, so values and patterns are kept
+	 * small too: at worst such a step costs a fraction of a second.
+	 */
 	sqlite3_limit(env->db, SQLITE_LIMIT_LENGTH, 1024 * 1024);
 	sqlite3_limit(env->db, SQLITE_LIMIT_SQL_LENGTH,
 	    EXPR_MAX_TEXT + EXPR_MAX_COLUMNS * 80);
@@ -275,8 +286,8 @@ expr_env_open(struct expr_env **out)
 	sqlite3_limit(env->db, SQLITE_LIMIT_WORKER_THREADS, 0);
 
 	if (sqlite3_create_function(env->db, "selected", 2,
-	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, expr_selected, NULL,
-	    NULL) != SQLITE_OK) {
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | EXPR_INNOCUOUS, NULL,
+	    expr_selected, NULL, NULL) != SQLITE_OK) {
 		rc = error_set(LT_EFORM, "expression sandbox: %s",
 		    sqlite3_errmsg(env->db));
 		goto cleanup;
@@ -333,7 +344,7 @@ static int
 expr_scan(const char *text)
 {
 	const char	*p, *start, *word;
-	char		 close;
+	char		 quote;
 	int		 depth = 0, blank = 1;
 
 	if (strlen(text) > EXPR_MAX_TEXT)
@@ -347,21 +358,22 @@ expr_scan(const char *text)
 		case '"':
 		case '`':
 		case '[':
-			close = *p == '[' ? ']' : *p;
+			quote = *p == '[' ? ']' : *p;
 			start = ++p;
 			for (;; p++) {
 				if (*p == '\0')
 					return error_set(LT_EFORM,
-					    "unterminated quote %c", close);
-				if (*p != close)
+					    "unterminated quote %c", quote);
+				if (*p != quote)
 					continue;
-				if (close != ']' && p[1] == close) {
+				/* '' inside '...' (and "" in "...") is one. */
+				if (quote != ']' && p[1] == quote) {
 					p++;
 					continue;
 				}
 				break;
 			}
-			if (close == '\'' &&
+			if (quote == '\'' &&
 			    (word = expr_impure(start, (size_t)(p - start))) !=
 			    NULL)
 				return error_set(LT_EFORM, "'%s' is not allowed: "

@@ -473,8 +473,10 @@ form_load_questions(struct form_loader *ld, const json_t *questions)
 				q->id = NULL;
 			}
 		}
-		/* A broken id still takes its place, under a name no
-		 * expression can write (parameters are refused). */
+		/*
+		 * A broken id still takes its place, so that later columns
+		 * keep their numbers, under a name no question id can have.
+		 */
 		ld->cols[i] = q->id != NULL ? xstrdup(q->id) :
 		    xasprintf("?%zu", i);
 		if (!json_is_object(q->json))
@@ -491,6 +493,19 @@ form_load_questions(struct form_loader *ld, const json_t *questions)
 		    i + 1);
 		free(where);
 	}
+}
+
+static int
+form_has_task(const json_t *doc, json_int_t task)
+{
+	const json_t	*v;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(doc, "tasks"), i, v) {
+		if (json_integer_value(v) == task)
+			return 1;
+	}
+	return 0;
 }
 
 static void
@@ -537,18 +552,10 @@ form_load_findings(struct form_loader *ld, const json_t *findings)
 		if (!form_positive_int(v))
 			form_problem(ld, where, "task: expected a positive "
 			    "whole number");
-		else {
-			json_array_foreach(json_object_get(f->doc, "tasks"), j,
-			    v) {
-				if (json_equal(v, json_object_get(fd, "task")))
-					break;
-			}
-			if (v == NULL)
-				form_problem(ld, where, "task: %" JSON_INTEGER_FORMAT
-				    " is not among the form's tasks",
-				    json_integer_value(json_object_get(fd,
-				    "task")));
-		}
+		else if (!form_has_task(f->doc, json_integer_value(v)))
+			form_problem(ld, where, "task: %" JSON_INTEGER_FORMAT
+			    " is not among the form's tasks",
+			    json_integer_value(v));
 		v = json_object_get(fd, "severity");
 		if (!json_is_string(v) ||
 		    !form_in(json_string_value(v), form_severities))
@@ -991,9 +998,9 @@ form_offered(const struct form_question *q, const char *value)
 	return 0;
 }
 
-/* LT_EANSWER: a is not one of q's choices. */
+/* LT_EANSWER: given is not one of q's choices (NULL: not even a string). */
 static int
-form_not_offered(const struct form_question *q, const json_t *a)
+form_not_offered(const struct form_question *q, const char *given)
 {
 	const json_t	*c;
 	char		*list = NULL, *tmp;
@@ -1007,13 +1014,13 @@ form_not_offered(const struct form_question *q, const json_t *a)
 		free(list);
 		list = tmp;
 	}
-	if (json_is_string(a))
+	if (given != NULL)
 		rc = error_set(LT_EANSWER, "answer %s: \"%s\" is not one of "
-		    "the choices (%s)", q->id, json_string_value(a), list);
+		    "the choices (%s)", q->id, given, list);
 	else
-		rc = error_set(LT_EANSWER, "answer %s: expected %s of the "
-		    "choices (%s)", q->id, q->type == FT_MULTI ?
-		    "an array of values" : "one", list);
+		rc = error_set(LT_EANSWER, "answer %s: expected %s (%s)",
+		    q->id, q->type == FT_MULTI ? "an array of choices" :
+		    "one of the choices", list);
 	free(list);
 	return rc;
 }
@@ -1028,10 +1035,10 @@ form_answer_multi(const struct form_question *q, const json_t *a,
 	size_t		 i, j, used = 0, size = 1;
 
 	if (!json_is_array(a))
-		return form_not_offered(q, a);
+		return form_not_offered(q, NULL);
 	json_array_foreach(a, i, x) {
 		if (!json_is_string(x) || !form_offered(q, json_string_value(x)))
-			return form_not_offered(q, x);
+			return form_not_offered(q, json_string_value(x));
 		for (j = 0; j < i; j++) {
 			if (json_equal(x, json_array_get(a, j)))
 				return error_set(LT_EANSWER, "answer %s: \"%s\" "
@@ -1105,7 +1112,7 @@ form_answer(const struct form_question *q, const json_t *a, json_t **norm,
 		return 0;
 	case FT_CHOICE:
 		if (s == NULL || !form_offered(q, s))
-			return form_not_offered(q, a);
+			return form_not_offered(q, s);
 		break;
 	case FT_MULTI:
 		return form_answer_multi(q, a, norm, v);
@@ -1276,14 +1283,17 @@ form_eval_findings(const struct form *f, const struct expr_value *vals,
 		}
 		if (truth != 1)
 			continue;
+		/* Copies: what the caller does with them is not the form's. */
 		json_array_append_new(out->findings, json_pack(
-		    "{s:O, s:O, s:O, s:o, s:o, s:O}",
-		    "id", json_object_get(fd, "id"),
-		    "task", json_object_get(fd, "task"),
-		    "severity", json_object_get(fd, "severity"),
+		    "{s:s, s:I, s:s, s:o, s:o, s:I}",
+		    "id", json_string_value(json_object_get(fd, "id")),
+		    "task", json_integer_value(json_object_get(fd, "task")),
+		    "severity", json_string_value(json_object_get(fd,
+		    "severity")),
 		    "text", json_deep_copy(json_object_get(fd, "text")),
 		    "action", json_deep_copy(json_object_get(fd, "action")),
-		    "deadline_days", json_object_get(fd, "deadline_days")));
+		    "deadline_days", json_integer_value(json_object_get(fd,
+		    "deadline_days"))));
 	}
 	return 0;
 }

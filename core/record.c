@@ -28,73 +28,24 @@ record_str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-int
-record_parse(struct record *out, const char *body, size_t len)
+/* Fill out from a checked doc and its bytes; out takes the doc. */
+static void
+record_fill(struct record *out, json_t *doc, const char *body, size_t len)
 {
-	const char	*type, *device, *created, *prev, *s;
-	json_error_t	 jerr;
-	json_t		*doc, *v, *insp;
-	time_t		 t;
-	int		 i;
+	const char	*s;
+	json_t		*v;
 
-	memset(out, 0, sizeof *out);
-	if (len > RECORD_MAX)
-		return error_set(LT_ETOOBIG, "record: larger than %d bytes",
-		    RECORD_MAX);
-	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (doc == NULL)
-		return error_set(LT_EINVAL, "record: not JSON: %s (line %d)",
-		    jerr.text, jerr.line);
 	out->doc = doc;
-	if (!json_is_object(doc))
-		goto bad_object;
-	if ((type = record_str(doc, "type")) == NULL)
-		return record_clear(out), record_bad("no type");
-	for (i = 0; record_types[i] != NULL; i++) {
-		if (strcmp(type, record_types[i]) == 0)
-			break;
-	}
-	if (record_types[i] == NULL)
-		return record_clear(out), record_bad("unknown type");
-	v = json_object_get(doc, "format");
-	if (!json_is_integer(v) || json_integer_value(v) != RECORD_FORMAT)
-		return record_clear(out), record_bad("unknown format");
-	device = record_str(doc, "device");
-	if (device == NULL || strlen(device) != KEY_ID_HEX - 1 ||
-	    strspn(device, "0123456789ABCDEF") != KEY_ID_HEX - 1)
-		return record_clear(out), record_bad("bad device key id");
-	v = json_object_get(doc, "seq");
-	if (!json_is_integer(v) || json_integer_value(v) < 1)
-		return record_clear(out), record_bad("bad seq");
-	out->seq = json_integer_value(v);
-	v = json_object_get(doc, "prev");
-	if (out->seq == 1 ? !json_is_null(v) :
-	    ((prev = json_string_value(v)) == NULL || !util_is_hex(prev, 64)))
-		return record_clear(out), record_bad("bad prev");
-	created = record_str(doc, "created");
-	if (created == NULL || strlen(created) >= sizeof out->created ||
-	    util_parse_rfc3339(created, &t) != 0)
-		return record_clear(out), record_bad("bad created time");
-	insp = json_object_get(doc, "inspector");
-	if (!json_is_object(insp) || record_str(insp, "name") == NULL ||
-	    record_str(insp, "badge") == NULL)
-		return record_clear(out), record_bad("no inspector");
-	if (strcmp(type, "inspection") == 0) {
-		v = json_object_get(doc, "form");
-		if ((s = record_str(doc, "site")) == NULL || *s == '\0' ||
-		    !json_is_object(v) || record_str(v, "id") == NULL ||
-		    !json_is_integer(json_object_get(v, "version")) ||
-		    !json_is_object(json_object_get(doc, "answers")))
-			return record_clear(out), record_bad("inspection "
-			    "without site, form or answers");
-	}
-
 	util_sha256_hex(out->id, body, len);
-	memcpy(out->device, device, KEY_ID_HEX);
+	snprintf(out->device, sizeof out->device, "%s",
+	    record_str(doc, "device"));
+	out->seq = json_integer_value(json_object_get(doc, "seq"));
 	if (out->seq > 1)
-		memcpy(out->prev, record_str(doc, "prev"), 65);
-	strcpy(out->created, created);
-	out->type = xstrdup(type);
+		snprintf(out->prev, sizeof out->prev, "%s",
+		    record_str(doc, "prev"));
+	snprintf(out->created, sizeof out->created, "%s",
+	    record_str(doc, "created"));
+	out->type = xstrdup(record_str(doc, "type"));
 	if ((s = record_str(doc, "site")) != NULL)
 		out->site = xstrdup(s);
 	v = json_object_get(doc, "form");
@@ -105,11 +56,204 @@ record_parse(struct record *out, const char *body, size_t len)
 	}
 	out->body = xstrndup(body, len);
 	out->len = len;
-	return 0;
+}
 
-bad_object:
-	record_clear(out);
-	return record_bad("not a JSON object");
+/* Check a record's document: the fields every reader relies on. */
+static int
+record_check(const json_t *doc)
+{
+	const char	*type, *device, *created, *prev, *s;
+	const json_t	*v, *insp;
+	json_int_t	 seq;
+	time_t		 t;
+	int		 i;
+
+	if (!json_is_object(doc))
+		return record_bad("not a JSON object");
+	if ((type = record_str(doc, "type")) == NULL)
+		return record_bad("no type");
+	for (i = 0; record_types[i] != NULL; i++) {
+		if (strcmp(type, record_types[i]) == 0)
+			break;
+	}
+	if (record_types[i] == NULL)
+		return record_bad("unknown type");
+	v = json_object_get(doc, "format");
+	if (!json_is_integer(v) || json_integer_value(v) != RECORD_FORMAT)
+		return record_bad("unknown format");
+	device = record_str(doc, "device");
+	if (device == NULL || strlen(device) != KEY_ID_HEX - 1 ||
+	    strspn(device, "0123456789ABCDEF") != KEY_ID_HEX - 1)
+		return record_bad("bad device key id");
+	v = json_object_get(doc, "seq");
+	if (!json_is_integer(v) || (seq = json_integer_value(v)) < 1)
+		return record_bad("bad seq");
+	v = json_object_get(doc, "prev");
+	if (seq == 1 ? !json_is_null(v) :
+	    ((prev = json_string_value(v)) == NULL || !util_is_hex(prev, 64)))
+		return record_bad("bad prev");
+	created = record_str(doc, "created");
+	if (created == NULL || strlen(created) >= 32 ||
+	    util_parse_rfc3339(created, &t) != 0)
+		return record_bad("bad created time");
+	insp = json_object_get(doc, "inspector");
+	if (!json_is_object(insp) || record_str(insp, "name") == NULL ||
+	    record_str(insp, "badge") == NULL)
+		return record_bad("no inspector");
+	if (strcmp(type, "inspection") == 0) {
+		v = json_object_get(doc, "form");
+		if ((s = record_str(doc, "site")) == NULL || *s == '\0' ||
+		    !json_is_object(v) || record_str(v, "id") == NULL ||
+		    !json_is_integer(json_object_get(v, "version")) ||
+		    !json_is_object(json_object_get(doc, "answers")))
+			return record_bad("inspection without site, form or "
+			    "answers");
+	}
+	return 0;
+}
+
+int
+record_parse(struct record *out, const char *body, size_t len)
+{
+	json_error_t	 jerr;
+	json_t		*doc;
+	int		 rc;
+
+	memset(out, 0, sizeof *out);
+	if (len > RECORD_MAX)
+		return error_set(LT_ETOOBIG, "record: larger than %d bytes",
+		    RECORD_MAX);
+	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (doc == NULL)
+		return error_set(LT_EINVAL, "record: not JSON: %s (line %d)",
+		    jerr.text, jerr.line);
+	if ((rc = record_check(doc)) != 0) {
+		json_decref(doc);
+		return rc;
+	}
+	record_fill(out, doc, body, len);
+	return 0;
+}
+
+/* Skip JSON whitespace. */
+static const char *
+record_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/*
+ * Skip one JSON value at p (its syntax only as far as needed to find its
+ * end); NULL when malformed.  *plain is cleared when a string in it holds
+ * an escape.
+ */
+static const char *
+record_skip(const char *p, const char *end, int *plain)
+{
+	int	depth = 0;
+
+	do {
+		p = record_ws(p, end);
+		if (p >= end)
+			return NULL;
+		if (*p == '"') {
+			for (p++; p < end && *p != '"'; p++) {
+				if (*p == '\\') {
+					*plain = 0;
+					p++;
+				}
+			}
+			if (p >= end)
+				return NULL;
+			p++;
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+			p++;
+		} else if (*p == '}' || *p == ']') {
+			if (--depth < 0)
+				return NULL;
+			p++;
+		} else if (*p == ',' || *p == ':') {
+			if (depth == 0)
+				return NULL;
+			p++;
+		} else {
+			while (p < end && strchr(",:]} \t\r\n", *p) == NULL)
+				p++;
+		}
+	} while (depth > 0);
+	return p;
+}
+
+int
+record_peek(const char *body, size_t len, struct record_peek *out)
+{
+	const char	*p = body, *end = body + len, *key, *val, *next;
+	size_t		 klen, vlen;
+	int		 plain = 1, seen = 0;
+
+	memset(out, 0, sizeof *out);
+	p = record_ws(p, end);
+	if (p >= end || *p++ != '{')
+		return LT_EINVAL;
+	for (;;) {
+		p = record_ws(p, end);
+		if (p < end && *p == '}' && seen == 0)
+			break;
+		key = p;
+		if ((p = record_skip(p, end, &plain)) == NULL || *key != '"')
+			return LT_EINVAL;
+		klen = (size_t)(p - key);
+		p = record_ws(p, end);
+		if (p >= end || *p++ != ':')
+			return LT_EINVAL;
+		val = record_ws(p, end);
+		if ((next = record_skip(val, end, &plain)) == NULL)
+			return LT_EINVAL;
+		vlen = (size_t)(next - val);
+		seen++;
+#define PEEK_KEY(k) (klen == sizeof(k) + 1 && memcmp(key + 1, k, klen - 2) == 0)
+#define PEEK_STR(dst) do {						\
+		if (vlen < 2 || *val != '"' || vlen - 2 >= sizeof(dst) ||	\
+		    (dst)[0] != '\0')						\
+			return LT_EINVAL;					\
+		memcpy(dst, val + 1, vlen - 2);				\
+	} while (0)
+		if (PEEK_KEY("type"))
+			PEEK_STR(out->type);
+		else if (PEEK_KEY("device"))
+			PEEK_STR(out->device);
+		else if (PEEK_KEY("created"))
+			PEEK_STR(out->created);
+		else if (PEEK_KEY("prev")) {
+			if (vlen == 4 && memcmp(val, "null", 4) == 0) {
+				if (out->prev_null++)
+					return LT_EINVAL;
+			} else
+				PEEK_STR(out->prev);
+		} else if (PEEK_KEY("seq")) {
+			char num[24];
+			if (vlen == 0 || vlen >= sizeof num || out->seq != 0)
+				return LT_EINVAL;
+			memcpy(num, val, vlen);
+			num[vlen] = '\0';
+			out->seq = strtoll(num, NULL, 10);
+		}
+#undef PEEK_STR
+#undef PEEK_KEY
+		p = record_ws(next, end);
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		if (p < end && *p == '}')
+			break;
+		return LT_EINVAL;
+	}
+	/* Escapes could spell a key in another way: let jansson judge. */
+	return plain ? 0 : LT_EINVAL;
 }
 
 void
@@ -132,7 +276,10 @@ record_trusted_comment(const struct record *r)
 	    r->id, r->device, r->seq);
 }
 
-/* The device's chain head: seq 0 and no id when it has no records. */
+/*
+ * The device's chain head, read through the (device, seq) index: seq 0
+ * and no id when it has no records.  No table of heads to keep in step.
+ */
 static int
 record_head(sqlite3 *db, const char *device, int64_t *seq, char prev[65],
     char created[32])
@@ -142,8 +289,8 @@ record_head(sqlite3 *db, const char *device, int64_t *seq, char prev[65],
 
 	*seq = 0;
 	prev[0] = created[0] = '\0';
-	if ((rc = db_prepare(db, &st, "SELECT seq, id, created FROM chain "
-	    "WHERE device = ?1")) != 0)
+	if ((rc = db_cached(db, &st, "SELECT seq, id, created FROM records "
+	    "WHERE device = ?1 ORDER BY seq DESC LIMIT 1")) != 0)
 		return rc;
 	db_bind_text(st, 1, device);
 	rc = sqlite3_step(st);
@@ -153,8 +300,8 @@ record_head(sqlite3 *db, const char *device, int64_t *seq, char prev[65],
 		snprintf(created, 32, "%s", sqlite3_column_text(st, 2));
 		rc = 0;
 	} else
-		rc = rc == SQLITE_DONE ? 0 : db_error(db, "chain");
-	sqlite3_finalize(st);
+		rc = rc == SQLITE_DONE ? 0 : db_error(db, "records");
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -188,17 +335,27 @@ record_create(sqlite3 *db, const struct key_secret *sk, const char *type,
 	json_object_foreach(fields, key, v)
 		json_object_set(doc, key, v);
 	body = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));
-	json_decref(doc);
-	if (body == NULL)
+	if (body == NULL) {
+		json_decref(doc);
 		return error_set(LT_EINVAL, "record: cannot serialize");
+	}
 
 	/* A record is a text file: it ends with a newline. */
 	size_t len = strlen(body);
 	body = xrealloc(body, len + 2);
 	body[len++] = '\n';
 	body[len] = '\0';
-	if ((rc = record_parse(out, body, len)) != 0)
+	if (len > RECORD_MAX)
+		rc = error_set(LT_ETOOBIG, "record: larger than %d bytes",
+		    RECORD_MAX);
+	else
+		rc = record_check(doc);
+	if (rc != 0) {
+		json_decref(doc);
 		goto cleanup;
+	}
+	/* We built the header ourselves: no need to parse our own bytes. */
+	record_fill(out, doc, body, len);
 	trusted = record_trusted_comment(out);
 	out->sig = sig_sign(sk, out->body, out->len, trusted,
 	    "signature from lantian secret key");
@@ -243,7 +400,7 @@ record_store_findings(sqlite3 *db, const struct record *r)
 	list = json_object_get(r->doc, "findings");
 	if (!json_is_array(list) || json_array_size(list) == 0)
 		goto follows;
-	if ((rc = db_prepare(db, &st, "INSERT OR IGNORE INTO findings "
+	if ((rc = db_cached(db, &st, "INSERT OR IGNORE INTO findings "
 	    "(record, rule, task, severity, deadline) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)")) != 0)
 		return rc;
@@ -263,11 +420,11 @@ record_store_findings(sqlite3 *db, const struct record *r)
 		db_bind_text(st, 5, record_str(f, "deadline"));
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			rc = db_error(db, "findings");
-			sqlite3_finalize(st);
+			sqlite3_reset(st);
 			return rc;
 		}
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 follows:
 	if ((follows = record_str(r->doc, "follows")) != NULL)
 		return record_close_followed(db, r, follows);
@@ -281,7 +438,7 @@ record_store(sqlite3 *db, const struct record *r, const char *status,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((rc = db_prepare(db, &st, "INSERT INTO records (id, device, seq, "
+	if ((rc = db_cached(db, &st, "INSERT INTO records (id, device, seq, "
 	    "prev, type, site, form, form_version, created, body, sig, status, "
 	    "status_why) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
 	    "?12, ?13)")) != 0)
@@ -301,26 +458,13 @@ record_store(sqlite3 *db, const struct record *r, const char *status,
 	db_bind_text(st, 12, status);
 	db_bind_text(st, 13, why);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return error_set(LT_EEXISTS, "record %s: already stored", r->id);
 	if (rc != SQLITE_DONE)
 		return db_error(db, "records");
 
-	if ((rc = record_store_findings(db, r)) != 0)
-		return rc;
-
-	if ((rc = db_prepare(db, &st, "INSERT INTO chain (device, seq, id, "
-	    "created) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (device) DO UPDATE "
-	    "SET seq = ?2, id = ?3, created = ?4 WHERE ?2 > chain.seq")) != 0)
-		return rc;
-	db_bind_text(st, 1, r->device);
-	sqlite3_bind_int64(st, 2, r->seq);
-	db_bind_text(st, 3, r->id);
-	db_bind_text(st, 4, r->created);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "chain");
-	sqlite3_finalize(st);
-	return rc;
+	return record_store_findings(db, r);
 }
 
 int

@@ -50,6 +50,22 @@ struct record {
 int record_parse(struct record *out, const char *body, size_t len);
 void record_clear(struct record *r);
 
+/*
+ * The header fields of a record's bytes, read without building the JSON
+ * tree: the fast path of verification, for bytes that were checked by
+ * record_parse() when they were stored.  LT_EINVAL when the bytes are not
+ * a plain object (any escape in a string included): parse them instead.
+ */
+struct record_peek {
+	char	type[16];
+	char	device[KEY_ID_HEX];
+	int64_t	seq;
+	char	prev[65];
+	int	prev_null;
+	char	created[32];
+};
+int record_peek(const char *body, size_t len, struct record_peek *out);
+
 /* "lantian <type> id=<id> device=<key id> seq=<n>"; caller frees. */
 char *record_trusted_comment(const struct record *r);
 
@@ -64,9 +80,9 @@ int record_create(sqlite3 *db, const struct key_secret *sk, const char *type,
     json_t *fields, struct record *out);
 
 /*
- * Insert a parsed record with its signature: the records row, its findings
- * (closing those of the record it follows that no longer fire), and the
- * chain head.  Inside a transaction.  LT_EEXISTS if the id is stored.
+ * Insert a parsed record with its signature: the records row and its
+ * findings (closing those of the record it follows that no longer fire).
+ * Inside a transaction.  LT_EEXISTS if the id is stored.
  */
 int record_store(sqlite3 *db, const struct record *r, const char *status,
     const char *why);

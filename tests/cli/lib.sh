@@ -16,6 +16,7 @@
 #                         on failure the last run's output is shown
 #   out_has DESC ERE      the last run's stdout matches ERE (grep -E)
 #   err_has DESC ERE      the last run's stderr matches ERE
+#   out_has_fixed DESC S  the last run's stdout has a line containing S
 #   is DESC GOT WANT      equal strings
 #   pass DESC | fail DESC [WHY] | skip DESC WHY
 #   done_testing          the plan (1..N), last
@@ -171,6 +172,16 @@ err_has() {
 	fi
 }
 
+# out_has_fixed DESC STRING: the last run's stdout has a line with STRING.
+out_has_fixed() {
+	if grep -q -F -e "$2" "$T/out"; then
+		pass "$1"
+	else
+		fail "$1" "stdout has no line with '$2'"
+		_diag_last
+	fi
+}
+
 is() {
 	if [ "$2" = "$3" ]; then
 		pass "$1"
@@ -238,9 +249,11 @@ answers() {
 	printf '%s\n' "$2" >"$A"
 }
 
-# The answers the tests use for the shipped forms (the demo's, complete).
-GAS_BOILER='{"fuel": "gas", "capacity_tph": 12, "fgr_valve": "manual", "auto_monitoring": "installed", "low_nox": true}'
-COAL_BOILER='{"fuel": "coal", "capacity_tph": 4, "auto_monitoring": "none"}'
+# Complete answers for the shipped forms: a gas boiler with nothing to
+# find, a small coal boiler (coal-le35 fires: task 11), a household with
+# clean heating and no coal.
+GAS_BOILER='{"fuel": "gas", "use": "heating", "capacity_tph": 12, "status": "running", "low_nox": true, "fgr_valve": "electric", "auto_monitoring": "networked"}'
+COAL_BOILER='{"fuel": "coal", "use": "production", "capacity_tph": 4, "status": "running"}'
 COAL_BAN='{"in_ban_zone": true, "loose_coal": ["none"], "substituted": true, "heating": "electric"}'
 
 # lt_inspect DIR SITE FORM ANSWERS-JSON [OPTION...]: sign an inspection;
@@ -260,13 +273,16 @@ lt_inspect() {
 	return 1
 }
 
-# json EXPR: evaluate a Python expression over the JSON on standard input
-# (bound to d); prints the result (str() of it).
+# json EXPR [ARG...]: evaluate a Python expression over the JSON on
+# standard input (bound to d; the ARGs in a); print the result: strings and
+# numbers as they are, anything else as JSON.
 json() {
 	python3 -c 'import json, sys
 d = json.load(sys.stdin)
+a = sys.argv[2:]
 r = eval(sys.argv[1])
-print(r if not isinstance(r, (dict, list, bool)) and r is not None else json.dumps(r))' "$1"
+print(r if isinstance(r, (str, int, float)) and not isinstance(r, bool)
+    else json.dumps(r, ensure_ascii=False))' "$@"
 }
 
 # Count of records in DIR.

@@ -57,8 +57,12 @@ test_records_chain_and_sign(void **state)
 	assert_string_equal(s.trusted, tc);
 	free(tc);
 	sig_clear(&s);
-	/* The chain head moved to the new record. */
-	assert_int_equal(th_int(dd, "SELECT seq FROM chain"), 2);
+	/* The next record continues from the head. */
+	struct record c;
+	make(dd, sk, &c);
+	assert_int_equal(c.seq, 3);
+	assert_string_equal(c.prev, b.id);
+	record_clear(&c);
 	record_clear(&a);
 	record_clear(&b);
 	th_store_free(tmp, dd, sk);
