@@ -103,7 +103,8 @@ verify_load_keys(sqlite3 *db, struct verify_ctx *ctx)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_error(db, "keys");
-	qsort(ctx->keys, ctx->nkeys, sizeof *ctx->keys, verify_keycmp);
+	if (ctx->nkeys > 1)
+		qsort(ctx->keys, ctx->nkeys, sizeof *ctx->keys, verify_keycmp);
 	error_clear();
 	return 0;
 }
@@ -113,6 +114,8 @@ verify_find_key(const struct verify_ctx *ctx, const char *device)
 {
 	struct verify_key	want, *k;
 
+	if (ctx->nkeys == 0)
+		return NULL;
 	snprintf(want.id, sizeof want.id, "%s", device);
 	k = bsearch(&want, ctx->keys, ctx->nkeys, sizeof *ctx->keys,
 	    verify_keycmp);
@@ -217,7 +220,7 @@ verify_wanted(const struct verify_ctx *ctx, const char *id)
 {
 	const char	*key = id;
 
-	if (ctx->nonly == 0)
+	if (ctx->only == NULL)
 		return 1;
 	return bsearch(&key, ctx->only, ctx->nonly, sizeof *ctx->only,
 	    verify_strcmp) != NULL;

@@ -41,11 +41,13 @@ static const struct {
 	{ "coal-ban", "XY-H-002", "{\"in_ban_zone\": true, "
 	  "\"loose_coal\": [\"none\"], \"substituted\": true, "
 	  "\"heating\": \"electric\"}" },
-	{ "boiler", "XY-E-002", "{\"fuel\": \"gas\", \"capacity_tph\": 12, "
-	  "\"fgr_valve\": \"manual\", \"auto_monitoring\": \"installed\", "
-	  "\"low_nox\": true}" },
-	{ "boiler", "XY-E-001", "{\"fuel\": \"coal\", \"capacity_tph\": 4, "
-	  "\"auto_monitoring\": \"none\"}" },
+	{ "boiler", "XY-E-002", "{\"boiler_no\": \"1号锅炉\", \"fuel\": "
+	  "\"gas\", \"use\": \"heating\", \"capacity_tph\": 12, "
+	  "\"status\": \"running\", \"low_nox\": true, \"fgr_valve\": "
+	  "\"manual\", \"auto_monitoring\": \"installed\"}" },
+	{ "boiler", "XY-E-001", "{\"boiler_no\": \"烘干炉\", \"fuel\": "
+	  "\"coal\", \"use\": \"production\", \"capacity_tph\": 4, "
+	  "\"status\": \"running\", \"notes\": \"锅炉房露天堆煤约2吨\"}" },
 };
 
 static int

@@ -16,6 +16,23 @@
 #define RECORDS_SYNOPSIS "records list [--site S] [--form F] [--json] | " \
 	"records show ID [--raw|--minisig]"
 
+/* A column of the list: sanitized, cut or padded to width bytes. */
+static void
+records_cell(const char *s, int width)
+{
+	char	*clean = util_sanitize(s != NULL ? s : "-");
+	int	 n = (int)strlen(clean);
+
+	if (n > width) {
+		/* Cut on a UTF-8 character boundary. */
+		n = width;
+		while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
+			n--;
+	}
+	printf("%.*s%*s  ", n, clean, width - n, "");
+	free(clean);
+}
+
 static int
 records_list(struct cli *cli, int argc, char **argv)
 {
@@ -66,8 +83,8 @@ records_list(struct cli *cli, int argc, char **argv)
 	if (as_json)
 		printf("[");
 	else
-		printf("%-20s  %-12s  %-16s %6s  %-12s %-12s %s\n", "created",
-		    "id", "device", "seq", "site", "form", "status");
+		printf("%-20s  %-12s  %-16s  %6s  %-12s  %-12s  %s\n",
+		    "created", "id", "device", "seq", "site", "form", "status");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *col[10];
 		for (c = 0; c < 10; c++)
@@ -88,13 +105,14 @@ records_list(struct cli *cli, int argc, char **argv)
 			json_dumpf(o, stdout, JSON_COMPACT);
 			json_decref(o);
 		} else {
-			printf("%-20s  %.12s  %-16s %6s  ", col[7], col[0],
-			    col[2], col[3]);
-			cli_put(stdout, col[4] != NULL ? col[4] : "-");
-			printf("%*s", col[4] != NULL && strlen(col[4]) < 12 ?
-			    (int)(12 - strlen(col[4])) : 0, "");
-			printf(" %-12s %s\n", col[5] != NULL ? col[5] : "-",
-			    col[8]);
+			records_cell(col[7], 20);
+			records_cell(col[0], 12);
+			records_cell(col[2], 16);
+			printf("%6s  ", col[3]);
+			records_cell(col[4], 12);
+			records_cell(col[5], 12);
+			cli_put(stdout, col[8]);
+			putchar('\n');
 		}
 		n++;
 	}

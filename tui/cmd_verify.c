@@ -14,8 +14,11 @@ static void
 verify_print(const struct verify_problem *p, void *arg)
 {
 	(void)arg;
-	printf("%s %s seq %" PRId64 ": %s: ", p->id, p->device, p->seq,
-	    p->kind);
+	/* Even ids and key ids come from a store someone may have edited. */
+	cli_put(stdout, p->id);
+	putchar(' ');
+	cli_put(stdout, p->device);
+	printf(" seq %" PRId64 ": %s: ", p->seq, p->kind);
 	cli_put(stdout, p->why);
 	printf("\n");
 }
