@@ -320,7 +320,7 @@ expr_env_set_budget(struct expr_env *env, unsigned long steps)
 	env->budget = steps / EXPR_PROGRESS_EVERY;
 }
 
-/* Is the quoted literal at s (len bytes, no quotes) one of the words? */
+/* The impure word that the literal at s (len bytes, unquoted) is, or NULL. */
 static const char *
 expr_impure(const char *s, size_t len)
 {

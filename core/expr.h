@@ -32,8 +32,12 @@
 
 /* Longest expression text accepted. */
 #define EXPR_MAX_TEXT		4096
-/* Most columns an expression may see (a form's questions). */
-#define EXPR_MAX_COLUMNS	1000
+/*
+ * Most columns an expression may see: a form's questions.  Loading costs
+ * grow with the square of it (each expression is compiled over the
+ * questions before it): 500 loads in about a second.
+ */
+#define EXPR_MAX_COLUMNS	500
 /* Virtual machine steps an evaluation may take before it is stopped. */
 #define EXPR_MAX_STEPS		1000000UL
 

@@ -223,18 +223,38 @@ lt_init() {
 	    --badge XY-017 --passphrase-file "$PASSFILE"
 }
 
-# lt_sites DIR: the test sites (tests/data/cli/sites.csv).
+# lt_sites DIR [CSV [N]]: import the test sites (tests/data/cli/sites.csv,
+# 6 of them).  When lantian's import does not take them all, that is a
+# failed check, and the sites go into the store directly so that the
+# checks that need them still test what they are about.
 SITES_CSV=$TESTDATA/cli/sites.csv
 NSITES=6
 lt_sites() {
+	_csv=${2:-$SITES_CSV}
+	_nsites=${3:-$NSITES}
 	setup "sites import into $1" "$LANTIAN" --data "$1" sites import \
-	    "$SITES_CSV" || return 1
-	if ! grep -q "^$NSITES site(s) imported" "$T/out"; then
-		fail "setup: sites import into $1 reads all $NSITES sites"
+	    "$_csv" || { sites_fallback "$1" "$_csv"; return 1; }
+	if ! grep -q "^$_nsites site(s) imported" "$T/out"; then
+		fail "setup: sites import of $(basename "$_csv") reads all $_nsites sites"
 		_diag_last
+		sites_fallback "$1" "$_csv"
 		return 1
 	fi
 	return 0
+}
+
+# sites_fallback DIR CSV: the sites of CSV into the store, without lantian.
+sites_fallback() {
+	python3 - "$1/lantian.db" "$2" <<'EOF'
+import csv, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+with open(sys.argv[2], newline="", encoding="utf-8") as f:
+    for r in csv.DictReader(f):
+        db.execute("INSERT OR REPLACE INTO sites (id, name, village, kind, "
+            "address) VALUES (?, ?, ?, ?, ?)", (r["id"], r["name"],
+            r["village"], r["kind"], r.get("address") or None))
+db.commit()
+EOF
 }
 
 # The device key id of DIR (from keys/device.pub).
@@ -278,9 +298,13 @@ lt_inspect() {
 # numbers as they are, anything else as JSON.
 json() {
 	python3 -c 'import json, sys
-d = json.load(sys.stdin)
-a = sys.argv[2:]
-r = eval(sys.argv[1])
+try:
+    d = json.load(sys.stdin)
+    a = sys.argv[2:]
+    r = eval(sys.argv[1])
+except Exception as e:
+    print("(error: %s: %s)" % (type(e).__name__, e))
+    sys.exit(0)
 print(r if isinstance(r, (str, int, float)) and not isinstance(r, bool)
     else json.dumps(r, ensure_ascii=False))' "$@"
 }

@@ -71,9 +71,7 @@ is "the record itself keeps the notes exactly" \
     "$(printf 'door locked\033[2J\033]0;owned\007 bell%s[31m red' "$CSI")")" true
 printf 'id,name,village,kind,address\nXY-H-666,"坏\033[2J人家",下冶村,household,"\033]0;x\007"\n' \
     >"$T/evil.csv"
-ok "a site with escape sequences in its name imports" lt --data "$D" sites \
-    import "$T/evil.csv"
-out_has "it is imported" "^1 site\(s\) imported"
+lt_sites "$D" "$T/evil.csv" 1
 lt_inspect "$D" XY-H-666 coal-ban "$COAL_BAN"
 ok "records show of its record" lt --data "$D" records show "$ID"
 is "the site name is shown without its ESC" "$(grep -c "$ESC" "$T/out")" 0

@@ -11,9 +11,10 @@ export LANTIAN_NOW
 # $T/NAME.ids (line i is seq i) and the dir in $D.
 store() {
 	D=$T/$1
+	KEYID=
 	: >"$T/$1.ids"
 	lt_init "$D" || return 1
-	lt_sites "$D" || return 1
+	lt_sites "$D"
 	_i=0
 	while [ "$_i" -lt "$2" ]; do
 		_i=$((_i + 1))
