@@ -134,6 +134,7 @@ attach_add(const char *datadir, const char *path, struct attach_info *out)
 	if ((rc = util_mkdir_p(final, 0700)) != 0)
 		goto cleanup;
 	final[strlen(final)] = '/';
+	out->fresh = !util_exists(final);
 	if (rename(tmp, final) != 0) {
 		rc = error_set(LT_EIO, "%s: %s", final, strerror(errno));
 		goto cleanup;
@@ -153,6 +154,18 @@ cleanup:
 	free(dir);
 	free(final);
 	return rc;
+}
+
+void
+attach_forget(const char *datadir, const struct attach_info *a)
+{
+	char	*path;
+
+	if (!a->fresh)
+		return;
+	path = attach_path(datadir, a->sha256);
+	unlink(path);
+	free(path);
 }
 
 int

@@ -16,6 +16,7 @@ struct attach_info {
 	int64_t		 bytes;		/* size */
 	char		 mime[48];	/* from the content's magic bytes */
 	char		*name;		/* file name it came with (caller frees) */
+	int		 fresh;		/* the store did not have it before */
 };
 
 /*
@@ -24,6 +25,8 @@ struct attach_info {
  * is written to a temporary name, synced and renamed.
  */
 int attach_add(const char *datadir, const char *path, struct attach_info *out);
+/* Take back a fresh attachment whose record was not made. */
+void attach_forget(const char *datadir, const struct attach_info *a);
 /* Record the attachment in the store's table (inside a transaction). */
 int attach_register(sqlite3 *db, const struct attach_info *a);
 /* The path of an attachment in the store; caller frees. */

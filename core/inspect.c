@@ -240,8 +240,12 @@ cleanup:
 	}
 	if (have_ev)
 		form_eval_clear(&ev);
-	for (i = 0; i < natt; i++)
+	for (i = 0; i < natt; i++) {
+		/* Nothing of a refused inspection stays behind. */
+		if (rc != 0)
+			attach_forget(dd->path, &att[i]);
 		free(att[i].name);
+	}
 	free(att);
 	json_decref(answers);
 	json_decref(fields);

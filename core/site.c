@@ -182,9 +182,13 @@ site_csv_record(char **p, char **fields, int max)
 			r++;
 			continue;
 		}
-		if (sep == '\r')
+		/* The separator may have been overwritten by the field's
+		 * terminator: go by the copy in sep. */
+		if (sep == '\r') {
 			r++;
-		if (*r == '\n')
+			if (*r == '\n')
+				r++;
+		} else if (sep == '\n')
 			r++;
 		break;
 	}

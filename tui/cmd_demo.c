@@ -50,6 +50,27 @@ static const struct {
 	  "\"status\": \"running\", \"notes\": \"锅炉房露天堆煤约2吨\"}" },
 };
 
+/* Has the demo already made its inspection of this site with this form? */
+static int
+demo_done(struct datadir *dd, const char *site, const char *form)
+{
+	sqlite3_stmt	*st;
+	int		 done = 0;
+
+	if (db_prepare(dd->db, &st, "SELECT 1 FROM records WHERE site = ?1 "
+	    "AND form = ?2 LIMIT 1") != 0)
+		return 0;
+	db_bind_text(st, 1, site);
+	db_bind_text(st, 2, form);
+	done = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return done;
+}
+
+/*
+ * Make what is missing of the demo: sites, key, inspections.  A demo run
+ * stopped half-way is finished by the next one, never made twice.
+ */
 static int
 demo_prepare(struct datadir *dd)
 {
@@ -72,14 +93,19 @@ demo_prepare(struct datadir *dd)
 	}
 	if ((rc = db_commit(dd->db)) != 0)
 		return rc;
-	if ((rc = datadir_init_key(dd, "张伟", "XY-017", DEMO_PASSPHRASE,
-	    strlen(DEMO_PASSPHRASE))) != 0 ||
-	    (rc = repo_init(dd->path)) != 0 ||
+	if (!datadir_has_key(dd) &&
+	    (rc = datadir_init_key(dd, "张伟", "XY-017", DEMO_PASSPHRASE,
+	    strlen(DEMO_PASSPHRASE))) != 0)
+		return rc;
+	if ((rc = repo_init(dd->path)) != 0 ||
 	    (rc = datadir_device_unlock(dd, DEMO_PASSPHRASE,
 	    strlen(DEMO_PASSPHRASE), &sk)) != 0)
 		return rc;
 	for (i = 0; i < sizeof demo_inspections / sizeof demo_inspections[0];
 	    i++) {
+		if (demo_done(dd, demo_inspections[i].site,
+		    demo_inspections[i].form))
+			continue;
 		memset(&in, 0, sizeof in);
 		if ((rc = form_open(&f, demo_inspections[i].form,
 		    datadir_form_dirs(dd))) != 0)
@@ -116,7 +142,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	cli->datadir = dir;
 	if (datadir_open(&dd, dir, 1) != 0)
 		return cli_fail();
-	if (!datadir_has_key(dd) && demo_prepare(dd) != 0) {
+	if (demo_prepare(dd) != 0) {
 		rc = cli_fail();
 		datadir_close(dd);
 		return rc;

@@ -73,6 +73,12 @@ is "a chain-gap line names the record after the hole" \
 out_has "it says seq 2 is missing" "seq 3: chain-gap: .*2"
 is "and nothing else" "$(nlines)" 1
 
+# (b') The newest record deleted: the store's chain head still names it.
+store tail 3
+db "DELETE FROM findings WHERE record = '$(idof tail 3)'; DELETE FROM records WHERE id = '$(idof tail 3)'"
+fails 1 "a deleted newest record fails verify" lt --data "$D" verify
+check "a line says a record is missing" test "$(nlines)" -ge 1
+
 # (c) Record 1's signature on record 2.
 store sig 3
 db "UPDATE records SET sig = (SELECT sig FROM records WHERE id = '$(idof sig 1)') WHERE id = '$(idof sig 2)'"
@@ -106,11 +112,33 @@ is "a fork line names one of the two" \
 out_has "it names the other one too" "seq 2: fork: .*($(echo "$A2" | cut -c1-16)|$(echo "$B2" | cut -c1-16))"
 is "and nothing else" "$(nlines)" 1
 
+# Six inspections at the same moment, on the real clock: one chain still,
+# no seq twice, no clock going backwards.
+unset LANTIAN_NOW
+store parallel 0
+answers par "$GAS_BOILER"
+for i in 1 2 3 4 5 6; do
+	( "$LANTIAN" --data "$D" inspect --site XY-E-101 --form boiler \
+	    --answers "$A" --passphrase-file "$PASSFILE" >"$T/par.$i.out" \
+	    2>"$T/par.$i.err"; echo $? >"$T/par.$i.rc" ) &
+done
+wait
+is "six inspections at once all succeed" "$(cat "$T"/par.*.rc | tr -d '\n')" \
+    000000
+is "without a sanitizer report" \
+    "$(cat "$T"/par.*.err | grep -c -E 'Sanitizer|runtime error')" 0
+ok "records list --json" lt --data "$D" records list --json
+is "six records, seq 1..6" \
+    "$(json 'sorted(r["seq"] for r in d)' <"$T/out")" "[1, 2, 3, 4, 5, 6]"
+ok "and the store verifies" lt --data "$D" verify
+is "with no problem" "$(nlines)" 0
+
 # (e) A clock that went backwards is flagged, not trusted.
 D=$T/clock
 lt_init "$D"
 lt_sites "$D"
 LANTIAN_NOW=2026-01-02T00:00:00Z
+export LANTIAN_NOW
 lt_inspect "$D" XY-E-101 boiler "$GAS_BOILER"
 C1=$ID
 LANTIAN_NOW=2026-01-01T00:00:00Z
