@@ -12,7 +12,7 @@
  * Never edit one that has shipped; add another.
  */
 static const char *const db_migrations[] = {
-	/* 1: keys, settings, records. */
+	/* 1: keys, settings, records and each device's chain head. */
 	"CREATE TABLE settings ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL);"
@@ -36,7 +36,14 @@ static const char *const db_migrations[] = {
 	"  status TEXT NOT NULL);"
 	"CREATE INDEX records_device_seq ON records(device, seq);"
 	"CREATE INDEX records_site ON records(site, created);"
-	"CREATE INDEX records_created ON records(created);",
+	"CREATE INDEX records_created ON records(created);"
+	/* The head outlives its record: a deleted newest record shows, and
+	 * its seq is never given to another one. */
+	"CREATE TABLE chain ("
+	"  device TEXT PRIMARY KEY,"
+	"  seq INTEGER NOT NULL,"
+	"  id TEXT NOT NULL,"
+	"  created TEXT NOT NULL) WITHOUT ROWID;",
 
 	/* 2: forms, findings, attachments, drafts, sites. */
 	"ALTER TABLE records ADD COLUMN form_version INTEGER;"

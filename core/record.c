@@ -276,10 +276,7 @@ record_trusted_comment(const struct record *r)
 	    r->id, r->device, r->seq);
 }
 
-/*
- * The device's chain head, read through the (device, seq) index: seq 0
- * and no id when it has no records.  No table of heads to keep in step.
- */
+/* The device's chain head: seq 0 and no id when it has no records. */
 static int
 record_head(sqlite3 *db, const char *device, int64_t *seq, char prev[65],
     char created[32])
@@ -289,8 +286,8 @@ record_head(sqlite3 *db, const char *device, int64_t *seq, char prev[65],
 
 	*seq = 0;
 	prev[0] = created[0] = '\0';
-	if ((rc = db_cached(db, &st, "SELECT seq, id, created FROM records "
-	    "WHERE device = ?1 ORDER BY seq DESC LIMIT 1")) != 0)
+	if ((rc = db_cached(db, &st, "SELECT seq, id, created FROM chain "
+	    "WHERE device = ?1")) != 0)
 		return rc;
 	db_bind_text(st, 1, device);
 	rc = sqlite3_step(st);
@@ -464,7 +461,20 @@ record_store(sqlite3 *db, const struct record *r, const char *status,
 	if (rc != SQLITE_DONE)
 		return db_error(db, "records");
 
-	return record_store_findings(db, r);
+	if ((rc = record_store_findings(db, r)) != 0)
+		return rc;
+
+	if ((rc = db_cached(db, &st, "INSERT INTO chain (device, seq, id, "
+	    "created) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (device) DO UPDATE "
+	    "SET seq = ?2, id = ?3, created = ?4 WHERE ?2 > chain.seq")) != 0)
+		return rc;
+	db_bind_text(st, 1, r->device);
+	sqlite3_bind_int64(st, 2, r->seq);
+	db_bind_text(st, 3, r->id);
+	db_bind_text(st, 4, r->created);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "chain");
+	sqlite3_reset(st);
+	return rc;
 }
 
 int

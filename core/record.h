@@ -80,9 +80,9 @@ int record_create(sqlite3 *db, const struct key_secret *sk, const char *type,
     json_t *fields, struct record *out);
 
 /*
- * Insert a parsed record with its signature: the records row and its
- * findings (closing those of the record it follows that no longer fire).
- * Inside a transaction.  LT_EEXISTS if the id is stored.
+ * Insert a parsed record with its signature: the records row, its findings
+ * (closing those of the record it follows that no longer fire), and the
+ * device's chain head.  Inside a transaction.  LT_EEXISTS if the id is stored.
  */
 int record_store(sqlite3 *db, const struct record *r, const char *status,
     const char *why);

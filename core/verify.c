@@ -397,6 +397,52 @@ verify_walk(sqlite3 *db, struct verify_ctx *ctx, const char *device)
 	return rc;
 }
 
+/*
+ * Each device's chain head must be a stored record: a head past the last
+ * stored record means the newest records went missing.
+ */
+static int
+verify_heads(sqlite3 *db, struct verify_ctx *ctx)
+{
+	sqlite3_stmt		*st, *mx;
+	struct verify_row	 r;
+	int64_t			 last;
+	int			 rc;
+
+	if ((rc = db_prepare(db, &st, "SELECT device, seq, id FROM chain "
+	    "WHERE NOT EXISTS (SELECT 1 FROM records WHERE records.id = "
+	    "chain.id) ORDER BY device")) != 0)
+		return rc;
+	if ((rc = db_prepare(db, &mx, "SELECT max(seq) FROM records WHERE "
+	    "device = ?1")) != 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		snprintf(r.device, sizeof r.device, "%s",
+		    sqlite3_column_text(st, 0));
+		r.seq = sqlite3_column_int64(st, 1);
+		snprintf(r.id, sizeof r.id, "%s", sqlite3_column_text(st, 2));
+		sqlite3_reset(mx);
+		db_bind_text(mx, 1, r.device);
+		last = sqlite3_step(mx) == SQLITE_ROW ?
+		    sqlite3_column_int64(mx, 0) : 0;
+		if (last < r.seq)
+			verify_say(ctx, &r, "chain-gap", "records seq %" PRId64
+			    " to %" PRId64 " are missing at the end of the "
+			    "chain (the chain head names this one)", last + 1,
+			    r.seq);
+		else
+			verify_say(ctx, &r, "chain-break", "the chain head "
+			    "names a record that is not in the store");
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, "chain");
+	sqlite3_finalize(st);
+	sqlite3_finalize(mx);
+	return rc;
+}
+
 int
 verify_store(sqlite3 *db, const char *const *ids, size_t nids, int threads,
     verify_report_fn report, void *arg, struct verify_stats *stats)
@@ -423,7 +469,8 @@ verify_store(sqlite3 *db, const char *const *ids, size_t nids, int threads,
 		goto cleanup;
 
 	if (nids == 0) {
-		rc = verify_walk(db, &ctx, NULL);
+		if ((rc = verify_walk(db, &ctx, NULL)) == 0)
+			rc = verify_heads(db, &ctx);
 		goto cleanup;
 	}
 	/* Named records: resolve prefixes, then walk only their devices. */

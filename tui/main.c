@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curses.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -59,9 +60,10 @@ static void
 main_version(void)
 {
 	printf("lantian %s\n", PACKAGE_VERSION);
-	printf("  SQLite %s, libgit2 %s, libsodium %s, jansson %s\n",
+	printf("  SQLite %s, libgit2 %s, libsodium %s, jansson %s, %s\n",
 	    sqlite3_libversion(), repo_libgit2_version(),
-	    sodium_version_string(), jansson_version_str());
+	    sodium_version_string(), jansson_version_str(),
+	    curses_version());
 }
 
 /* Take --data DIR / --data=DIR out of argv wherever it stands. */
@@ -131,6 +133,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "lantian: %s: unknown command\n", cmd);
 		main_usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
+	    strcmp(argv[2], "-h") == 0)) {
+		printf("usage: lantian %s\n", main_commands[i].synopsis);
+		return 0;
 	}
 	cli.datadir = datadir_resolve(cli.data_opt);
 	rc = main_commands[i].fn(&cli, argc - 1, argv + 1);

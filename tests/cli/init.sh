@@ -90,6 +90,14 @@ run_in "$T/pass2" lt --data "$D2" inspect --site XY-E-101 \
     --form boiler --answers "$A" --passphrase-file -
 _judge "it opens with the passphrase given on standard input" 0
 
+# A key file from another data dir is never used to sign.
+cp "$D/keys/device.key" "$D2/keys/device.key"
+N=$(lt_count "$D2")
+fails 1 "another data dir's device.key is refused" lt --data "$D2" inspect \
+    --site XY-E-101 --form boiler --answers "$A" --passphrase-file "$PASSFILE"
+err_has "it says the key files do not match" "^lantian: .*device.key.*match"
+is "no record is created" "$(lt_count "$D2")" "$N"
+
 # An empty passphrase is refused.
 printf '\n' >"$T/empty"
 fails 1 "an empty passphrase is refused" lt --data "$T/empty-pass" init \

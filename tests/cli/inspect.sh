@@ -105,6 +105,16 @@ fails 1 "a missing required answer is refused" lt --data "$D" inspect \
     --site XY-E-101 --form boiler --answers "$A" --passphrase-file "$PASSFILE"
 err_has "the message names the question" "^lantian: .*fuel: required"
 is "no record is created" "$(count)" "$N"
+# An answer larger than a whole record may be (1 MiB) is refused, named.
+python3 -c 'import json, sys
+a = json.loads(sys.argv[1])
+a["notes"] = "长" * 400000
+print(json.dumps(a))' "$GAS_BOILER" >"$T/huge.json"
+fails 1 "a text answer of 1.2 MB is refused" lt --data "$D" inspect \
+    --site XY-E-101 --form boiler --answers "$T/huge.json" \
+    --passphrase-file "$PASSFILE"
+err_has "the message names the answer, not the form" "^lantian: .*notes"
+is "no record is created" "$(count)" "$N"
 fails 1 "an unknown site is refused" lt --data "$D" inspect --site XY-NOPE \
     --form boiler --answers "$GAS" --passphrase-file "$PASSFILE"
 err_has "the message names the site" "^lantian: .*XY-NOPE.*not registered"
@@ -148,6 +158,12 @@ is "the acknowledgment is stored" \
 is "the attachments table knows both" \
     "$(sqlite3 "$D/lantian.db" "SELECT mime FROM attachments ORDER BY mime")" \
     "$(printf 'image/jpeg\nimage/png')"
+fails 1 "a refused inspection attaching the same photo again" \
+    lt --data "$D" inspect --site XY-E-101 --form boiler \
+    --answers "$T/nofuel.json" --attach "$T/photo.png" \
+    --passphrase-file "$PASSFILE"
+check "leaves the stored photo of the earlier record in place" \
+    cmp "$T/photo.png" "$D/attachments/$(echo "$PNG" | cut -c1-2)/$PNG"
 fails 1 "a missing attachment file is an error" lt --data "$D" inspect \
     --site XY-E-101 --form boiler --answers "$GAS" \
     --attach "$T/no-such.png" --passphrase-file "$PASSFILE"
@@ -215,6 +231,13 @@ is "the finding is closed by the re-inspection" \
     "$ID5"
 is "the finding that fired again stays open" \
     "$(sqlite3 "$D/lantian.db" "SELECT count(*) FROM findings WHERE record = '$STILL' AND closed_by IS NULL")" 1
+
+# --form takes a file as well as an id.
+ok "inspect --form FILE" lt --data "$D" inspect --site XY-E-101 \
+    --form "$(form_file boiler)" --answers "$GAS" --passphrase-file "$PASSFILE"
+is "the record cites the form's id" \
+    "$(lt --data "$D" records show "$(cat "$T/out")" --raw | json 'd["form"]["id"]')" \
+    boiler
 
 # The chain after all this: seq 1..n without a hole, and it verifies.
 ok "records list --json" lt --data "$D" records list --json

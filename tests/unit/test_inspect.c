@@ -143,7 +143,7 @@ test_invalid_answers_create_nothing(void **state)
 	    "\"capacity_tph\": 6}", NULL, &r), LT_EANSWER);
 	assert_non_null(strstr(error_msg(), "fuel"));
 	assert_int_equal(th_int(fx->dd, "SELECT count(*) FROM records"), 0);
-	assert_int_equal(th_int(fx->dd, "SELECT count(*) FROM findings"), 0);
+	assert_int_equal(th_int(fx->dd, "SELECT count(*) FROM chain"), 0);
 }
 
 static void
@@ -179,7 +179,7 @@ test_failure_inside_the_transaction_leaves_no_trace(void **state)
 	assert_int_equal(inspect_finish(fx->dd, fx->sk, &in, &r), LT_EDB);
 	assert_non_null(strstr(error_msg(), "disk full"));
 	assert_int_equal(th_int(fx->dd, "SELECT count(*) FROM records"), 0);
-	assert_int_equal(th_int(fx->dd, "SELECT count(*) FROM findings"), 0);
+	assert_int_equal(th_int(fx->dd, "SELECT count(*) FROM chain"), 0);
 	assert_int_equal(th_int(fx->dd, "SELECT count(*) FROM forms"), 0);
 	assert_int_equal(th_int(fx->dd, "SELECT count(*) FROM drafts"), 1);
 

@@ -146,6 +146,21 @@ test_missing_record_shows_as_gap(void **state)
 }
 
 static void
+test_missing_newest_record_shows_as_gap(void **state)
+{
+	struct fixture	*fx = *state;
+	struct seen	 s;
+
+	exec2(fx->dd, "DELETE FROM records WHERE id = ?1 OR id = ?2",
+	    fx->r[2].id, NULL);
+	s = check(fx, NULL, 0, 2);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.kinds[0], "chain-gap");
+	/* The head's record is named: it is the one that is missing. */
+	assert_string_equal(s.ids[0], fx->r[2].id);
+}
+
+static void
 test_foreign_signature_shows_as_bad_signature(void **state)
 {
 	struct fixture	*fx = *state;
@@ -178,9 +193,11 @@ test_equivocation_shows_as_fork(void **state)
 	struct record	 other;
 	struct seen	 s;
 
-	/* Take seq 3 away, sign another seq 3, put the first one back. */
+	/* Rewind the head, sign another seq 3, put the first one back. */
 	exec2(fx->dd, "DELETE FROM records WHERE id = ?1 OR id = ?2",
 	    fx->r[2].id, NULL);
+	exec2(fx->dd, "UPDATE chain SET seq = 2, id = ?1 WHERE ?2 IS NULL",
+	    fx->r[1].id, NULL);
 	setenv("LANTIAN_NOW", "2099-01-01T00:00:00Z", 1);
 	make(fx->dd, fx->sk, &other);
 	unsetenv("LANTIAN_NOW");
@@ -241,6 +258,7 @@ main(void)
 		T(test_clean_store_verifies),
 		T(test_altered_bytes_show_as_id_mismatch),
 		T(test_missing_record_shows_as_gap),
+		T(test_missing_newest_record_shows_as_gap),
 		T(test_foreign_signature_shows_as_bad_signature),
 		T(test_unknown_key_is_reported),
 		T(test_equivocation_shows_as_fork),
