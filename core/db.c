@@ -82,6 +82,15 @@ static const char *const db_migrations[] = {
 	"  kind TEXT NOT NULL,"
 	"  address TEXT);"
 	"CREATE INDEX sites_village ON sites(village, name);",
+
+	/* 3: what the office knows of a site (the town's site register). */
+	"ALTER TABLE sites ADD COLUMN grid_person TEXT;"
+	"ALTER TABLE sites ADD COLUMN credit_code TEXT;"
+	"ALTER TABLE sites ADD COLUMN industry TEXT;"
+	"ALTER TABLE sites ADD COLUMN grade TEXT;"
+	"ALTER TABLE sites ADD COLUMN lat REAL;"
+	"ALTER TABLE sites ADD COLUMN lon REAL;"
+	"CREATE INDEX sites_kind ON sites(kind, village);",
 };
 
 #define DB_VERSIONS	((int)(sizeof db_migrations / sizeof db_migrations[0]))

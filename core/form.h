@@ -23,6 +23,9 @@
 #include <jansson.h>
 
 #define FORM_MAX_FILE	(1024 * 1024)
+/* The longest text answer: a page of notes many times over, and well
+ * inside a record's 1 MiB. */
+#define FORM_TEXT_MAX	(64 * 1024)
 
 struct form;
 

@@ -204,6 +204,10 @@ form_answer(const struct form_question *q, const json_t *a, json_t **norm,
 			    "(a string without NUL)", q->id);
 		if (*s == '\0')
 			return 0;
+		if (strlen(s) > FORM_TEXT_MAX)
+			return error_set(LT_EANSWER, "answer %s: too long (%zu "
+			    "bytes; at most %d)", q->id, strlen(s),
+			    FORM_TEXT_MAX);
 		break;
 	case FT_DATE:
 		if (s == NULL || !util_is_date(s))

@@ -88,6 +88,26 @@ inspect_findings(const struct form_eval *ev, time_t finished)
 	return out;
 }
 
+/* Is the form made for this kind of site? */
+static int
+inspect_check_kind(const struct form *f, const struct site *site)
+{
+	const json_t	*kinds, *k;
+	size_t		 i;
+
+	kinds = json_object_get(form_doc(f), "site_kinds");
+	if (!json_is_array(kinds) || json_array_size(kinds) == 0)
+		return 0;
+	json_array_foreach(kinds, i, k) {
+		if (json_is_string(k) && strcmp(json_string_value(k),
+		    site->kind) == 0)
+			return 0;
+	}
+	return error_set(LT_EINVAL, "form %s: not made for a site of kind "
+	    "%s like %s (use --any-kind to inspect it anyway)", form_id(f),
+	    site->kind, site->id);
+}
+
 /* Check the record followed up exists and is of the same site. */
 static int
 inspect_check_follows(sqlite3 *db, const char *follows, const char *site,
@@ -163,7 +183,10 @@ inspect_finish(struct datadir *dd, const struct key_secret *sk,
 		goto cleanup;
 	if ((rc = site_get(dd->db, in->site, &site)) != 0)
 		goto cleanup;
+	rc = in->any_kind ? 0 : inspect_check_kind(in->form, &site);
 	site_clear(&site);
+	if (rc != 0)
+		goto cleanup;
 	if (in->follows != NULL &&
 	    (rc = inspect_check_follows(dd->db, in->follows, in->site,
 	    follows)) != 0)

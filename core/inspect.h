@@ -29,6 +29,8 @@ struct inspect {
 	const json_t		*location;	/* {lat, lon} or NULL */
 	const char		*started;	/* RFC 3339, NULL: now */
 	int64_t			 draft;		/* draft to drop, 0: none */
+	int			 any_kind;	/* allow a form not made for the
+						   site's kind */
 };
 
 /*

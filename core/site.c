@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +10,7 @@
 #include "util.h"
 
 #define SITE_CSV_MAX	(16 * 1024 * 1024)
-#define SITE_FIELDS	5
+#define SITE_FIELDS	11
 
 static const char *const site_kind_list[] = {
 	"household", "shop", "enterprise", "construction", "restaurant",
@@ -34,12 +35,42 @@ site_kind_valid(const char *kind)
 	return 0;
 }
 
+#define SITE_COLUMNS "id, name, village, kind, address, grid_person, " \
+	"credit_code, industry, grade, lat, lon"
+
+/* A text column, copied. */
 static char *
 site_col(sqlite3_stmt *st, int i)
 {
 	const unsigned char	*s = sqlite3_column_text(st, i);
 
 	return s != NULL ? xstrdup((const char *)s) : NULL;
+}
+
+/* A text column, borrowed from the statement. */
+static char *
+site_col_borrowed(sqlite3_stmt *st, int i)
+{
+	return (char *)sqlite3_column_text(st, i);
+}
+
+/* Fill a site from a row of SITE_COLUMNS. */
+static void
+site_row(sqlite3_stmt *st, struct site *s, char *(*col)(sqlite3_stmt *, int))
+{
+	s->id = col(st, 0);
+	s->name = col(st, 1);
+	s->village = col(st, 2);
+	s->kind = col(st, 3);
+	s->address = col(st, 4);
+	s->grid_person = col(st, 5);
+	s->credit_code = col(st, 6);
+	s->industry = col(st, 7);
+	s->grade = col(st, 8);
+	s->has_location = sqlite3_column_type(st, 9) != SQLITE_NULL &&
+	    sqlite3_column_type(st, 10) != SQLITE_NULL;
+	s->lat = sqlite3_column_double(st, 9);
+	s->lon = sqlite3_column_double(st, 10);
 }
 
 int
@@ -49,17 +80,13 @@ site_get(sqlite3 *db, const char *id, struct site *out)
 	int		 rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = db_prepare(db, &st, "SELECT id, name, village, kind, "
-	    "address FROM sites WHERE id = ?1")) != 0)
+	if ((rc = db_prepare(db, &st, "SELECT " SITE_COLUMNS " FROM sites "
+	    "WHERE id = ?1")) != 0)
 		return rc;
 	db_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		out->id = site_col(st, 0);
-		out->name = site_col(st, 1);
-		out->village = site_col(st, 2);
-		out->kind = site_col(st, 3);
-		out->address = site_col(st, 4);
+		site_row(st, out, site_col);
 		rc = 0;
 	} else if (rc == SQLITE_DONE)
 		rc = error_set(LT_ENOTFOUND, "site %s: not registered (see "
@@ -78,6 +105,10 @@ site_clear(struct site *s)
 	free(s->village);
 	free(s->kind);
 	free(s->address);
+	free(s->grid_person);
+	free(s->credit_code);
+	free(s->industry);
+	free(s->grade);
 	memset(s, 0, sizeof *s);
 }
 
@@ -91,17 +122,36 @@ site_put(sqlite3 *db, const struct site *s)
 	    *s->name == '\0')
 		return error_set(LT_EINVAL, "site: id and name are required");
 	if (s->kind == NULL || !site_kind_valid(s->kind))
-		return error_set(LT_EINVAL, "site %s: unknown kind \"%s\"",
-		    s->id, s->kind != NULL ? s->kind : "");
-	if ((rc = db_prepare(db, &st, "INSERT INTO sites (id, name, village, "
-	    "kind, address) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO "
-	    "UPDATE SET name = ?2, village = ?3, kind = ?4, address = ?5")) != 0)
+		return error_set(LT_EINVAL, "site %s: unknown kind \"%s\" "
+		    "(household, shop, enterprise, construction, restaurant, "
+		    "mine, village, road)", s->id, s->kind != NULL ? s->kind : "");
+	if (s->grade != NULL && (strlen(s->grade) != 1 ||
+	    strchr("ABCD", s->grade[0]) == NULL))
+		return error_set(LT_EINVAL, "site %s: grade \"%s\" is not one "
+		    "of A, B, C, D", s->id, s->grade);
+	if (s->has_location && (!(s->lat >= -90 && s->lat <= 90) ||
+	    !(s->lon >= -180 && s->lon <= 180)))
+		return error_set(LT_EINVAL, "site %s: lat/lon out of range",
+		    s->id);
+	if ((rc = db_prepare(db, &st, "INSERT INTO sites (" SITE_COLUMNS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+	    "ON CONFLICT (id) DO UPDATE SET name = ?2, village = ?3, "
+	    "kind = ?4, address = ?5, grid_person = ?6, credit_code = ?7, "
+	    "industry = ?8, grade = ?9, lat = ?10, lon = ?11")) != 0)
 		return rc;
 	db_bind_text(st, 1, s->id);
 	db_bind_text(st, 2, s->name);
 	db_bind_text(st, 3, s->village);
 	db_bind_text(st, 4, s->kind);
 	db_bind_text(st, 5, s->address);
+	db_bind_text(st, 6, s->grid_person);
+	db_bind_text(st, 7, s->credit_code);
+	db_bind_text(st, 8, s->industry);
+	db_bind_text(st, 9, s->grade);
+	if (s->has_location) {
+		sqlite3_bind_double(st, 10, s->lat);
+		sqlite3_bind_double(st, 11, s->lon);
+	}
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "sites");
 	sqlite3_finalize(st);
 	return rc;
@@ -115,18 +165,14 @@ site_each(sqlite3 *db, const char *kind, const char *village,
 	struct site	 s;
 	int		 rc;
 
-	if ((rc = db_prepare(db, &st, "SELECT id, name, village, kind, "
-	    "address FROM sites WHERE (?1 IS NULL OR kind = ?1) AND "
+	if ((rc = db_prepare(db, &st, "SELECT " SITE_COLUMNS " FROM sites "
+	    "WHERE (?1 IS NULL OR kind = ?1) AND "
 	    "(?2 IS NULL OR village = ?2) ORDER BY village, name, id")) != 0)
 		return rc;
 	db_bind_text(st, 1, kind);
 	db_bind_text(st, 2, village);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		s.id = (char *)sqlite3_column_text(st, 0);
-		s.name = (char *)sqlite3_column_text(st, 1);
-		s.village = (char *)sqlite3_column_text(st, 2);
-		s.kind = (char *)sqlite3_column_text(st, 3);
-		s.address = (char *)sqlite3_column_text(st, 4);
+		site_row(st, &s, site_col_borrowed);
 		if (fn(&s, arg) != 0)
 			break;
 	}
@@ -196,13 +242,31 @@ site_csv_record(char **p, char **fields, int max)
 	return n;
 }
 
+/* A coordinate from the CSV; NaN (refused by site_put) when not a number. */
+static double
+site_coord(const char *text)
+{
+	char	*end;
+	double	 v;
+
+	if (text == NULL)
+		return NAN;
+	v = strtod(text, &end);
+	return *end == '\0' && end != text ? v : NAN;
+}
+
+/* Optional column i of the current line: NULL when absent or empty. */
+#define SITE_OPT(i) (col[i] >= 0 && n > col[i] && *f[col[i]] != '\0' ? \
+	f[col[i]] : NULL)
+
 int
 site_import_csv(sqlite3 *db, const char *path, int *count)
 {
 	static const char *const names[SITE_FIELDS] = {
-		"id", "name", "village", "kind", "address"
+		"id", "name", "village", "kind", "address", "grid_person",
+		"credit_code", "industry", "grade", "lat", "lon"
 	};
-	char		*buf, *p, *f[16];
+	char		*buf, *p, *f[32];
 	int		 col[SITE_FIELDS], n, i, j, line = 1, rc;
 	size_t		 len;
 	struct site	 s;
@@ -217,10 +281,10 @@ site_import_csv(sqlite3 *db, const char *path, int *count)
 	p = buf;
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;		/* spreadsheet programs write a BOM */
-	n = site_csv_record(&p, f, 16);
+	n = site_csv_record(&p, f, 32);
 	for (i = 0; i < SITE_FIELDS; i++) {
 		col[i] = -1;
-		for (j = 0; j < n && j < 16; j++) {
+		for (j = 0; j < n && j < 32; j++) {
 			if (strcmp(f[j], names[i]) == 0)
 				col[i] = j;
 		}
@@ -237,7 +301,7 @@ site_import_csv(sqlite3 *db, const char *path, int *count)
 	}
 	while (*p != '\0') {
 		line++;
-		n = site_csv_record(&p, f, 16);
+		n = site_csv_record(&p, f, 32);
 		if (n < 0) {
 			rc = error_set(LT_EINVAL, "%s: line %d: unbalanced "
 			    "quote", path, line);
@@ -250,12 +314,21 @@ site_import_csv(sqlite3 *db, const char *path, int *count)
 			    "too few", path, line, n);
 			break;
 		}
+		memset(&s, 0, sizeof s);
 		s.id = f[col[0]];
 		s.name = f[col[1]];
 		s.village = f[col[2]];
 		s.kind = f[col[3]];
-		s.address = col[4] >= 0 && n > col[4] && *f[col[4]] != '\0' ?
-		    f[col[4]] : NULL;
+		s.address = SITE_OPT(4);
+		s.grid_person = SITE_OPT(5);
+		s.credit_code = SITE_OPT(6);
+		s.industry = SITE_OPT(7);
+		s.grade = SITE_OPT(8);
+		if (SITE_OPT(9) != NULL || SITE_OPT(10) != NULL) {
+			s.has_location = 1;
+			s.lat = site_coord(SITE_OPT(9));
+			s.lon = site_coord(SITE_OPT(10));
+		}
 		if ((rc = site_put(db, &s)) != 0) {
 			rc = error_set(rc, "%s: line %d: %s", path, line,
 			    error_msg());

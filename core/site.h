@@ -16,6 +16,12 @@ struct site {
 	char	*village;	/* 下冶村 */
 	char	*kind;		/* household, shop, enterprise, ... */
 	char	*address;	/* or NULL */
+	char	*grid_person;	/* 网格员 responsible for it, or NULL */
+	char	*credit_code;	/* 统一社会信用代码, or NULL */
+	char	*industry;	/* or NULL */
+	char	*grade;		/* performance grade A-D (task 18), or NULL */
+	int	 has_location;	/* lat and lon are set */
+	double	 lat, lon;	/* WGS 84 */
 };
 
 /* Is kind one of the kinds lantian knows? */
@@ -38,7 +44,8 @@ int site_each(sqlite3 *db, const char *kind, const char *village,
 
 /*
  * Import a CSV file (RFC 4180 quoting; header line naming at least id,
- * name, village, kind; address optional) in one transaction.  Any bad line
+ * name, kind, village; optional grid_person, address, credit_code,
+ * industry, grade, lat, lon) in one transaction.  Any bad line
  * refuses the whole file, naming the line.  *count gets the sites read.
  */
 int site_import_csv(sqlite3 *db, const char *path, int *count);

@@ -27,6 +27,7 @@ int cmd_inspect(struct cli *cli, int argc, char **argv);
 int cmd_records(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_sites(struct cli *cli, int argc, char **argv);
+int cmd_findings(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 
 /* Print "lantian: <message of the last error>" and return 1. */

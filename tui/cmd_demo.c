@@ -15,19 +15,57 @@
 
 #define DEMO_PASSPHRASE	"demo"
 
-/* Demo sites of 下冶镇 (fictional names, the town's real kinds of site). */
+/*
+ * Demo sites of 下冶镇: the town's kinds of site and its villages, 下冶村
+ * being the coal-ban zone.  Names, people and codes are invented: this is
+ * demo data, and the TUI and lists say so.
+ */
+#define DEMO_SITE(i, n, v, k, a, g, c, ind, gr, la, lo) \
+	{ .id = i, .name = n, .village = v, .kind = k, .address = a, \
+	  .grid_person = g, .credit_code = c, .industry = ind, .grade = gr, \
+	  .has_location = 1, .lat = la, .lon = lo }
 static const struct site demo_sites[] = {
-	{ "XY-H-001", "王建国家", "下冶村", "household", "下冶村三组" },
-	{ "XY-H-002", "李秀英家", "下冶村", "household", "下冶村五组" },
-	{ "XY-S-001", "下冶便民超市", "下冶村", "shop", "下冶街12号" },
-	{ "XY-E-001", "济源市下冶建材有限公司", "南岭村", "enterprise",
-	  "南岭村工业园1号" },
-	{ "XY-E-002", "下冶镇供热站", "下冶村", "enterprise", "镇政府东侧" },
-	{ "XY-R-001", "老街烩面馆", "下冶村", "restaurant", "下冶街30号" },
-	{ "XY-C-001", "南岭村安置房工地", "南岭村", "construction",
-	  "南岭村北" },
-	{ "XY-M-001", "石门石料厂", "石门村", "mine", "石门村西山" },
+	DEMO_SITE("XY-H-001", "王建国家（演示）", "下冶村", "household",
+	    "下冶村三组", "赵丽", NULL, NULL, NULL, 35.0512, 112.3941),
+	DEMO_SITE("XY-H-002", "李秀英家（演示）", "下冶村", "household",
+	    "下冶村五组", "赵丽", NULL, NULL, NULL, 35.0527, 112.3958),
+	DEMO_SITE("XY-H-003", "陈有福家（演示）", "南岭村", "household",
+	    "南岭村二组", "孙强", NULL, NULL, NULL, 35.0391, 112.4102),
+	DEMO_SITE("XY-S-001", "下冶便民超市（演示）", "下冶村", "shop",
+	    "下冶街12号", "赵丽", NULL, "retail", NULL, 35.0501, 112.3967),
+	DEMO_SITE("XY-R-001", "老街烩面馆（演示）", "下冶村", "restaurant",
+	    "下冶街30号", "赵丽", NULL, "catering", NULL, 35.0498, 112.3972),
+	DEMO_SITE("XY-R-002", "南岭农家菜（演示）", "南岭村", "restaurant",
+	    "南岭村口", "孙强", NULL, "catering", NULL, 35.0402, 112.4088),
+	DEMO_SITE("XY-E-001", "济源市下冶建材有限公司（演示）", "南岭村",
+	    "enterprise", "南岭村工业园1号", "孙强", "91410881MA0DEMO01X",
+	    "building materials", "C", 35.0377, 112.4125),
+	DEMO_SITE("XY-E-002", "下冶镇供热站（演示）", "下冶村", "enterprise",
+	    "镇政府东侧", "赵丽", "12410881DEMO00002Y", "heat supply", "B",
+	    35.0519, 112.3990),
+	DEMO_SITE("XY-E-003", "下冶包装印刷厂（演示）", "东坡村", "enterprise",
+	    "东坡村南", "周敏", "91410881MA0DEMO03Z", "printing", "D",
+	    35.0612, 112.3811),
+	DEMO_SITE("XY-E-004", "石门砖瓦厂（演示）", "石门村", "enterprise",
+	    "石门村东", "吴刚", "91410881MA0DEMO04W", "bricks and tiles", "D",
+	    35.0288, 112.3702),
+	DEMO_SITE("XY-C-001", "南岭村安置房工地（演示）", "南岭村",
+	    "construction", "南岭村北", "孙强", NULL, "housing", NULL,
+	    35.0418, 112.4119),
+	DEMO_SITE("XY-C-002", "下冶至石门道路改建（演示）", "石门村",
+	    "construction", "X012线", "吴刚", NULL, "road works", NULL,
+	    35.0335, 112.3804),
+	DEMO_SITE("XY-M-001", "石门石料厂（演示）", "石门村", "mine",
+	    "石门村西山", "吴刚", "91410881MA0DEMO05V", "stone quarry", "C",
+	    35.0251, 112.3655),
+	DEMO_SITE("XY-V-001", "下冶村（演示）", "下冶村", "village",
+	    "下冶村委会", "赵丽", NULL, NULL, NULL, 35.0509, 112.3950),
+	DEMO_SITE("XY-V-002", "南岭村（演示）", "南岭村", "village",
+	    "南岭村委会", "孙强", NULL, NULL, NULL, 35.0399, 112.4095),
+	DEMO_SITE("XY-V-003", "石门村（演示）", "石门村", "village",
+	    "石门村委会", "吴刚", NULL, NULL, NULL, 35.0295, 112.3721),
 };
+#undef DEMO_SITE
 
 /* Answers for the demo's inspections (form id, site, answers JSON). */
 static const struct {

@@ -11,7 +11,7 @@
 #include "core/util.h"
 
 #define INSPECT_SYNOPSIS "inspect --site S --form ID|FILE --answers A.json " \
-	"[--attach FILE]... [--notes TEXT] [--follows ID]\n" \
+	"[--attach FILE]... [--notes TEXT] [--follows ID] [--any-kind]\n" \
 	"        [--ack-name N --ack-role R [--ack-refused]] " \
 	"[--passphrase-file F|-]"
 
@@ -29,6 +29,7 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 		{ "ack-role", required_argument, NULL, 'R' },
 		{ "ack-refused", no_argument, NULL, 'X' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "any-kind", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct datadir		*dd = NULL;
@@ -77,6 +78,9 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 			break;
 		case 'p':
 			passfile = optarg;
+			break;
+		case 'K':
+			in.any_kind = 1;
 			break;
 		default:
 			rc = cli_usage(INSPECT_SYNOPSIS, "inspect: bad option");

@@ -23,9 +23,15 @@ sites_print(const struct site *s, void *arg)
 	json_t			*j;
 
 	if (o->as_json) {
-		j = json_pack("{s:s, s:s, s:s?, s:s, s:s?}", "id", s->id,
-		    "name", s->name, "village", s->village, "kind", s->kind,
-		    "address", s->address);
+		j = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, "
+		    "s:s?}", "id", s->id, "name", s->name, "village",
+		    s->village, "kind", s->kind, "address", s->address,
+		    "grid_person", s->grid_person, "credit_code",
+		    s->credit_code, "industry", s->industry, "grade", s->grade);
+		if (s->has_location) {
+			json_object_set_new(j, "lat", json_real(s->lat));
+			json_object_set_new(j, "lon", json_real(s->lon));
+		}
 		printf("%s\n  ", o->n ? "," : "");
 		json_dumpf(j, stdout, JSON_COMPACT);
 		json_decref(j);
@@ -37,6 +43,8 @@ sites_print(const struct site *s, void *arg)
 		cli_put(stdout, s->village != NULL ? s->village : "-");
 		printf("\t");
 		cli_put(stdout, s->name);
+		if (s->grade != NULL)
+			printf("\tgrade %s", s->grade);
 		printf("\n");
 	}
 	o->n++;

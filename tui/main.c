@@ -28,10 +28,12 @@ static const struct {
 	  "forms try FILE|ID --answers A.json [--json]" },
 	{ "inspect", cmd_inspect,
 	  "inspect --site S --form ID|FILE --answers A.json [--attach FILE]... "
-	  "[--notes TEXT] [--follows ID] [--passphrase-file F|-]" },
+	  "[--notes TEXT] [--follows ID] [--any-kind] [--passphrase-file F|-]" },
 	{ "records", cmd_records,
 	  "records list [--site S] [--form F] [--json] | "
 	  "records show ID [--raw|--minisig]" },
+	{ "findings", cmd_findings,
+	  "findings list [--open] [--overdue] [--site S] [--task N] [--json]" },
 	{ "verify", cmd_verify, "verify [ID...]" },
 	{ "sites", cmd_sites,
 	  "sites import FILE.csv | sites list [--kind K] [--village V] "

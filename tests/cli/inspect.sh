@@ -48,8 +48,8 @@ is "the first record's prev is null" "$(json 'd["prev"]' <"$T/r1.json")" null
 is "it names the inspector" "$(json 'd["inspector"]["name"] + " " + d["inspector"]["badge"]' <"$T/r1.json")" \
     "张伟 XY-017"
 is "it cites the form by id, version and sha256 of the file" \
-    "$(json 'd["form"]["id"] + " " + d["form"]["sha256"]' <"$T/r1.json")" \
-    "boiler $(sha256sum <"$(form_file boiler)" | cut -d' ' -f1)"
+    "$(json '[d["form"]["id"], d["form"]["version"], d["form"]["sha256"]]' <"$T/r1.json")" \
+    "[\"boiler\", $(json 'd["version"]' <"$(form_file boiler)"), \"$(sha256sum <"$(form_file boiler)" | cut -d' ' -f1)\"]"
 is "it stores the answers as given" \
     "$(json '[d["answers"]["fuel"], d["answers"]["capacity_tph"] == 12]' <"$T/r1.json")" \
     '["gas", true]'

@@ -77,7 +77,8 @@ is "and nothing else" "$(nlines)" 1
 store tail 3
 db "DELETE FROM findings WHERE record = '$(idof tail 3)'; DELETE FROM records WHERE id = '$(idof tail 3)'"
 fails 1 "a deleted newest record fails verify" lt --data "$D" verify
-check "a line says a record is missing" test "$(nlines)" -ge 1
+is "a chain-gap line names the missing record" \
+    "$(problem "$(idof tail 3)" chain-gap)" 1
 
 # (c) Record 1's signature on record 2.
 store sig 3

@@ -60,8 +60,10 @@ test_csv_import_reads_quotes_bom_and_crlf(void **state)
 	char		*path;
 	int		 n, listed = 0;
 
-	path = csv(fx, "\xef\xbb\xbfkind,id,name,village,address\r\n"
-	    "enterprise,E-1,\"南岭建材,二厂\",南岭村,\"工业园\"\"1\"\"号\"\r\n"
+	path = csv(fx, "\xef\xbb\xbfkind,id,name,village,address,grade,lat,lon,"
+	    "grid_person,credit_code,industry\r\n"
+	    "enterprise,E-1,\"南岭建材,二厂\",南岭村,\"工业园\"\"1\"\"号\",C,"
+	    "35.04,112.41,孙强,91410881MA0DEMO01X,building materials\r\n"
 	    "household,H-1,王家,下冶村,\r\n"
 	    "\r\n"
 	    "shop,S-9,\"多行\n名字\",下冶村,\n");
@@ -72,6 +74,12 @@ test_csv_import_reads_quotes_bom_and_crlf(void **state)
 	assert_string_equal(s.village, "南岭村");
 	assert_string_equal(s.kind, "enterprise");
 	assert_string_equal(s.address, "工业园\"1\"号");
+	assert_string_equal(s.grade, "C");
+	assert_string_equal(s.grid_person, "孙强");
+	assert_string_equal(s.credit_code, "91410881MA0DEMO01X");
+	assert_string_equal(s.industry, "building materials");
+	assert_true(s.has_location);
+	assert_true(s.lat > 35.039 && s.lat < 35.041);
 	site_clear(&s);
 	assert_int_equal(site_get(fx->dd->db, "H-1", &s), 0);
 	assert_null(s.address);
@@ -108,6 +116,12 @@ test_bad_csv_is_refused_whole(void **state)
 	assert_int_equal(listed, 2);	/* only the fixture's */
 	free(path);
 
+	path = csv(fx, "id,name,village,kind,lat,lon\nA-1,甲,下冶村,household,"
+	    "north,112\n");
+	assert_int_equal(site_import_csv(fx->dd->db, path, &n), LT_EINVAL);
+	assert_non_null(strstr(error_msg(), "line 2"));
+	free(path);
+
 	path = csv(fx, "id,name,village\nA-1,甲,下冶村\n");
 	assert_int_equal(site_import_csv(fx->dd->db, path, &n), LT_EINVAL);
 	assert_non_null(strstr(error_msg(), "\"kind\""));
@@ -123,11 +137,22 @@ static void
 test_unknown_site_and_kind(void **state)
 {
 	struct fixture	*fx = *state;
-	struct site	 s = { "X", "名", NULL, "castle", NULL };
+	struct site	 s = { .id = "X", .name = "名", .kind = "castle" };
+	struct site	 none;
 
-	assert_int_equal(site_get(fx->dd->db, "nope", &s), LT_ENOTFOUND);
-	s.kind = "castle";
+	assert_int_equal(site_get(fx->dd->db, "nope", &none), LT_ENOTFOUND);
 	assert_int_equal(site_put(fx->dd->db, &s), LT_EINVAL);
+	s.kind = "enterprise";
+	s.grade = "E";
+	assert_int_equal(site_put(fx->dd->db, &s), LT_EINVAL);
+	assert_non_null(strstr(error_msg(), "grade"));
+	s.grade = "D";
+	s.has_location = 1;
+	s.lat = 95;
+	assert_int_equal(site_put(fx->dd->db, &s), LT_EINVAL);
+	s.lat = 35.05;
+	s.lon = 112.39;
+	assert_int_equal(site_put(fx->dd->db, &s), 0);
 	assert_true(site_kind_valid("restaurant"));
 	assert_false(site_kind_valid("castle"));
 }

@@ -62,7 +62,8 @@ th_forms_dir(void)
 void
 th_store(char **tmp, struct datadir **dd, struct key_secret **sk)
 {
-	struct site	s = { "S1", "测试企业", "下冶村", "enterprise", NULL };
+	struct site	s = { .id = "S1", .name = "测试企业", .village = "下冶村",
+			    .kind = "enterprise" };
 
 	assert_int_equal(util_init(), 0);
 	*tmp = th_tmpdir();

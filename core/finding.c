@@ -1,0 +1,81 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "db.h"
+#include "error.h"
+#include "finding.h"
+#include "record.h"
+
+/* The text and action of rule in a record's findings array. */
+static void
+finding_texts(json_t *doc, const char *rule, const json_t **text,
+    const json_t **action)
+{
+	json_t	*f;
+	size_t	 i;
+
+	*text = *action = NULL;
+	json_array_foreach(json_object_get(doc, "findings"), i, f) {
+		if (json_is_string(json_object_get(f, "rule")) &&
+		    strcmp(json_string_value(json_object_get(f, "rule")),
+		    rule) == 0) {
+			*text = json_object_get(f, "text");
+			*action = json_object_get(f, "action");
+			return;
+		}
+	}
+}
+
+int
+finding_each(sqlite3 *db, const struct finding_filter *filter,
+    int (*fn)(const struct finding *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	struct finding	 f;
+	json_t		*doc;
+	int		 rc, stop = 0;
+
+	if ((rc = db_prepare(db, &st, "SELECT f.record, f.rule, f.task, "
+	    "f.severity, f.deadline, f.closed_by, r.site, r.form, r.created, "
+	    "r.body FROM findings f JOIN records r ON r.id = f.record "
+	    "WHERE (?1 = 0 OR f.closed_by IS NULL) "
+	    "AND (?2 = 0 OR (f.closed_by IS NULL AND f.deadline < ?5)) "
+	    "AND (?3 IS NULL OR r.site = ?3) AND (?4 = 0 OR f.task = ?4) "
+	    "ORDER BY f.deadline, r.site, f.rule")) != 0)
+		return rc;
+	sqlite3_bind_int(st, 1, filter->open || filter->overdue);
+	sqlite3_bind_int(st, 2, filter->overdue);
+	db_bind_text(st, 3, filter->site);
+	sqlite3_bind_int(st, 4, filter->task);
+	db_bind_text(st, 5, filter->today);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&f, 0, sizeof f);
+		f.record = (const char *)sqlite3_column_text(st, 0);
+		f.rule = (const char *)sqlite3_column_text(st, 1);
+		f.task = sqlite3_column_int64(st, 2);
+		f.severity = (const char *)sqlite3_column_text(st, 3);
+		f.deadline = (const char *)sqlite3_column_text(st, 4);
+		f.closed_by = (const char *)sqlite3_column_text(st, 5);
+		f.site = (const char *)sqlite3_column_text(st, 6);
+		f.form = (const char *)sqlite3_column_text(st, 7);
+		f.created = (const char *)sqlite3_column_text(st, 8);
+		if (f.closed_by != NULL)
+			f.state = "closed";
+		else if (f.deadline != NULL && filter->today != NULL &&
+		    strcmp(f.deadline, filter->today) < 0)
+			f.state = "overdue";
+		else
+			f.state = "open";
+		doc = json_loadb(sqlite3_column_blob(st, 9),
+		    (size_t)sqlite3_column_bytes(st, 9), 0, NULL);
+		finding_texts(doc, f.rule, &f.text, &f.action);
+		stop = fn(&f, arg);
+		json_decref(doc);
+		if (stop)
+			break;
+	}
+	rc = (stop || rc == SQLITE_DONE) ? 0 : db_error(db, "findings");
+	sqlite3_finalize(st);
+	return rc;
+}
