@@ -157,15 +157,31 @@ cleanup:
 }
 
 void
-attach_forget(const char *datadir, const struct attach_info *a)
+attach_forget(sqlite3 *db, const char *datadir, const struct attach_info *a)
 {
-	char	*path;
+	sqlite3_stmt	*st;
+	char		*path;
+	int		 named = 1;
 
 	if (!a->fresh)
 		return;
-	path = attach_path(datadir, a->sha256);
-	unlink(path);
-	free(path);
+	/* Under the write lock: a record that names the file and committed
+	 * keeps it; one still to commit checks the file is there (in its
+	 * own transaction) and copies it again if not. */
+	if (db_begin(db) != 0)
+		return;
+	if (db_prepare(db, &st, "SELECT 1 FROM attachments WHERE sha256 = "
+	    "?1") == 0) {
+		db_bind_text(st, 1, a->sha256);
+		named = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	if (!named) {
+		path = attach_path(datadir, a->sha256);
+		unlink(path);
+		free(path);
+	}
+	db_rollback(db);
 }
 
 int

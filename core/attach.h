@@ -25,8 +25,12 @@ struct attach_info {
  * is written to a temporary name, synced and renamed.
  */
 int attach_add(const char *datadir, const char *path, struct attach_info *out);
-/* Take back a fresh attachment whose record was not made. */
-void attach_forget(const char *datadir, const struct attach_info *a);
+/*
+ * Take back a fresh attachment whose record was not made, unless a stored
+ * record names it.
+ */
+void attach_forget(sqlite3 *db, const char *datadir,
+    const struct attach_info *a);
 /* Record the attachment in the store's table (inside a transaction). */
 int attach_register(sqlite3 *db, const struct attach_info *a);
 /* The path of an attachment in the store; caller frees. */

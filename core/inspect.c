@@ -245,6 +245,24 @@ inspect_finish(struct datadir *dd, const struct key_secret *sk,
 	if ((rc = inspect_store_form(dd->db, in->form)) != 0)
 		goto cleanup;
 	for (i = 0; i < natt; i++) {
+		/* A refused inspection elsewhere may have taken back the same
+		 * new file before we held the lock: copy it again. */
+		char *path = attach_path(dd->path, att[i].sha256);
+		int missing = !util_exists(path);
+		free(path);
+		if (missing) {
+			struct attach_info again;
+			if ((rc = attach_add(dd->path, in->attach[i],
+			    &again)) != 0)
+				goto cleanup;
+			free(again.name);
+			if (strcmp(again.sha256, att[i].sha256) != 0) {
+				rc = error_set(LT_EIO, "%s: changed while "
+				    "the inspection was being finished",
+				    in->attach[i]);
+				goto cleanup;
+			}
+		}
 		if ((rc = attach_register(dd->db, &att[i])) != 0)
 			goto cleanup;
 	}
@@ -266,7 +284,7 @@ cleanup:
 	for (i = 0; i < natt; i++) {
 		/* Nothing of a refused inspection stays behind. */
 		if (rc != 0)
-			attach_forget(dd->path, &att[i]);
+			attach_forget(dd->db, dd->path, &att[i]);
 		free(att[i].name);
 	}
 	free(att);

@@ -365,17 +365,27 @@ cleanup:
 	return rc;
 }
 
-/* Close the open findings of the followed record that no longer fire. */
+/*
+ * Close the open findings that no longer fire: those of the followed
+ * record and of the records it followed in turn (a finding re-found by a
+ * follow-up is closed with it), all of the same site.
+ */
 static int
 record_close_followed(sqlite3 *db, const struct record *r, const char *follows)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((rc = db_prepare(db, &st, "UPDATE findings SET closed_by = ?1 "
-	    "WHERE record = ?2 AND closed_by IS NULL "
-	    "AND rule NOT IN (SELECT rule FROM findings WHERE record = ?1) "
-	    "AND (SELECT site FROM records WHERE id = ?2) = ?3")) != 0)
+	if ((rc = db_prepare(db, &st, "WITH RECURSIVE followed(id) AS ("
+	    "  SELECT ?2"
+	    "  UNION SELECT json_extract(CAST(p.body AS TEXT), '$.follows') "
+	    "  FROM records p JOIN followed ON p.id = followed.id "
+	    "  WHERE p.site = ?3) "
+	    "UPDATE findings SET closed_by = ?1 "
+	    "WHERE record IN (SELECT followed.id FROM followed JOIN records q "
+	    "  ON q.id = followed.id WHERE q.site = ?3) "
+	    "AND closed_by IS NULL "
+	    "AND rule NOT IN (SELECT rule FROM findings WHERE record = ?1)")) != 0)
 		return rc;
 	db_bind_text(st, 1, r->id);
 	db_bind_text(st, 2, follows);
