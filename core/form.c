@@ -113,27 +113,6 @@ form_valid_question_id(const char *s)
 	    strcmp(s, "true") != 0 && strcmp(s, "false") != 0;
 }
 
-static char *
-form_vasprintf(const char *fmt, va_list ap)
-    __attribute__((format(printf, 1, 0)));
-
-static char *
-form_vasprintf(const char *fmt, va_list ap)
-{
-	va_list	 copy;
-	char	*s;
-	int	 n;
-
-	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	if (n < 0)
-		util_fatal("bad format");
-	s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
 /* Note a problem: "<form>: <where>: <what>" (where may be NULL). */
 static void
 form_problem(struct form_loader *ld, const char *where, const char *fmt, ...)
@@ -146,7 +125,7 @@ form_problem(struct form_loader *ld, const char *where, const char *fmt, ...)
 	char	*what, *line;
 
 	va_start(ap, fmt);
-	what = form_vasprintf(fmt, ap);
+	what = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (where != NULL)
 		line = xasprintf("%s: %s: %s", ld->name, where, what);

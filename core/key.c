@@ -71,29 +71,6 @@ key_id_parse(unsigned char id[KEY_ID_BYTES], const char *hex)
 	return 0;
 }
 
-static char *
-key_base64(const unsigned char *bin, size_t len)
-{
-	size_t	 size = sodium_base64_ENCODED_LEN(len,
-	    sodium_base64_VARIANT_ORIGINAL);
-	char	*out = xmalloc(size);
-
-	sodium_bin2base64(out, size, bin, len, sodium_base64_VARIANT_ORIGINAL);
-	return out;
-}
-
-/* Decode base64 that must be exactly len bytes. */
-static int
-key_unbase64(unsigned char *bin, size_t len, const char *b64, size_t b64len)
-{
-	size_t	got;
-
-	if (sodium_base642bin(bin, len, b64, b64len, NULL, &got, NULL,
-	    sodium_base64_VARIANT_ORIGINAL) != 0 || got != len)
-		return LT_EINVAL;
-	return 0;
-}
-
 char *
 key_public_base64(const struct key_public *pk)
 {
@@ -103,7 +80,7 @@ key_public_base64(const struct key_public *pk)
 	bin[1] = 'd';
 	memcpy(bin + 2, pk->id, KEY_ID_BYTES);
 	memcpy(bin + 2 + KEY_ID_BYTES, pk->pk, KEY_PK_BYTES);
-	return key_base64(bin, sizeof bin);
+	return util_base64(bin, sizeof bin);
 }
 
 char *
@@ -147,7 +124,7 @@ key_public_parse(const char *text, size_t len, struct key_public *out)
 	size_t		 linelen;
 
 	if (key_payload_line(text, len, &line, &linelen) != 0 ||
-	    key_unbase64(bin, sizeof bin, line, linelen) != 0)
+	    util_unbase64(bin, sizeof bin, line, linelen) != 0)
 		return error_set(LT_EINVAL, "public key: not a minisign "
 		    "public key");
 	if (bin[0] != 'E' || bin[1] != 'd')
@@ -220,7 +197,7 @@ key_secret_seal(const struct key_secret *sk, const char *pass, size_t passlen,
 	crypto_secretbox_easy(box, plain, KEY_SEALED_PLAIN, nonce, k);
 
 	key_id_hex(id, sk->id);
-	b64 = key_base64(bin, sizeof bin);
+	b64 = util_base64(bin, sizeof bin);
 	*out = xasprintf("untrusted comment: lantian encrypted secret key "
 	    "%s\n%s\n", id, b64);
 	free(b64);
@@ -242,7 +219,7 @@ key_secret_open(const char *text, size_t len, const char *pass,
 	int			 rc;
 
 	if (key_payload_line(text, len, &line, &linelen) != 0 ||
-	    key_unbase64(bin, sizeof bin, line, linelen) != 0 ||
+	    util_unbase64(bin, sizeof bin, line, linelen) != 0 ||
 	    memcmp(bin, "EdA2", 4) != 0)
 		return error_set(LT_EINVAL, "secret key: not a lantian "
 		    "secret key file");

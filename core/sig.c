@@ -21,17 +21,6 @@ sig_prehash(unsigned char h[crypto_generichash_BYTES_MAX], const void *msg,
 	crypto_generichash(h, crypto_generichash_BYTES_MAX, msg, len, NULL, 0);
 }
 
-static char *
-sig_base64(const unsigned char *bin, size_t len)
-{
-	size_t	 size = sodium_base64_ENCODED_LEN(len,
-	    sodium_base64_VARIANT_ORIGINAL);
-	char	*out = xmalloc(size);
-
-	sodium_bin2base64(out, size, bin, len, sodium_base64_VARIANT_ORIGINAL);
-	return out;
-}
-
 char *
 sig_sign(const struct key_secret *sk, const void *msg, size_t len,
     const char *trusted, const char *untrusted)
@@ -53,8 +42,8 @@ sig_sign(const struct key_secret *sk, const void *msg, size_t len,
 	crypto_sign_detached(global, NULL, gm, 64 + tlen, sk->sk);
 	free(gm);
 
-	b64 = sig_base64(bin, sizeof bin);
-	gb64 = sig_base64(global, sizeof global);
+	b64 = util_base64(bin, sizeof bin);
+	gb64 = util_base64(global, sizeof global);
 	out = xasprintf(SIG_UNTRUSTED "%s\n%s\n" SIG_TRUSTED "%s\n%s\n",
 	    untrusted, b64, trusted, gb64);
 	free(b64);
@@ -78,17 +67,6 @@ sig_line(const char **p, const char *end, size_t *len)
 	return start;
 }
 
-static int
-sig_unbase64(unsigned char *bin, size_t size, const char *b64, size_t len)
-{
-	size_t	got;
-
-	if (sodium_base642bin(bin, size, b64, len, NULL, &got, NULL,
-	    sodium_base64_VARIANT_ORIGINAL) != 0 || got != size)
-		return LT_EINVAL;
-	return 0;
-}
-
 int
 sig_parse(const char *text, size_t len, struct sig *out)
 {
@@ -109,12 +87,12 @@ sig_parse(const char *text, size_t len, struct sig *out)
 		return error_set(LT_EINVAL, "signature: no untrusted comment");
 	if (n[2] < tl || memcmp(l[2], SIG_TRUSTED, tl) != 0)
 		return error_set(LT_EINVAL, "signature: no trusted comment");
-	if (sig_unbase64(bin, sizeof bin, l[1], n[1]) != 0)
+	if (util_unbase64(bin, sizeof bin, l[1], n[1]) != 0)
 		return error_set(LT_EINVAL, "signature: malformed signature "
 		    "line");
 	if (!(bin[0] == 'E' && (bin[1] == 'D' || bin[1] == 'd')))
 		return error_set(LT_EINVAL, "signature: unknown algorithm");
-	if (sig_unbase64(out->global, sizeof out->global, l[3], n[3]) != 0)
+	if (util_unbase64(out->global, sizeof out->global, l[3], n[3]) != 0)
 		return error_set(LT_EINVAL, "signature: malformed global "
 		    "signature line");
 	memcpy(out->alg, bin, 2);

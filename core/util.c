@@ -83,22 +83,54 @@ xstrndup(const char *s, size_t n)
 }
 
 char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	va_list	 copy;
+	char	*s;
+	int	 n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		util_fatal("bad format");
+	s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *
 xasprintf(const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*s;
-	int	 n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		util_fatal("bad format");
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+char *
+util_base64(const unsigned char *bin, size_t len)
+{
+	size_t	 size = sodium_base64_ENCODED_LEN(len,
+	    sodium_base64_VARIANT_ORIGINAL);
+	char	*out = xmalloc(size);
+
+	sodium_bin2base64(out, size, bin, len, sodium_base64_VARIANT_ORIGINAL);
+	return out;
+}
+
+int
+util_unbase64(unsigned char *bin, size_t size, const char *b64, size_t len)
+{
+	size_t	got;
+
+	if (sodium_base642bin(bin, size, b64, len, NULL, &got, NULL,
+	    sodium_base64_VARIANT_ORIGINAL) != 0 || got != size)
+		return LT_EINVAL;
+	return 0;
 }
 
 void

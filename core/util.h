@@ -8,6 +8,7 @@
 #ifndef LANTIAN_UTIL_H
 #define LANTIAN_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,6 +26,14 @@ void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
+/* Standard padded base64 of len bytes; the caller frees it. */
+char *util_base64(const unsigned char *bin, size_t len);
+/* Decode base64 that must hold exactly size bytes; 0 or LT_EINVAL. */
+int util_unbase64(unsigned char *bin, size_t size, const char *b64,
+    size_t len);
 
 /* Lowercase hex of len bytes into out (2*len+1 bytes). */
 void util_hex(char *out, const unsigned char *in, size_t len);

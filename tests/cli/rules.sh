@@ -28,9 +28,9 @@ tried() {
 # constraint or range violation is appended, since a rule tested on answers
 # the form refuses tests nothing.
 finding_of() {
-	json '(" ".join("%s %s" % (f["task"], f["severity"])
+	json '((" ".join("%s %s" % (f["task"], f["severity"])
     for f in d["findings"] if f["id"] == a[0]) or "quiet") +
-    ("".join(" / violation %s: %s" % (v["question"], v["message"])
+    "".join(" / violation %s: %s" % (v["question"], v["message"])
     for v in d["violations"]))' "$1" <"$T/out"
 }
 
