@@ -41,7 +41,7 @@ forms_list(struct cli *cli, int argc)
 		return cli_fail();
 	}
 	for (i = 0; i < n; i++) {
-		printf("%-16s v%-3d tasks ", form_id(forms[i]),
+		printf("%-18s v%-3d tasks ", form_id(forms[i]),
 		    form_version(forms[i]));
 		tasks = json_object_get(form_doc(forms[i]), "tasks");
 		json_array_foreach(tasks, j, t)

@@ -79,6 +79,15 @@ valid() {
 	is "$1" "$(json 'json.dumps(d["violations"])' <"$T/out")" "[]"
 }
 
+# amend ANSWERS-JSON QUESTION VALUE-JSON: the answers with QUESTION's answer
+# replaced (a JSON object may not name a question twice).
+amend() {
+	python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+d[sys.argv[2]] = json.loads(sys.argv[3])
+print(json.dumps(d, ensure_ascii=False))' "$@"
+}
+
 # ---------------------------------------------------------------------------
 # The forms pass the checker, and hold what issue 3's table asks.
 
@@ -340,7 +349,7 @@ for q in reported metered log; do
 	log) id=bypass-no-log ;;
 	esac
 	fires "voc: emergency bypass, bypass_$q false" voc \
-	    "{$SEALED, \"bypass_$q\": false}" $id 16 violation
+	    "$(amend "{$SEALED}" bypass_$q false)" $id 16 violation
 	quiet "voc: emergency bypass, bypass_$q true" voc "{$SEALED}" $id
 	quiet "voc: bypass_$q does not count for a removed bypass" voc \
 	    "{\"bypass\": \"removed\", \"bypass_$q\": false}" $id
@@ -386,7 +395,7 @@ for r in acceptance_done:false:no-acceptance:violation \
 $r
 EOF
 	fires "construction-dust: $q $bad" construction-dust \
-	    "{$ALLOK, \"$q\": $bad}" $id 6 $sev
+	    "$(amend "{$ALLOK}" $q $bad)" $id 6 $sev
 	quiet "construction-dust: $q fine" construction-dust "{$ALLOK}" $id
 done
 
