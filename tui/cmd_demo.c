@@ -86,6 +86,24 @@ static const struct {
 	{ "boiler", "XY-E-001", "{\"boiler_no\": \"烘干炉\", \"fuel\": "
 	  "\"coal\", \"use\": \"production\", \"capacity_tph\": 4, "
 	  "\"status\": \"running\", \"notes\": \"锅炉房露天堆煤约2吨\"}" },
+	{ "restaurant-fume", "XY-R-001", "{\"purifier_installed\": true, "
+	  "\"purifier_running\": false, \"cleaning_records\": false}" },
+	{ "restaurant-fume", "XY-R-002", "{\"purifier_installed\": true, "
+	  "\"purifier_running\": true, \"cleaning_records\": true}" },
+	{ "construction-dust", "XY-C-001", "{\"project_kind\": \"building\", "
+	  "\"acceptance_done\": true, \"three_officers\": true, "
+	  "\"onsite_mixing\": false, \"covered\": false, \"wheel_wash\": true, "
+	  "\"video\": true}" },
+	{ "dustfall", "XY-C-002", "{\"month\": \"2026-10\", "
+	  "\"dustfall\": 9.4, \"report_no\": \"JY-2026-10-031\"}" },
+	{ "dustfall", "XY-V-001", "{\"month\": \"2026-10\", "
+	  "\"dustfall\": 6.2, \"report_no\": \"JY-2026-10-029\"}" },
+	{ "fire-point", "XY-V-002", "{\"recheck\": false, \"village\": "
+	  "\"南岭村\", \"found_date\": \"2026-10-21\", \"found_by\": "
+	  "\"blue_sky_guard\", \"fire_kind\": \"straw\"}" },
+	{ "mine", "XY-M-001", "{\"mine_kind\": \"stone_processing\", "
+	  "\"video_installed\": true, \"video_running\": false, "
+	  "\"dust_control\": false, \"dust_gaps\": [\"haulage\"]}" },
 };
 
 /* Has the demo already made its inspection of this site with this form? */

@@ -83,7 +83,7 @@ records_list(struct cli *cli, int argc, char **argv)
 	if (as_json)
 		printf("[");
 	else
-		printf("%-20s  %-12s  %-16s  %6s  %-12s  %-12s  %s\n",
+		printf("%-20s  %-12s  %-16s  %6s  %-12s  %-17s  %s\n",
 		    "created", "id", "device", "seq", "site", "form", "status");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *col[10];
@@ -110,7 +110,7 @@ records_list(struct cli *cli, int argc, char **argv)
 			records_cell(col[2], 16);
 			printf("%6s  ", col[3]);
 			records_cell(col[4], 12);
-			records_cell(col[5], 12);
+			records_cell(col[5], 17);
 			cli_put(stdout, col[8]);
 			putchar('\n');
 		}
