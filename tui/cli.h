@@ -61,6 +61,14 @@ void cli_put(FILE *f, const char *s);
 /* "zh" when the locale is Chinese, else "en". */
 const char *cli_lang(void);
 
+/*
+ * Stream a JSON array on stdout, an item at a time, so a long list never
+ * sits in memory: cli_json_item() for each (n counts them; it takes
+ * the item's reference), cli_json_end() after the last.
+ */
+void cli_json_item(int *n, json_t *item);
+void cli_json_end(int n);
+
 /* Print a json value on stdout, indented, with a newline. */
 void cli_print_json(const json_t *v);
 

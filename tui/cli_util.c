@@ -229,3 +229,18 @@ cli_print_json(const json_t *v)
 	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	fputc('\n', stdout);
 }
+
+void
+cli_json_item(int *n, json_t *item)
+{
+	printf("%s\n  ", *n ? "," : "[");
+	json_dumpf(item, stdout, JSON_COMPACT);
+	json_decref(item);
+	(*n)++;
+}
+
+void
+cli_json_end(int n)
+{
+	printf("%s]\n", n ? "\n" : "[");
+}

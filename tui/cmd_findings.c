@@ -34,9 +34,8 @@ findings_print(const struct finding *f, void *arg)
 		    "closed_by", f->closed_by, "site", f->site, "form",
 		    f->form, "created", f->created, "text", f->text, "action",
 		    f->action);
-		printf("%s\n  ", o->n ? "," : "");
-		json_dumpf(j, stdout, JSON_COMPACT);
-		json_decref(j);
+		cli_json_item(&o->n, j);
+		return 0;
 	} else {
 		printf("%-10s  %-7s  task %-2" PRId64 "  %-9s  ", f->deadline ?
 		    f->deadline : "-", f->state, f->task, f->severity);
@@ -110,11 +109,9 @@ cmd_findings(struct cli *cli, int argc, char **argv)
 	filter.today = today;
 	if (cli_open(cli, &dd) != 0)
 		return 1;
-	if (out.as_json)
-		printf("[");
 	rc = finding_each(dd->db, &filter, findings_print, &out);
 	if (out.as_json)
-		printf("%s]\n", out.n ? "\n" : "");
+		cli_json_end(out.n);
 	datadir_close(dd);
 	return rc != 0 ? cli_fail() : 0;
 }

@@ -80,9 +80,7 @@ records_list(struct cli *cli, int argc, char **argv)
 	}
 	db_bind_text(st, 1, site);
 	db_bind_text(st, 2, form);
-	if (as_json)
-		printf("[");
-	else
+	if (!as_json)
 		printf("%-20s  %-12s  %-16s  %6s  %-12s  %-17s  %s\n",
 		    "created", "id", "device", "seq", "site", "form", "status");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -101,9 +99,8 @@ records_list(struct cli *cli, int argc, char **argv)
 			if (col[9] != NULL)
 				json_object_set_new(o, "status_why",
 				    json_string(col[9]));
-			printf("%s\n  ", n ? "," : "");
-			json_dumpf(o, stdout, JSON_COMPACT);
-			json_decref(o);
+			cli_json_item(&n, o);
+			continue;
 		} else {
 			records_cell(col[7], 20);
 			records_cell(col[0], 12);
@@ -117,7 +114,7 @@ records_list(struct cli *cli, int argc, char **argv)
 		n++;
 	}
 	if (as_json)
-		printf("%s]\n", n ? "\n" : "");
+		cli_json_end(n);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		rc = cli_error("records: %s", sqlite3_errmsg(dd->db));

@@ -32,9 +32,8 @@ sites_print(const struct site *s, void *arg)
 			json_object_set_new(j, "lat", json_real(s->lat));
 			json_object_set_new(j, "lon", json_real(s->lon));
 		}
-		printf("%s\n  ", o->n ? "," : "");
-		json_dumpf(j, stdout, JSON_COMPACT);
-		json_decref(j);
+		cli_json_item(&o->n, j);
+		return 0;
 	} else {
 		cli_put(stdout, s->id);
 		printf("\t");
@@ -107,11 +106,9 @@ cmd_sites(struct cli *cli, int argc, char **argv)
 		    kind);
 	if (cli_open(cli, &dd) != 0)
 		return 1;
-	if (out.as_json)
-		printf("[");
 	rc = site_each(dd->db, kind, village, sites_print, &out);
 	if (out.as_json)
-		printf("%s]\n", out.n ? "\n" : "");
+		cli_json_end(out.n);
 	datadir_close(dd);
 	return rc != 0 ? cli_fail() : 0;
 }
