@@ -91,6 +91,16 @@ static const char *const db_migrations[] = {
 	"ALTER TABLE sites ADD COLUMN lat REAL;"
 	"ALTER TABLE sites ADD COLUMN lon REAL;"
 	"CREATE INDEX sites_kind ON sites(kind, village);",
+
+	/* 4: a draft holds all an unfinished inspection needs to resume:
+	 * the question it was at, the files already taken into the store
+	 * with their captions, the representative's acknowledgment, the
+	 * record it follows up. */
+	"ALTER TABLE drafts ADD COLUMN position TEXT;"
+	"ALTER TABLE drafts ADD COLUMN attachments TEXT NOT NULL "
+	"  DEFAULT '[]';"
+	"ALTER TABLE drafts ADD COLUMN acknowledged TEXT;"
+	"ALTER TABLE drafts ADD COLUMN follows TEXT;",
 };
 
 #define DB_VERSIONS	((int)(sizeof db_migrations / sizeof db_migrations[0]))

@@ -41,6 +41,40 @@ inspect_map_photos(const struct form *f, json_t *answers,
 	return 0;
 }
 
+/*
+ * An attachment a draft already took into the store: hash it again (the
+ * store's copy must still be what the draft saw) and keep its name and
+ * caption.
+ */
+static int
+inspect_stored(struct datadir *dd, const json_t *a, struct attach_info *out,
+    char **src, char **caption)
+{
+	const char	*sha = json_string_value(json_object_get(a, "sha256"));
+	const char	*name = json_string_value(json_object_get(a, "name"));
+	const char	*cap = json_string_value(json_object_get(a, "caption"));
+	int		 rc;
+
+	if (sha == NULL || strlen(sha) != 64 || !util_is_hex(sha, 64))
+		return error_set(LT_EINVAL, "attachment: no valid sha256");
+	*src = attach_path(dd->path, sha);
+	if (!util_exists(*src))
+		return error_set(LT_ENOTFOUND, "attachment %s (%s): no longer "
+		    "in the store; attach the file again", name ? name : "",
+		    sha);
+	if ((rc = attach_add(dd->path, *src, out)) != 0)
+		return rc;
+	if (strcmp(out->sha256, sha) != 0)
+		return error_set(LT_EIO, "attachment %s: the stored copy does "
+		    "not match its hash %s", name ? name : "", sha);
+	if (name != NULL) {
+		free(out->name);
+		out->name = xstrdup(name);
+	}
+	*caption = cap != NULL ? xstrdup(cap) : NULL;
+	return 0;
+}
+
 /* Every problem of an incomplete evaluation, as one message. */
 static int
 inspect_refuse(const struct form_eval *ev)
@@ -167,6 +201,8 @@ inspect_finish(struct datadir *dd, const struct key_secret *sk,
     const struct inspect *in, struct record *out)
 {
 	struct attach_info	*att;
+	char			**srcs, **captions;
+	size_t			 nstored;
 	struct form_eval	 ev;
 	struct site		 site;
 	json_t			*answers, *fields = NULL, *list, *form;
@@ -177,7 +213,10 @@ inspect_finish(struct datadir *dd, const struct key_secret *sk,
 	int			 rc, have_ev = 0, in_tx = 0;
 
 	memset(out, 0, sizeof *out);
-	att = xcalloc(in->nattach + 1, sizeof *att);
+	nstored = json_array_size(in->stored);
+	att = xcalloc(in->nattach + nstored + 1, sizeof *att);
+	srcs = xcalloc(in->nattach + nstored + 1, sizeof *srcs);
+	captions = xcalloc(in->nattach + nstored + 1, sizeof *captions);
 	answers = json_deep_copy(in->answers);
 	if ((rc = datadir_inspector(dd, &name, &badge)) != 0)
 		goto cleanup;
@@ -196,7 +235,13 @@ inspect_finish(struct datadir *dd, const struct key_secret *sk,
 		goto cleanup;
 	}
 	for (i = 0; i < in->nattach; i++, natt++) {
+		srcs[natt] = xstrdup(in->attach[i]);
 		if ((rc = attach_add(dd->path, in->attach[i], &att[i])) != 0)
+			goto cleanup;
+	}
+	for (i = 0; i < nstored; i++, natt++) {
+		if ((rc = inspect_stored(dd, json_array_get(in->stored, i),
+		    &att[natt], &srcs[natt], &captions[natt])) != 0)
 			goto cleanup;
 	}
 	if ((rc = inspect_map_photos(in->form, answers, att, natt)) != 0)
@@ -225,9 +270,10 @@ inspect_finish(struct datadir *dd, const struct key_secret *sk,
 	list = json_array();
 	for (i = 0; i < natt; i++) {
 		json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s, "
-		    "s:n}", "sha256", att[i].sha256, "name", att[i].name,
+		    "s:o}", "sha256", att[i].sha256, "name", att[i].name,
 		    "bytes", (json_int_t)att[i].bytes, "mime", att[i].mime,
-		    "caption"));
+		    "caption", captions[i] != NULL && *captions[i] != '\0' ?
+		    json_string(captions[i]) : json_null()));
 	}
 	json_object_set_new(fields, "attachments", list);
 	json_object_set_new(fields, "notes", in->notes != NULL ?
@@ -252,14 +298,14 @@ inspect_finish(struct datadir *dd, const struct key_secret *sk,
 		free(path);
 		if (missing) {
 			struct attach_info again;
-			if ((rc = attach_add(dd->path, in->attach[i],
+			if ((rc = attach_add(dd->path, srcs[i],
 			    &again)) != 0)
 				goto cleanup;
 			free(again.name);
 			if (strcmp(again.sha256, att[i].sha256) != 0) {
 				rc = error_set(LT_EIO, "%s: changed while "
 				    "the inspection was being finished",
-				    in->attach[i]);
+				    srcs[i]);
 				goto cleanup;
 			}
 		}
@@ -287,7 +333,13 @@ cleanup:
 			attach_forget(dd->db, dd->path, &att[i]);
 		free(att[i].name);
 	}
+	for (i = 0; i < in->nattach + nstored; i++) {
+		free(srcs[i]);
+		free(captions[i]);
+	}
 	free(att);
+	free(srcs);
+	free(captions);
 	json_decref(answers);
 	json_decref(fields);
 	free(name);

@@ -23,6 +23,10 @@ struct inspect {
 	const json_t		*answers;	/* question id -> value */
 	const char *const	*attach;	/* files to attach */
 	size_t			 nattach;
+	const json_t		*stored;	/* attachments already taken
+						   into the store (a draft's):
+						   [{sha256, name, caption}],
+						   or NULL */
 	const char		*notes;		/* free text, or NULL */
 	const char		*follows;	/* record followed up, or NULL */
 	const json_t		*acknowledged;	/* {name, role, refused} or NULL */

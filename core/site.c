@@ -345,3 +345,154 @@ site_import_csv(sqlite3 *db, const char *path, int *count)
 	free(buf);
 	return rc;
 }
+
+/* The LIKE pattern that finds text anywhere ('\' escapes), or NULL. */
+static char *
+site_pattern(const struct site_query *q)
+{
+	const char	*p;
+	char		*out, *w;
+
+	if (q == NULL || q->text == NULL || *q->text == '\0')
+		return NULL;
+	out = w = xmalloc(strlen(q->text) * 2 + 3);
+	*w++ = '%';
+	for (p = q->text; *p != '\0'; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			*w++ = '\\';
+		*w++ = *p;
+	}
+	*w++ = '%';
+	*w = '\0';
+	return out;
+}
+
+/* What a site must pass: ?1 the pattern (NULL: all), ?2 the kinds. */
+#define SITE_MATCH "(?1 IS NULL OR id LIKE ?1 ESCAPE '\\' OR " \
+	"name LIKE ?1 ESCAPE '\\' OR village LIKE ?1 ESCAPE '\\' OR " \
+	"kind LIKE ?1 ESCAPE '\\' OR " \
+	"instr(' ' || ?2 || ' ', ' ' || kind || ' ') > 0)"
+
+/* Bind the query's pattern and kinds to ?1 and ?2; pattern is kept. */
+static void
+site_bind_query(sqlite3_stmt *st, const struct site_query *q, char *pattern)
+{
+	db_bind_text(st, 1, pattern);
+	db_bind_text(st, 2, q != NULL && q->kinds != NULL && *q->kinds != '\0' ?
+	    q->kinds : NULL);
+}
+
+int
+site_villages(sqlite3 *db, const struct site_query *q,
+    int (*fn)(const char *, int, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	char		*pattern;
+	int		 rc;
+
+	if ((rc = db_cached(db, &st, "SELECT village, count(*) FROM sites "
+	    "WHERE " SITE_MATCH " GROUP BY village ORDER BY village")) != 0)
+		return rc;
+	pattern = site_pattern(q);
+	site_bind_query(st, q, pattern);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn((const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int(st, 1), arg) != 0)
+			break;
+	}
+	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 :
+	    db_error(db, "sites");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	free(pattern);
+	return rc;
+}
+
+int
+site_search(sqlite3 *db, const struct site_query *q, int limit, int offset,
+    int (*fn)(const struct site *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	struct site	 s;
+	char		*pattern;
+	int		 rc;
+
+	if ((rc = db_cached(db, &st, "SELECT " SITE_COLUMNS " FROM sites "
+	    "WHERE " SITE_MATCH " ORDER BY village, name, id "
+	    "LIMIT ?3 OFFSET ?4")) != 0)
+		return rc;
+	pattern = site_pattern(q);
+	site_bind_query(st, q, pattern);
+	sqlite3_bind_int(st, 3, limit);
+	sqlite3_bind_int(st, 4, offset > 0 ? offset : 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		site_row(st, &s, site_col_borrowed);
+		if (fn(&s, arg) != 0)
+			break;
+	}
+	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 :
+	    db_error(db, "sites");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	free(pattern);
+	return rc;
+}
+
+int
+site_records(sqlite3 *db, const char *site, int limit, int offset,
+    int (*fn)(const struct site_record *, void *), void *arg)
+{
+	sqlite3_stmt		*st;
+	struct site_record	 r;
+	int			 rc;
+
+	/* records_site (site, created) gives the order; the findings'
+	 * primary key (record, rule) counts them. */
+	if ((rc = db_cached(db, &st, "SELECT r.id, r.type, r.form, "
+	    "r.created, r.status, "
+	    "(SELECT count(*) FROM findings f WHERE f.record = r.id), "
+	    "(SELECT count(*) FROM findings f WHERE f.record = r.id "
+	    "AND f.closed_by IS NULL) "
+	    "FROM records r WHERE r.site = ?1 "
+	    "ORDER BY r.created DESC, r.id DESC LIMIT ?2 OFFSET ?3")) != 0)
+		return rc;
+	db_bind_text(st, 1, site);
+	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int(st, 3, offset > 0 ? offset : 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.id = (const char *)sqlite3_column_text(st, 0);
+		r.type = (const char *)sqlite3_column_text(st, 1);
+		r.form = (const char *)sqlite3_column_text(st, 2);
+		r.created = (const char *)sqlite3_column_text(st, 3);
+		r.status = (const char *)sqlite3_column_text(st, 4);
+		r.findings = sqlite3_column_int(st, 5);
+		r.open = sqlite3_column_int(st, 6);
+		if (fn(&r, arg) != 0)
+			break;
+	}
+	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 :
+	    db_error(db, "records");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int
+site_record_count(sqlite3 *db, const char *site, int *count)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*count = 0;
+	if ((rc = db_cached(db, &st, "SELECT count(*) FROM records "
+	    "WHERE site = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, site);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*count = sqlite3_column_int(st, 0);
+		rc = 0;
+	} else
+		rc = db_error(db, "records");
+	sqlite3_reset(st);
+	return rc;
+}

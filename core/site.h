@@ -50,4 +50,51 @@ int site_each(sqlite3 *db, const char *kind, const char *village,
  */
 int site_import_csv(sqlite3 *db, const char *path, int *count);
 
+/*
+ * A search of the register.  text is matched anywhere in the id, name,
+ * village or kind, case-insensitively for Latin letters ('%' and '_' are
+ * plain characters); kinds, a space-separated list of kinds, match too
+ * (the TUI passes the kinds whose translated names hold the text).
+ */
+struct site_query {
+	const char	*text;		/* NULL or "": every site */
+	const char	*kinds;		/* "shop mine", or NULL */
+};
+
+/*
+ * Call fn with each village that has sites matching q (NULL: all), in the
+ * order site_search() gives them, and how many it has; a site without a
+ * village comes first with village NULL.  fn returning non-zero stops.
+ */
+int site_villages(sqlite3 *db, const struct site_query *q,
+    int (*fn)(const char *village, int count, void *), void *arg);
+
+/*
+ * Call fn for at most limit sites matching q (NULL: all) from the offset-th
+ * on, ordered by village, name, id; the site is borrowed for the call.
+ * fn returning non-zero stops.
+ */
+int site_search(sqlite3 *db, const struct site_query *q, int limit,
+    int offset, int (*fn)(const struct site *, void *), void *arg);
+
+/* One record of a site, as its history lists it (borrowed for the call). */
+struct site_record {
+	const char	*id;		/* record id */
+	const char	*type;		/* inspection, site, amendment */
+	const char	*form;		/* form id, or NULL */
+	const char	*created;	/* UTC, RFC 3339 */
+	const char	*status;	/* signed, verified, ... */
+	int		 findings;	/* findings it found */
+	int		 open;		/* of them, not closed yet */
+};
+
+/*
+ * Call fn for at most limit records of the site from the offset-th on,
+ * newest first; fn returning non-zero stops.
+ */
+int site_records(sqlite3 *db, const char *site, int limit, int offset,
+    int (*fn)(const struct site_record *, void *), void *arg);
+/* How many records the site has. */
+int site_record_count(sqlite3 *db, const char *site, int *count);
+
 #endif

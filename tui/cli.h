@@ -29,6 +29,8 @@ int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_sites(struct cli *cli, int argc, char **argv);
 int cmd_findings(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
+/* The TUI (no command). */
+int cmd_tui(struct cli *cli, int argc, char **argv);
 
 /* Print "lantian: <message of the last error>" and return 1. */
 int cli_fail(void);

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "core/error.h"
 #include "core/util.h"
 
@@ -208,19 +209,11 @@ cli_put(FILE *f, const char *s)
 	free(clean);
 }
 
+/* The TUI's language (i18n_lang() decides), so both speak the same. */
 const char *
 cli_lang(void)
 {
-	const char	*vars[] = { "LANTIAN_LANG", "LC_ALL", "LC_MESSAGES",
-			    "LANG", NULL };
-	const char	*v;
-	int		 i;
-
-	for (i = 0; vars[i] != NULL; i++) {
-		if ((v = getenv(vars[i])) != NULL && *v != '\0')
-			return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
-	}
-	return "en";
+	return i18n_lang();
 }
 
 void

@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 
 #include "cli.h"
+#include "tui/i18n.h"
+#include "tui/tui.h"
 #include "core/error.h"
 #include "core/util.h"
 #include "sync/repo.h"
@@ -104,17 +106,15 @@ main(int argc, char **argv)
 	size_t		 i;
 	int		 rc;
 
+	tui_trace_start();
 	setlocale(LC_ALL, "");
+	i18n_init();
 	memset(&cli, 0, sizeof cli);
 	if (main_take_data(&argc, argv, &cli.data_opt) != 0) {
 		fprintf(stderr, "lantian: --data: needs a directory\n");
 		return EXIT_USAGE;
 	}
-	if (argc < 2) {
-		main_usage(stderr);
-		return EXIT_USAGE;
-	}
-	cmd = argv[1];
+	cmd = argc < 2 ? "tui" : argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
 		main_usage(stdout);
@@ -127,6 +127,13 @@ main(int argc, char **argv)
 	if (util_init() != 0 || repo_global_init() != 0)
 		return cli_fail();
 
+	if (strcmp(cmd, "tui") == 0) {
+		cli.datadir = datadir_resolve(cli.data_opt);
+		rc = cmd_tui(&cli, argc < 2 ? 1 : argc - 1, argv + 1);
+		free(cli.datadir);
+		repo_global_shutdown();
+		return rc;
+	}
 	for (i = 0; i < MAIN_NCOMMANDS; i++) {
 		if (strcmp(cmd, main_commands[i].name) == 0)
 			break;

@@ -12,6 +12,11 @@ out_has "it lists coal-ban" "^coal-ban +v[0-9]+ +tasks [0-9]"
 out_has "titles in English by default" "Boiler|boiler"
 LANTIAN_LANG=zh run lt forms list
 out_has "titles in Chinese with LANTIAN_LANG=zh" "锅炉"
+LANGUAGE=zh_CN run lt forms list
+out_has "titles in Chinese with LANGUAGE=zh_CN" "锅炉"
+LANG=zh_CN.UTF-8 LANGUAGE=en run lt forms list
+check "LANGUAGE=en wins over LANG=zh_CN.UTF-8" \
+    sh -c '! grep -q 锅炉 "$1"' sh "$T/out"
 
 # forms check: the shipped forms are clean.
 ok "forms check passes every shipped form" lt forms check \

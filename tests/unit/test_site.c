@@ -1,10 +1,14 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/datadir.h"
 #include "core/error.h"
+#include "core/form.h"
+#include "core/inspect.h"
+#include "core/record.h"
 #include "core/site.h"
 #include "core/util.h"
 #include "testhelp.h"
@@ -157,6 +161,240 @@ test_unknown_site_and_kind(void **state)
 	assert_false(site_kind_valid("castle"));
 }
 
+/* Put a site (borrowed strings). */
+static void
+put(struct fixture *fx, const char *id, const char *name, const char *village,
+    const char *kind)
+{
+	struct site	s = { .id = (char *)id, .name = (char *)name,
+	    .village = (char *)village, .kind = (char *)kind };
+
+	assert_int_equal(site_put(fx->dd->db, &s), 0);
+}
+
+/* The ids site_search() gives, joined by spaces. */
+struct ids {
+	char	buf[512];
+};
+
+static int
+add_id(const struct site *s, void *arg)
+{
+	struct ids	*ids = arg;
+	size_t		 len = strlen(ids->buf);
+
+	snprintf(ids->buf + len, sizeof ids->buf - len, "%s%s",
+	    len > 0 ? " " : "", s->id);
+	return 0;
+}
+
+static const char *
+search(struct fixture *fx, const char *text, const char *kinds, int limit,
+    int offset, struct ids *ids)
+{
+	struct site_query	q = { text, kinds };
+
+	ids->buf[0] = '\0';
+	assert_int_equal(site_search(fx->dd->db, &q, limit, offset, add_id,
+	    ids), 0);
+	return ids->buf;
+}
+
+static void
+test_search_matches_id_name_village_kind(void **state)
+{
+	struct fixture	*fx = *state;
+	struct ids	 ids;
+
+	put(fx, "XY-R-001", "Old Street Noodles", "下冶村", "restaurant");
+	put(fx, "NL-S-001", "南岭超市", "南岭村", "shop");
+	put(fx, "NL-H-100", "100%_纯", "Nanling", "household");
+	/* Latin letters match whatever their case. */
+	assert_string_equal(search(fx, "noodLES", NULL, 10, 0, &ids),
+	    "XY-R-001");
+	assert_string_equal(search(fx, "xy-r", NULL, 10, 0, &ids),
+	    "XY-R-001");
+	assert_string_equal(search(fx, "nanLING", NULL, 10, 0, &ids),
+	    "NL-H-100");
+	/* By village: the fixture's S1 and S2 are in 下冶村 too. */
+	assert_string_equal(search(fx, "下冶", NULL, 10, 0, &ids),
+	    "XY-R-001 S1 S2");
+	assert_string_equal(search(fx, "超市", NULL, 10, 0, &ids),
+	    "NL-S-001");
+	/* By kind, as stored and as the caller's translated kinds. */
+	assert_string_equal(search(fx, "SHOP", NULL, 10, 0, &ids),
+	    "NL-S-001");
+	assert_string_equal(search(fx, "商户", "shop restaurant", 10, 0,
+	    &ids), "XY-R-001 NL-S-001");
+	/* % and _ are plain characters. */
+	assert_string_equal(search(fx, "%", NULL, 10, 0, &ids), "NL-H-100");
+	assert_string_equal(search(fx, "0%_", NULL, 10, 0, &ids), "NL-H-100");
+	assert_string_equal(search(fx, "S_", NULL, 10, 0, &ids), "");
+	assert_string_equal(search(fx, "\\", NULL, 10, 0, &ids), "");
+	assert_string_equal(search(fx, "nothing like it", NULL, 10, 0, &ids),
+	    "");
+	/* No text: everything. */
+	assert_string_equal(search(fx, "", NULL, 10, 0, &ids),
+	    "NL-H-100 XY-R-001 S1 S2 NL-S-001");
+	assert_string_equal(search(fx, NULL, NULL, 10, 0, &ids),
+	    "NL-H-100 XY-R-001 S1 S2 NL-S-001");
+}
+
+/* The villages site_villages() gives, as "village:count" joined. */
+static int
+add_village(const char *village, int count, void *arg)
+{
+	struct ids	*ids = arg;
+	size_t		 len = strlen(ids->buf);
+
+	snprintf(ids->buf + len, sizeof ids->buf - len, "%s%s:%d",
+	    len > 0 ? " " : "", village != NULL ? village : "-", count);
+	return 0;
+}
+
+static void
+test_search_pages_by_village_then_name(void **state)
+{
+	struct fixture		*fx = *state;
+	struct site_query	 q = { "", NULL };
+	struct ids		 ids;
+
+	put(fx, "C-2", "乙", "东坡村", "shop");
+	put(fx, "C-1", "甲", "东坡村", "shop");
+	put(fx, "N-1", "无村", NULL, "household");
+	put(fx, "A-9", "丙", "下冶村", "mine");
+	ids.buf[0] = '\0';
+	assert_int_equal(site_villages(fx->dd->db, &q, add_village, &ids), 0);
+	assert_string_equal(ids.buf, "-:1 下冶村:3 东坡村:2");
+	ids.buf[0] = '\0';
+	assert_int_equal(site_villages(fx->dd->db, NULL, add_village, &ids),
+	    0);
+	assert_string_equal(ids.buf, "-:1 下冶村:3 东坡村:2");
+	assert_string_equal(search(fx, NULL, NULL, 100, 0, &ids),
+	    "N-1 A-9 S1 S2 C-2 C-1");
+	/* A window anywhere in the list, the same order. */
+	assert_string_equal(search(fx, NULL, NULL, 2, 0, &ids), "N-1 A-9");
+	assert_string_equal(search(fx, NULL, NULL, 2, 2, &ids), "S1 S2");
+	assert_string_equal(search(fx, NULL, NULL, 3, 4, &ids), "C-2 C-1");
+	assert_string_equal(search(fx, NULL, NULL, 3, 6, &ids), "");
+	q.text = "c-";
+	ids.buf[0] = '\0';
+	assert_int_equal(site_villages(fx->dd->db, &q, add_village, &ids), 0);
+	assert_string_equal(ids.buf, "东坡村:2");
+}
+
+static const char boiler_form[] =
+	"{\"id\": \"t-boiler\", \"version\": 1, \"tasks\": [11],"
+	" \"title\": {\"zh\": \"测试锅炉\", \"en\": \"Test boiler\"},"
+	" \"site_kinds\": [\"enterprise\"],"
+	" \"questions\": ["
+	"  {\"id\": \"fuel\", \"type\": \"choice\", \"required\": true,"
+	"   \"label\": {\"zh\": \"燃料\", \"en\": \"Fuel\"},"
+	"   \"choices\": [{\"value\": \"coal\", \"label\": {\"zh\": \"煤\","
+	"     \"en\": \"Coal\"}}, {\"value\": \"gas\", \"label\": {\"zh\":"
+	"     \"气\", \"en\": \"Gas\"}}]}"
+	" ],"
+	" \"findings\": ["
+	"  {\"id\": \"coal\", \"task\": 11, \"severity\": \"violation\","
+	"   \"when\": \"fuel = 'coal'\","
+	"   \"text\": {\"zh\": \"燃煤\", \"en\": \"Coal\"},"
+	"   \"action\": {\"zh\": \"拆除\", \"en\": \"Remove it\"},"
+	"   \"deadline_days\": 30}"
+	" ]}";
+
+/* Inspect site at time now with fuel; its id into id (65 bytes). */
+static void
+inspect(struct fixture *fx, const struct form *f, const char *site,
+    const char *now, const char *fuel, const char *follows, char *id)
+{
+	struct inspect	 in;
+	struct record	 r;
+	json_t		*a = json_pack("{s:s}", "fuel", fuel);
+
+	setenv("LANTIAN_NOW", now, 1);
+	memset(&in, 0, sizeof in);
+	in.site = site;
+	in.form = f;
+	in.answers = a;
+	in.follows = follows;
+	assert_int_equal(inspect_finish(fx->dd, fx->sk, &in, &r), 0);
+	memcpy(id, r.id, 65);
+	record_clear(&r);
+	json_decref(a);
+}
+
+struct history {
+	int	n;
+	char	ids[4][65];
+	int	findings[4];
+	int	open[4];
+	char	form[32];
+};
+
+static int
+add_record(const struct site_record *r, void *arg)
+{
+	struct history	*h = arg;
+
+	if (h->n < 4) {
+		memcpy(h->ids[h->n], r->id, 65);
+		h->findings[h->n] = r->findings;
+		h->open[h->n] = r->open;
+		snprintf(h->form, sizeof h->form, "%s", r->form);
+		assert_string_equal(r->type, "inspection");
+		assert_string_equal(r->status, "signed");
+		assert_non_null(r->created);
+	}
+	h->n++;
+	return 0;
+}
+
+static void
+test_site_records_newest_first_with_findings(void **state)
+{
+	struct fixture	*fx = *state;
+	struct form	*f;
+	struct history	 h;
+	char		 first[65], second[65], third[65];
+	int		 n;
+
+	assert_int_equal(form_load_buf(&f, "t-boiler.json", boiler_form,
+	    strlen(boiler_form)), 0);
+	inspect(fx, f, "S1", "2026-11-01T08:00:00Z", "coal", NULL, first);
+	inspect(fx, f, "S2", "2026-11-02T08:00:00Z", "coal", NULL, third);
+	inspect(fx, f, "S1", "2026-11-20T08:00:00Z", "gas", first, second);
+	unsetenv("LANTIAN_NOW");
+
+	assert_int_equal(site_record_count(fx->dd->db, "S1", &n), 0);
+	assert_int_equal(n, 2);
+	memset(&h, 0, sizeof h);
+	assert_int_equal(site_records(fx->dd->db, "S1", 10, 0, add_record, &h),
+	    0);
+	assert_int_equal(h.n, 2);
+	assert_string_equal(h.form, "t-boiler");
+	/* The follow-up first; the coal finding it closed stays counted. */
+	assert_string_equal(h.ids[0], second);
+	assert_int_equal(h.findings[0], 0);
+	assert_string_equal(h.ids[1], first);
+	assert_int_equal(h.findings[1], 1);
+	assert_int_equal(h.open[1], 0);
+	/* A page further on. */
+	memset(&h, 0, sizeof h);
+	assert_int_equal(site_records(fx->dd->db, "S1", 1, 1, add_record, &h),
+	    0);
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.ids[0], first);
+	/* S2's finding is still open. */
+	memset(&h, 0, sizeof h);
+	assert_int_equal(site_records(fx->dd->db, "S2", 10, 0, add_record, &h),
+	    0);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.open[0], 1);
+	assert_int_equal(site_record_count(fx->dd->db, "nope", &n), 0);
+	assert_int_equal(n, 0);
+	form_free(f);
+}
+
 int
 main(void)
 {
@@ -165,6 +403,9 @@ main(void)
 		T(test_csv_import_reads_quotes_bom_and_crlf),
 		T(test_bad_csv_is_refused_whole),
 		T(test_unknown_site_and_kind),
+		T(test_search_matches_id_name_village_kind),
+		T(test_search_pages_by_village_then_name),
+		T(test_site_records_newest_first_with_findings),
 	};
 #undef T
 

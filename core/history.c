@@ -1,0 +1,202 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "error.h"
+#include "history.h"
+#include "util.h"
+
+/*
+ * The page queries, one per filter, way and start, so that each is a plain
+ * range over an index in the order it keeps (a "?1 IS NULL OR" would make
+ * SQLite scan).  The row value (created, rowid) is compared whole: SQLite
+ * seeks to it in records_created or records_site.  ?1 ?2 the position,
+ * ?3 the limit, ?4 the site.
+ */
+#define HISTORY_SELECT "SELECT r.rowid, r.id, r.created, r.site, s.name, " \
+	"r.form, r.type, r.status, " \
+	"(SELECT count(*) FROM findings f WHERE f.record = r.id), " \
+	"(SELECT count(*) FROM findings f WHERE f.record = r.id " \
+	"AND f.closed_by IS NULL) " \
+	"FROM records r LEFT JOIN sites s ON s.id = r.site "
+#define HISTORY_DESC " ORDER BY r.created DESC, r.rowid DESC LIMIT ?3"
+#define HISTORY_ASC " ORDER BY r.created ASC, r.rowid ASC LIMIT ?3"
+
+static const char *const history_sql[2][2][2] = {
+	/* [site][dir][after] */
+	{
+		{
+			HISTORY_SELECT HISTORY_DESC,
+			HISTORY_SELECT "WHERE (r.created, r.rowid) < (?1, ?2)"
+			    HISTORY_DESC,
+		}, {
+			HISTORY_SELECT HISTORY_ASC,
+			HISTORY_SELECT "WHERE (r.created, r.rowid) > (?1, ?2)"
+			    HISTORY_ASC,
+		}
+	}, {
+		{
+			HISTORY_SELECT "WHERE r.site = ?4" HISTORY_DESC,
+			HISTORY_SELECT "WHERE r.site = ?4 AND "
+			    "(r.created, r.rowid) < (?1, ?2)" HISTORY_DESC,
+		}, {
+			HISTORY_SELECT "WHERE r.site = ?4" HISTORY_ASC,
+			HISTORY_SELECT "WHERE r.site = ?4 AND "
+			    "(r.created, r.rowid) > (?1, ?2)" HISTORY_ASC,
+		}
+	}
+};
+
+int
+history_page(sqlite3 *db, const struct history_filter *filter,
+    const struct history_pos *after, int limit, enum history_dir dir,
+    int (*fn)(const struct history_row *, void *), void *arg, int *count)
+{
+	sqlite3_stmt		*st;
+	struct history_row	 row;
+	const char		*site = filter != NULL ? filter->site : NULL;
+	int			 rc, n = 0, stop = 0;
+
+	if (count != NULL)
+		*count = 0;
+	if (limit <= 0)
+		return 0;
+	if ((rc = db_cached(db, &st, history_sql[site != NULL]
+	    [dir == HISTORY_NEWER][after != NULL])) != 0)
+		return rc;
+	if (after != NULL) {
+		db_bind_text(st, 1, after->created);
+		sqlite3_bind_int64(st, 2, after->rowid);
+	}
+	sqlite3_bind_int(st, 3, limit);
+	if (site != NULL)
+		db_bind_text(st, 4, site);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.rowid = sqlite3_column_int64(st, 0);
+		row.id = (const char *)sqlite3_column_text(st, 1);
+		row.created = (const char *)sqlite3_column_text(st, 2);
+		row.site = (const char *)sqlite3_column_text(st, 3);
+		row.site_name = (const char *)sqlite3_column_text(st, 4);
+		row.form = (const char *)sqlite3_column_text(st, 5);
+		row.type = (const char *)sqlite3_column_text(st, 6);
+		row.status = (const char *)sqlite3_column_text(st, 7);
+		row.findings = sqlite3_column_int(st, 8);
+		row.open = sqlite3_column_int(st, 9);
+		n++;
+		stop = fn(&row, arg);
+	}
+	rc = (stop || rc == SQLITE_DONE) ? 0 : db_error(db, "records");
+	sqlite3_reset(st);
+	if (count != NULL)
+		*count = n;
+	return rc;
+}
+
+void
+history_pos_of(const struct history_row *row, struct history_pos *out)
+{
+	snprintf(out->created, sizeof out->created, "%s",
+	    row->created != NULL ? row->created : "");
+	out->rowid = row->rowid;
+}
+
+/* The text and action of rule in a record's findings array. */
+static void
+history_texts(const json_t *doc, const char *rule, const json_t **text,
+    const json_t **action)
+{
+	const json_t	*f;
+	const char	*s;
+	size_t		 i;
+
+	*text = *action = NULL;
+	json_array_foreach(json_object_get(doc, "findings"), i, f) {
+		s = json_string_value(json_object_get(f, "rule"));
+		if (s != NULL && strcmp(s, rule) == 0) {
+			*text = json_object_get(f, "text");
+			*action = json_object_get(f, "action");
+			return;
+		}
+	}
+}
+
+int
+history_findings(sqlite3 *db, const char *record,
+    int (*fn)(const struct finding *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	struct finding	 f;
+	json_t		*doc = NULL;
+	char		 today[16];
+	int		 rc, stop = 0, parsed = 0;
+
+	util_date_after(today, sizeof today, util_now(), 0);
+	if ((rc = db_prepare(db, &st, "SELECT f.record, f.rule, f.task, "
+	    "f.severity, f.deadline, f.closed_by, r.site, r.form, r.created, "
+	    "r.body FROM findings f JOIN records r ON r.id = f.record "
+	    "WHERE f.record = ?1 ORDER BY f.deadline, f.rule")) != 0)
+		return rc;
+	db_bind_text(st, 1, record);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&f, 0, sizeof f);
+		f.record = (const char *)sqlite3_column_text(st, 0);
+		f.rule = (const char *)sqlite3_column_text(st, 1);
+		f.task = sqlite3_column_int64(st, 2);
+		f.severity = (const char *)sqlite3_column_text(st, 3);
+		f.deadline = (const char *)sqlite3_column_text(st, 4);
+		f.closed_by = (const char *)sqlite3_column_text(st, 5);
+		f.site = (const char *)sqlite3_column_text(st, 6);
+		f.form = (const char *)sqlite3_column_text(st, 7);
+		f.created = (const char *)sqlite3_column_text(st, 8);
+		if (f.closed_by != NULL)
+			f.state = "closed";
+		else if (f.deadline != NULL && strcmp(f.deadline, today) < 0)
+			f.state = "overdue";
+		else
+			f.state = "open";
+		/* Every row is of the one record: its bytes parse once. */
+		if (!parsed) {
+			doc = json_loadb(sqlite3_column_blob(st, 9),
+			    (size_t)sqlite3_column_bytes(st, 9), 0, NULL);
+			parsed = 1;
+		}
+		history_texts(doc, f.rule, &f.text, &f.action);
+		stop = fn(&f, arg);
+	}
+	rc = (stop || rc == SQLITE_DONE) ? 0 : db_error(db, "findings");
+	sqlite3_finalize(st);
+	json_decref(doc);
+	return rc;
+}
+
+int
+history_form(sqlite3 *db, const struct record *r, struct form **out)
+{
+	sqlite3_stmt	*st;
+	const char	*sha;
+	int		 rc;
+
+	*out = NULL;
+	sha = json_string_value(json_object_get(json_object_get(r->doc,
+	    "form"), "sha256"));
+	if (r->form == NULL || sha == NULL)
+		return error_set(LT_ENOTFOUND, "record %.16s: no form cited",
+		    r->id);
+	if ((rc = db_prepare(db, &st, "SELECT body FROM forms "
+	    "WHERE sha256 = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, sha);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = form_load_buf(out, r->form, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	else if (rc == SQLITE_DONE)
+		rc = error_set(LT_ENOTFOUND, "form %s v%lld: not in the store",
+		    r->form, (long long)r->form_version);
+	else
+		rc = db_error(db, "forms");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,84 @@
+/*
+ * The history of inspections: records newest first, read a page at a
+ * time by keyset (the position of the last row seen), never by OFFSET and
+ * never counted, so a page costs the same with ten records or a million.
+ * Records are ordered by (created, rowid), which the indexes
+ * records_created(created) and records_site(site, created) hold as they
+ * are (an index ends with the rowid).
+ *
+ * Ownership: the rows and findings handed to the callbacks are borrowed
+ * for the call only; a caller that keeps a row copies what it needs.
+ * history_form() gives a form the caller frees with form_free().
+ */
+#ifndef LANTIAN_HISTORY_H
+#define LANTIAN_HISTORY_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "finding.h"
+#include "form.h"
+#include "record.h"
+
+/* Which records a page holds. */
+struct history_filter {
+	const char	*site;		/* only this site's records, or NULL */
+};
+
+/* Where a page starts: a row's place in the order (see history_pos_of). */
+struct history_pos {
+	char		created[32];	/* UTC, RFC 3339 */
+	int64_t		rowid;
+};
+
+/* Which way a page goes from its position. */
+enum history_dir {
+	HISTORY_OLDER,	/* rows before the position, newest first; from
+			   the start (NULL position): the newest rows */
+	HISTORY_NEWER	/* rows after it, oldest first (nearest first);
+			   from the start: the oldest rows */
+};
+
+/* One record as the list shows it. */
+struct history_row {
+	int64_t		 rowid;
+	const char	*id;		/* sha256 hex */
+	const char	*created;	/* UTC, RFC 3339 */
+	const char	*site;		/* site id, or NULL */
+	const char	*site_name;	/* from the sites register, or NULL */
+	const char	*form;		/* form id, or NULL */
+	const char	*type;		/* inspection, site, amendment */
+	const char	*status;	/* signed, verified, or why not */
+	int		 findings;	/* findings the record made */
+	int		 open;		/* of which not closed yet */
+};
+
+/*
+ * Call fn for at most limit records (filter may be NULL) from position
+ * after (excluded; NULL: from the start) in direction dir; fn returning
+ * non-zero stops.  Returns 0, or an error; *count (may be NULL) gets the
+ * rows given to fn.
+ */
+int history_page(sqlite3 *db, const struct history_filter *filter,
+    const struct history_pos *after, int limit, enum history_dir dir,
+    int (*fn)(const struct history_row *, void *), void *arg, int *count);
+
+/* The position of a row, to page on from it. */
+void history_pos_of(const struct history_row *row, struct history_pos *out);
+
+/*
+ * Call fn for each finding of one record (full id), most urgent deadline
+ * first, with its state now ("open", "overdue" past its deadline by the
+ * local date, or "closed" with closed_by).  fn returning non-zero stops.
+ */
+int history_findings(sqlite3 *db, const char *record,
+    int (*fn)(const struct finding *, void *), void *arg);
+
+/*
+ * The exact form a record cites (id, version, sha256), from the store's
+ * forms table; LT_ENOTFOUND when the store does not hold it.
+ */
+int history_form(sqlite3 *db, const struct record *r, struct form **out);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * What the screens of one inspection (question flow, review,
+ * attachments, acknowledgment) share: the draft, its form, the site, and
+ * the evaluation of the answers so far.
+ *
+ * Ownership: flow_state_load() fills a struct flow_state that
+ * flow_state_clear() empties; the form is borrowed from the TUI.
+ */
+#ifndef LANTIAN_FLOW_H
+#define LANTIAN_FLOW_H
+
+#include <stdint.h>
+
+#include "core/draft.h"
+#include "core/form.h"
+#include "core/site.h"
+#include "tui/tui.h"
+
+struct flow_state {
+	struct draft		 d;
+	const struct form	*f;
+	struct site		 site;
+	struct form_eval	 ev;
+	int			 have_ev;
+};
+
+/* Load draft id with its form and site, and evaluate it. */
+int flow_state_load(struct tui *t, int64_t id, struct flow_state *fs);
+void flow_state_clear(struct flow_state *fs);
+/* Evaluate the draft's answers again (after a change). */
+int flow_state_eval(struct flow_state *fs);
+/* Save the draft; an error goes to the message line.  0 or the error. */
+int flow_state_save(struct tui *t, struct flow_state *fs);
+/* The questions array of the form. */
+const json_t *flow_questions(const struct flow_state *fs);
+/* Is question id shown (relevant) with the answers so far? */
+int flow_relevant(const struct flow_state *fs, const char *id);
+/*
+ * The problem with question id's answer, in the current language
+ * (the constraint's message, the limits, and "required" when missing is
+ * set), or NULL.  Caller frees.
+ */
+char *flow_problem(const struct flow_state *fs, const char *id,
+    int missing);
+/* "site name · form title" for the title bar (static buffer). */
+const char *flow_title(const struct flow_state *fs);
+/* Add an attachment (already in the store) to the draft unless there. */
+void flow_attach(struct flow_state *fs, const char *sha256,
+    const char *name, int64_t bytes, const char *mime);
+/*
+ * Sign: ask the passphrase, finish the inspection (inspect_finish) and
+ * show the new record.  Missing answers or acknowledgment are said first.
+ */
+void flow_sign(struct tui *t, struct flow_state *fs);
+
+#endif

@@ -1,0 +1,65 @@
+#include "config.h"
+
+#include "tui/list.h"
+
+void
+list_fix(struct list *l, int rows)
+{
+	if (rows < 1)
+		rows = 1;
+	if (l->sel >= l->n)
+		l->sel = l->n - 1;
+	if (l->sel < 0)
+		l->sel = 0;
+	if (l->top > l->sel)
+		l->top = l->sel;
+	if (l->sel >= l->top + rows)
+		l->top = l->sel - rows + 1;
+	if (l->top > l->n - rows)
+		l->top = l->n - rows;
+	if (l->top < 0)
+		l->top = 0;
+}
+
+int
+list_key(struct list *l, const struct tui_key *k, int rows, int letters)
+{
+	int	old = l->sel, code = k->code;
+
+	if (code == 0 && letters) {
+		switch (k->ch) {
+		case 'k': code = KEY_UP; break;
+		case 'j': code = KEY_DOWN; break;
+		case ' ': code = KEY_NPAGE; break;
+		case 'b': code = KEY_PPAGE; break;
+		case 'g': code = KEY_HOME; break;
+		case 'G': code = KEY_END; break;
+		}
+	}
+	switch (code) {
+	case KEY_UP:
+		l->sel--;
+		break;
+	case KEY_DOWN:
+		l->sel++;
+		break;
+	case KEY_PPAGE:
+		l->sel -= rows;
+		l->top -= rows;
+		break;
+	case KEY_NPAGE:
+		l->sel += rows;
+		l->top += rows;
+		break;
+	case KEY_HOME:
+		l->sel = 0;
+		break;
+	case KEY_END:
+		l->sel = l->n - 1;
+		break;
+	default:
+		return TUI_UNHANDLED;
+	}
+	list_fix(l, rows);
+	return l->sel != old ? TUI_REDRAW : TUI_HANDLED;
+}

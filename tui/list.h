@@ -1,0 +1,27 @@
+/*
+ * The selection of a list on screen: which line is selected and which is
+ * first shown, moved by the usual keys.  The rows themselves belong to the
+ * screen (in memory, or a window over a paged query).
+ */
+#ifndef LANTIAN_LIST_H
+#define LANTIAN_LIST_H
+
+#include "tui/tui.h"
+
+struct list {
+	int	n;	/* lines */
+	int	sel;	/* selected, 0 .. n-1 (0 when empty) */
+	int	top;	/* first shown */
+};
+
+/*
+ * Up/Down (and k/j), PgUp/PgDn (and b/space), Home/End (and g/G) over a
+ * list shown in rows rows: TUI_REDRAW when the selection moved,
+ * TUI_HANDLED when it could not move, TUI_UNHANDLED for other keys.
+ * letters: whether the letter keys are the list's (no search field).
+ */
+int list_key(struct list *l, const struct tui_key *k, int rows, int letters);
+/* Keep the selection in 0 .. n-1 and in sight of rows rows. */
+void list_fix(struct list *l, int rows);
+
+#endif

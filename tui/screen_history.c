@@ -1,0 +1,542 @@
+/*
+ * History: the records, newest first, of every site or of one.  Only the
+ * rows on screen are in memory (the window); moving past either end of it
+ * reads the next rows by keyset from the store (history_page), so a key
+ * costs the same with a million records as with ten.  The window's two
+ * arrays are allocated when the screen opens and when the terminal
+ * changes size, never per row.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "core/history.h"
+#include "core/site.h"
+#include "core/util.h"
+#include "tui/draw.h"
+#include "tui/screens.h"
+
+/* One row of the window, copied out of the store (fixed size). */
+struct hist_row {
+	struct history_pos	pos;
+	char			id[65];
+	char			site[64];
+	char			site_name[96];
+	char			form[64];
+	char			type[16];
+	char			status[24];
+	int			findings;
+	int			open;
+};
+
+struct hist {
+	char		*site;		/* only this site's records, or NULL */
+	char		*site_name;	/* its name, for the title */
+	char		 title[192];
+	struct hist_row	*rows;		/* the window, newest first */
+	struct hist_row	*tmp;		/* a page as it is read */
+	int		 cap;		/* rows of the window (the body's) */
+	int		 n;		/* rows in it */
+	int		 sel;		/* the selected one */
+	int		 fill;		/* rows read into tmp */
+	int		 at_top;	/* rows[0] was the newest record */
+};
+
+/* Copy s into a fixed buffer, cut at a character boundary. */
+static void
+hist_copy(char *dst, size_t size, const char *s)
+{
+	size_t	n;
+
+	if (s == NULL)
+		s = "";
+	n = strlen(s);
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* Take one row of a page into tmp. */
+static int
+hist_take(const struct history_row *row, void *arg)
+{
+	struct hist	*h = arg;
+	struct hist_row	*r;
+
+	if (h->fill >= h->cap)
+		return 1;
+	r = &h->tmp[h->fill++];
+	history_pos_of(row, &r->pos);
+	hist_copy(r->id, sizeof r->id, row->id);
+	hist_copy(r->site, sizeof r->site, row->site);
+	hist_copy(r->site_name, sizeof r->site_name, row->site_name);
+	hist_copy(r->form, sizeof r->form, row->form);
+	hist_copy(r->type, sizeof r->type, row->type);
+	hist_copy(r->status, sizeof r->status, row->status);
+	r->findings = row->findings;
+	r->open = row->open;
+	return 0;
+}
+
+/* Read up to limit rows from after in dir into tmp; rows read, or -1. */
+static int
+hist_fetch(struct tui *t, struct hist *h, const struct history_pos *after,
+    enum history_dir dir, int limit)
+{
+	struct history_filter	f = { .site = h->site };
+
+	h->fill = 0;
+	if (limit > h->cap)
+		limit = h->cap;
+	if (history_page(t->dd->db, &f, after, limit, dir, hist_take, h,
+	    NULL) != 0) {
+		tui_error(t, "%s", _("Cannot read the records"));
+		return -1;
+	}
+	return h->fill;
+}
+
+/* The newest rows. */
+static void
+hist_load_start(struct tui *t, struct hist *h)
+{
+	int	k = hist_fetch(t, h, NULL, HISTORY_OLDER, h->cap);
+
+	if (k < 0)
+		return;
+	memcpy(h->rows, h->tmp, (size_t)k * sizeof *h->rows);
+	h->n = k;
+	h->at_top = 1;
+}
+
+/* The oldest rows (they come oldest first: turned round). */
+static void
+hist_load_end(struct tui *t, struct hist *h)
+{
+	int	k = hist_fetch(t, h, NULL, HISTORY_NEWER, h->cap), i;
+
+	if (k < 0)
+		return;
+	for (i = 0; i < k; i++)
+		h->rows[i] = h->tmp[k - 1 - i];
+	h->n = k;
+	h->at_top = k < h->cap;
+}
+
+/*
+ * Add up to want rows older than the window's last at its end, dropping
+ * as many from its start as it must; returns the rows dropped, *got the
+ * rows added.
+ */
+static int
+hist_older(struct tui *t, struct hist *h, int want, int *got)
+{
+	int	k, drop;
+
+	*got = 0;
+	if (h->n == 0)
+		return 0;
+	if ((k = hist_fetch(t, h, &h->rows[h->n - 1].pos, HISTORY_OLDER,
+	    want)) <= 0)
+		return 0;
+	drop = h->n + k - h->cap;
+	if (drop < 0)
+		drop = 0;
+	memmove(h->rows, h->rows + drop, (size_t)(h->n - drop) *
+	    sizeof *h->rows);
+	h->n -= drop;
+	memcpy(h->rows + h->n, h->tmp, (size_t)k * sizeof *h->rows);
+	h->n += k;
+	if (drop > 0)
+		h->at_top = 0;
+	*got = k;
+	return drop;
+}
+
+/*
+ * Add up to want rows newer than the window's first at its start, dropping
+ * from its end what no longer fits; returns the rows added.
+ */
+static int
+hist_newer(struct tui *t, struct hist *h, int want)
+{
+	int	k, keep, i;
+
+	if (h->n == 0)
+		return 0;
+	if ((k = hist_fetch(t, h, &h->rows[0].pos, HISTORY_NEWER, want)) < 0)
+		return 0;
+	if (k < want)
+		h->at_top = 1;
+	if (k == 0)
+		return 0;
+	keep = h->n;
+	if (keep > h->cap - k)
+		keep = h->cap - k;
+	memmove(h->rows + k, h->rows, (size_t)keep * sizeof *h->rows);
+	for (i = 0; i < k; i++)
+		h->rows[i] = h->tmp[k - 1 - i];
+	h->n = keep + k;
+	return k;
+}
+
+/* Rows of the window: the body less the column heads. */
+static int
+hist_rows(void)
+{
+	int	n = tui_body_rows() - 1;
+
+	return n < 1 ? 1 : n;
+}
+
+/* Fit the window to the body's height (after a resize). */
+static void
+hist_fit(struct tui *t, struct hist *h)
+{
+	int	cap = hist_rows(), drop, old, got;
+
+	if (cap == h->cap)
+		return;
+	old = h->cap;
+	if (h->n > cap) {
+		/* Keep the selected row in the window. */
+		drop = h->sel - cap + 1;
+		if (drop > 0) {
+			memmove(h->rows, h->rows + drop, (size_t)(h->n - drop) *
+			    sizeof *h->rows);
+			h->n -= drop;
+			h->sel -= drop;
+			h->at_top = 0;
+		}
+		if (h->n > cap)
+			h->n = cap;
+	}
+	h->rows = xrealloc(h->rows, (size_t)cap * sizeof *h->rows);
+	h->tmp = xrealloc(h->tmp, (size_t)cap * sizeof *h->tmp);
+	h->cap = cap;
+	/* A full window may have more around it: fill the new rows. */
+	if (h->n == old && h->n < cap) {
+		hist_older(t, h, cap - h->n, &got);
+		if (h->n < cap)
+			h->sel += hist_newer(t, h, cap - h->n);
+	}
+}
+
+static int
+hist_open(struct tui *t, void *priv, void *arg)
+{
+	struct hist	*h = priv;
+	struct site	 s;
+
+	if (arg != NULL) {
+		h->site = xstrdup(arg);
+		if (site_get(t->dd->db, h->site, &s) == 0) {
+			h->site_name = xstrdup(s.name);
+			site_clear(&s);
+		}
+		error_clear();
+	}
+	h->cap = hist_rows();
+	h->rows = xcalloc((size_t)h->cap, sizeof *h->rows);
+	h->tmp = xcalloc((size_t)h->cap, sizeof *h->tmp);
+	hist_load_start(t, h);
+	return 0;
+}
+
+static void
+hist_close(struct tui *t, void *priv)
+{
+	struct hist	*h = priv;
+
+	(void)t;
+	free(h->site);
+	free(h->site_name);
+	free(h->rows);
+	free(h->tmp);
+}
+
+/* Back from a record (or a follow-up): read the window again. */
+static void
+hist_resume(struct tui *t, void *priv)
+{
+	struct hist		*h = priv;
+	struct history_pos	 from;
+	int			 k;
+
+	if (h->n == 0 || h->at_top) {
+		hist_load_start(t, h);
+	} else {
+		/* From the first row, itself included. */
+		from = h->rows[0].pos;
+		from.rowid++;
+		if ((k = hist_fetch(t, h, &from, HISTORY_OLDER, h->cap)) < 0)
+			return;
+		memcpy(h->rows, h->tmp, (size_t)k * sizeof *h->rows);
+		h->n = k;
+		if (h->n < h->cap)
+			hist_newer(t, h, h->cap - h->n);
+	}
+	if (h->sel >= h->n)
+		h->sel = h->n > 0 ? h->n - 1 : 0;
+}
+
+static const char *
+hist_title(struct tui *t, void *priv)
+{
+	struct hist	*h = priv;
+
+	(void)t;
+	if (h->site == NULL)
+		return _("History");
+	snprintf(h->title, sizeof h->title, "%s · %s", _("History"),
+	    h->site_name != NULL ? h->site_name : h->site);
+	return h->title;
+}
+
+/* A stored UTC time as local "YYYY-MM-DD HH:MM". */
+static void
+hist_time(char *buf, size_t size, const char *utc)
+{
+	struct tm	tm;
+	time_t		t;
+
+	if (util_parse_rfc3339(utc, &t) != 0) {
+		hist_copy(buf, size, utc);
+		return;
+	}
+	localtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* What the form column says of a row. */
+static const char *
+hist_form_text(struct tui *t, const struct hist_row *r)
+{
+	const struct form	*f;
+
+	if (r->form[0] != '\0') {
+		if ((f = tui_form(t, r->form)) != NULL)
+			return form_title(f, i18n_lang());
+		return r->form;
+	}
+	if (strcmp(r->type, "site") == 0)
+		return _("site registration");
+	if (strcmp(r->type, "amendment") == 0)
+		return _("amendment");
+	return r->type;
+}
+
+/* The status of a record in a word, and its part of the theme. */
+static const char *
+hist_status(const char *status, enum draw_part *part)
+{
+	if (strcmp(status, "verified") == 0) {
+		*part = DRAW_OK;
+		return _("verified");
+	}
+	if (strcmp(status, "signed") == 0) {
+		*part = DRAW_NORMAL;
+		return _("signed");
+	}
+	*part = DRAW_ERROR;
+	return status;
+}
+
+/* The column widths at this terminal width. */
+struct hist_cols {
+	int	date, site, form, find, status;
+};
+
+static void
+hist_layout(struct hist_cols *c)
+{
+	int	rest;
+
+	c->date = 16;
+	c->find = 12;
+	c->status = 10;
+	/* Margins of one and gaps of two between the five columns. */
+	rest = COLS - 2 - 8 - c->date - c->find - c->status;
+	if (rest < 16)
+		rest = 16;
+	c->site = rest * 9 / 20;
+	c->form = rest - c->site;
+}
+
+/* Paint one row of the window at y. */
+static void
+hist_paint_row(struct tui *t, const struct hist_row *r, int y, int selected)
+{
+	struct hist_cols	c;
+	enum draw_part		part;
+	const char		*status;
+	char			when[32], find[64];
+	attr_t			sel = draw_attr(DRAW_SELECT);
+	int			x = 1;
+
+	hist_layout(&c);
+	if (selected)
+		draw_fill(y, 0, COLS, sel);
+	hist_time(when, sizeof when, r->pos.created);
+	draw_str(y, x, c.date, when, selected ? sel : A_NORMAL);
+	x += c.date + 2;
+	draw_str(y, x, c.site, r->site_name[0] != '\0' ? r->site_name :
+	    r->site[0] != '\0' ? r->site : "-", selected ? sel : A_NORMAL);
+	x += c.site + 2;
+	draw_str(y, x, c.form, hist_form_text(t, r), selected ? sel : A_NORMAL);
+	x += c.form + 2;
+	if (r->findings == 0)
+		snprintf(find, sizeof find, "-");
+	else if (r->open == 0)
+		snprintf(find, sizeof find, "%d", r->findings);
+	else
+		snprintf(find, sizeof find, _("%d (open %d)"), r->findings,
+		    r->open);
+	draw_str(y, x, c.find, find, selected ? sel : draw_attr(r->open > 0 ?
+	    DRAW_WARN : DRAW_NORMAL));
+	x += c.find + 2;
+	status = hist_status(r->status, &part);
+	draw_str(y, x, c.status, status, selected ? sel : draw_attr(part));
+}
+
+static void
+hist_draw(struct tui *t, void *priv)
+{
+	struct hist		*h = priv;
+	struct hist_cols	 c;
+	attr_t			 head = draw_attr(DRAW_HEAD);
+	int			 i, x = 1, y = TUI_BODY_TOP;
+
+	hist_fit(t, h);
+	if (h->n == 0) {
+		draw_wrap(y + 1, 2, COLS - 4, 3, h->site != NULL ?
+		    _("No records of this site yet. A record is made when an "
+		    "inspection is signed.") : _("No records yet. A record is "
+		    "made when an inspection is signed: choose a site with s "
+		    "on the home screen."), A_NORMAL);
+		return;
+	}
+	hist_layout(&c);
+	draw_str(y, x, c.date, _("When"), head);
+	x += c.date + 2;
+	draw_str(y, x, c.site, _("Site"), head);
+	x += c.site + 2;
+	draw_str(y, x, c.form, _("Form"), head);
+	x += c.form + 2;
+	draw_str(y, x, c.find, _("Findings"), head);
+	x += c.find + 2;
+	draw_str(y, x, c.status, _("Status"), head);
+	for (i = 0; i < h->n; i++)
+		hist_paint_row(t, &h->rows[i], y + 1 + i, i == h->sel);
+}
+
+/*
+ * Move the selection by delta rows (a page: the window scrolls by a page
+ * and the selection keeps its place on screen), reading rows past the
+ * window's ends as it must.
+ */
+static int
+hist_move(struct tui *t, struct hist *h, int delta, int page)
+{
+	int	old = h->sel, want, drop, got;
+	char	id[65];
+
+	if (h->n == 0)
+		return TUI_HANDLED;
+	memcpy(id, h->rows[h->sel].id, sizeof id);
+	if (delta > 0) {
+		want = page ? delta : h->sel + delta - (h->n - 1);
+		drop = want > 0 ? hist_older(t, h, want, &got) : 0;
+		h->sel = h->sel - drop + delta;
+	} else {
+		want = page ? -delta : -(h->sel + delta);
+		h->sel = h->sel + delta + (want > 0 ? hist_newer(t, h, want) :
+		    0);
+	}
+	if (h->sel > h->n - 1)
+		h->sel = h->n - 1;
+	if (h->sel < 0)
+		h->sel = 0;
+	return h->sel != old || strcmp(id, h->rows[h->sel].id) != 0 ?
+	    TUI_REDRAW : TUI_HANDLED;
+}
+
+static int
+hist_key(struct tui *t, void *priv, const struct tui_key *k)
+{
+	struct hist	*h = priv;
+	int		 code = k->code;
+
+	if (code == 0) {
+		switch (k->ch) {
+		case 'k': code = KEY_UP; break;
+		case 'j': code = KEY_DOWN; break;
+		case ' ': code = KEY_NPAGE; break;
+		case 'b': code = KEY_PPAGE; break;
+		case 'g': code = KEY_HOME; break;
+		case 'G': code = KEY_END; break;
+		case '\r':
+		case '\n': code = KEY_ENTER; break;
+		}
+	}
+	switch (code) {
+	case KEY_UP:
+		return hist_move(t, h, -1, 0);
+	case KEY_DOWN:
+		return hist_move(t, h, 1, 0);
+	case KEY_PPAGE:
+		return hist_move(t, h, -h->cap, 1);
+	case KEY_NPAGE:
+		return hist_move(t, h, h->cap, 1);
+	case KEY_HOME:
+		hist_load_start(t, h);
+		h->sel = 0;
+		return TUI_REDRAW;
+	case KEY_END:
+		hist_load_end(t, h);
+		h->sel = h->n > 0 ? h->n - 1 : 0;
+		return TUI_REDRAW;
+	case KEY_ENTER:
+		if (h->n > 0)
+			tui_push(t, &screen_record, h->rows[h->sel].id);
+		return TUI_REDRAW;
+	}
+	return TUI_UNHANDLED;
+}
+
+static const struct tui_keyhelp hist_keys[] = {
+	{ "Enter", N_("open the record") },
+	{ "↑↓", N_("move") },
+	{ "PgUp PgDn", N_("page") },
+	{ "Home End", N_("newest / oldest") },
+	{ "Esc", N_("back") },
+	{ NULL, NULL }
+};
+
+static const struct tui_keyhelp *
+hist_keys_fn(struct tui *t, void *priv)
+{
+	(void)t;
+	(void)priv;
+	return hist_keys;
+}
+
+const struct tui_screen screen_history = {
+	.name = "history",
+	.priv_size = sizeof(struct hist),
+	.open = hist_open,
+	.close = hist_close,
+	.title = hist_title,
+	.draw = hist_draw,
+	.key = hist_key,
+	.keys = hist_keys_fn,
+	.resume = hist_resume,
+};

@@ -1,0 +1,537 @@
+/*
+ * Home, the inspector's start screen: the office's assignments (when it
+ * publishes some), the drafts in progress, the open findings due soon and
+ * what waits to be synced.  The drafts and the findings make one list.
+ *
+ * Painted first on start, with a store of 1,000,000 records: everything
+ * here is read from indexes, chain heads and settings, a screenful at a
+ * time, never by counting or scanning records.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "core/db.h"
+#include "core/draft.h"
+#include "core/error.h"
+#include "core/key.h"
+#include "core/record.h"
+#include "core/site.h"
+#include "core/summary.h"
+#include "core/util.h"
+#include "tui/draw.h"
+#include "tui/list.h"
+#include "tui/screens.h"
+
+#define HOME_DRAFTS_MAX	100	/* drafts listed (newest change first) */
+#define HOME_DUE_MAX	50	/* findings due soon listed */
+#define HOME_DUE_DAYS	14	/* "soon" */
+/* Rows of the body that are not list lines: the assignments (heading,
+ * line, blank), the drafts' heading and a blank, the findings' heading
+ * and a blank, the sync (heading and two lines). */
+#define HOME_FIXED_ROWS	10
+
+struct home_draft {
+	int64_t			 id;
+	char			*site;		/* its name, else its id */
+	char			*form_id;
+	const struct form	*form;		/* or NULL when not loadable */
+	char			 updated[24];	/* local time */
+};
+
+struct home_due {
+	char		*record;
+	char		*site;		/* its name, else its id */
+	char		 deadline[11];
+	int		 overdue;
+	json_t		*text;		/* {zh, en}, or NULL */
+};
+
+struct home {
+	struct home_draft	*drafts;
+	int			 ndrafts;
+	int64_t			 drafts_total;
+	struct home_due		*due;
+	int			 ndue;
+	int			 due_more;	/* more are due than listed */
+	int			 waiting_known;
+	int64_t			 waiting;
+	char			 last_time[24];	/* local, or "" never */
+	char			*last_result;	/* or NULL */
+	char			 today[11];
+	struct list		 list;		/* drafts, then findings */
+	int			 dtop, ftop;	/* first shown of each */
+	int64_t			 abandon;	/* draft asked about */
+};
+
+/* A stored RFC 3339 time as local "YYYY-MM-DD HH:MM" (or as it is). */
+static void
+home_time(char *buf, size_t size, const char *rfc)
+{
+	struct tm	tm;
+	time_t		t;
+
+	if (rfc == NULL)
+		snprintf(buf, size, "?");
+	else if (util_parse_rfc3339(rfc, &t) != 0 ||
+	    localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, size, "%s", rfc);
+}
+
+/* Forget what was loaded. */
+static void
+home_free(struct home *h)
+{
+	int	i;
+
+	for (i = 0; i < h->ndrafts; i++) {
+		free(h->drafts[i].site);
+		free(h->drafts[i].form_id);
+	}
+	free(h->drafts);
+	for (i = 0; i < h->ndue; i++) {
+		free(h->due[i].record);
+		free(h->due[i].site);
+		json_decref(h->due[i].text);
+	}
+	free(h->due);
+	free(h->last_result);
+	h->drafts = NULL;
+	h->due = NULL;
+	h->last_result = NULL;
+	h->ndrafts = h->ndue = 0;
+	h->drafts_total = 0;
+	h->due_more = 0;
+}
+
+/* The name of a site, else its id. */
+static char *
+home_site_name(struct tui *t, const char *id, const char *name)
+{
+	struct site	 s;
+	char		*out;
+
+	if (name != NULL)
+		return xstrdup(name);
+	if (id == NULL)
+		return xstrdup("?");
+	if (site_get(t->dd->db, id, &s) != 0) {
+		error_clear();
+		return xstrdup(id);
+	}
+	out = xstrdup(s.name != NULL ? s.name : id);
+	site_clear(&s);
+	return out;
+}
+
+struct home_walk {
+	struct tui	*t;
+	struct home	*h;
+};
+
+/* One draft of draft_each(). */
+static int
+home_add_draft(const struct draft *d, void *arg)
+{
+	struct home_walk	*w = arg;
+	struct home		*h = w->h;
+	struct home_draft	*hd;
+
+	h->drafts_total++;
+	if (h->ndrafts == HOME_DRAFTS_MAX)
+		return 0;
+	if (h->drafts == NULL)
+		h->drafts = xcalloc(HOME_DRAFTS_MAX, sizeof *h->drafts);
+	hd = &h->drafts[h->ndrafts++];
+	hd->id = d->id;
+	hd->site = home_site_name(w->t, d->site, NULL);
+	hd->form_id = xstrdup(d->form);
+	hd->form = tui_form(w->t, d->form);
+	home_time(hd->updated, sizeof hd->updated, d->updated);
+	return 0;
+}
+
+/* One finding of summary_due(). */
+static int
+home_add_due(const struct summary_finding *f, void *arg)
+{
+	struct home_walk	*w = arg;
+	struct home		*h = w->h;
+	struct home_due		*hd;
+
+	if (h->ndue == HOME_DUE_MAX) {
+		h->due_more = 1;
+		return 1;
+	}
+	if (h->due == NULL)
+		h->due = xcalloc(HOME_DUE_MAX, sizeof *h->due);
+	hd = &h->due[h->ndue++];
+	hd->record = xstrdup(f->record);
+	hd->site = home_site_name(w->t, f->site, f->site_name);
+	snprintf(hd->deadline, sizeof hd->deadline, "%s",
+	    f->deadline != NULL ? f->deadline : "");
+	hd->overdue = strcmp(hd->deadline, h->today) < 0;
+	hd->text = f->text != NULL ? json_deep_copy(f->text) : NULL;
+	return 0;
+}
+
+/* What waits to be sent and when the last sync was. */
+static void
+home_load_sync(struct tui *t, struct home *h)
+{
+	struct key_public	 pk;
+	char			 device[KEY_ID_HEX], *v = NULL;
+
+	h->waiting_known = 0;
+	if (datadir_device_public(t->dd, &pk) != 0) {
+		tui_error(t, "%s", _("Cannot read this device's key"));
+		return;
+	}
+	key_id_hex(device, pk.id);
+	if (summary_waiting(t->dd->db, device, &h->waiting) != 0)
+		tui_error(t, "%s", _("Cannot tell what waits to sync"));
+	else
+		h->waiting_known = 1;
+	h->last_time[0] = '\0';
+	if (db_setting_get(t->dd->db, "sync.last_time", &v) == 0 &&
+	    v != NULL)
+		home_time(h->last_time, sizeof h->last_time, v);
+	free(v);
+	db_setting_get(t->dd->db, "sync.last_result", &h->last_result);
+}
+
+/* (Re)load everything, keeping the selection where it can. */
+static void
+home_load(struct tui *t, struct home *h)
+{
+	struct home_walk	w = { t, h };
+	char			until[11];
+	time_t			now = util_now();
+
+	home_free(h);
+	util_date_after(h->today, sizeof h->today, now, 0);
+	util_date_after(until, sizeof until, now, HOME_DUE_DAYS);
+	if (draft_each(t->dd->db, home_add_draft, &w) != 0)
+		tui_error(t, "%s", _("Cannot read the drafts"));
+	if (summary_due(t->dd->db, until, HOME_DUE_MAX + 1, home_add_due,
+	    &w) != 0)
+		tui_error(t, "%s", _("Cannot read the findings"));
+	home_load_sync(t, h);
+	h->list.n = h->ndrafts + h->ndue;
+	list_fix(&h->list, tui_body_rows());
+	t->dirty = 1;
+}
+
+static int
+home_open(struct tui *t, void *priv, void *arg)
+{
+	(void)arg;
+	home_load(t, priv);
+	return 0;
+}
+
+static void
+home_close(struct tui *t, void *priv)
+{
+	(void)t;
+	home_free(priv);
+}
+
+static void
+home_resume(struct tui *t, void *priv)
+{
+	home_load(t, priv);
+}
+
+static const char *
+home_title(struct tui *t, void *priv)
+{
+	(void)t;
+	(void)priv;
+	return _("Home");
+}
+
+/* Rows for the drafts' and the findings' lines in rows of body. */
+static void
+home_split(const struct home *h, int *drows, int *frows)
+{
+	int	avail = tui_body_rows() - HOME_FIXED_ROWS;
+	int	dn = h->ndrafts > 0 ? h->ndrafts : 1;
+	int	fn = h->ndue > 0 ? h->ndue : 1;
+
+	if (avail < 2)
+		avail = 2;
+	*drows = avail - fn > avail / 2 ? avail - fn : avail / 2;
+	if (*drows > dn)
+		*drows = dn;
+	*frows = avail - *drows;
+	if (*frows > fn)
+		*frows = fn;
+}
+
+/* Keep the selection in sight of its section. */
+static void
+home_scroll(int sel, int n, int rows, int *top)
+{
+	if (sel >= 0 && sel < n) {
+		if (sel < *top)
+			*top = sel;
+		if (sel >= *top + rows)
+			*top = sel - rows + 1;
+	}
+	if (*top > n - rows)
+		*top = n - rows;
+	if (*top < 0)
+		*top = 0;
+}
+
+/* A list line: "  " c1 (w1 columns) "  " c2 (w2 columns) "  " c3. */
+static void
+home_row(int y, attr_t a, const char *c1, int w1, const char *c2, int w2,
+    const char *c3)
+{
+	char	*f1, *f2, *line;
+
+	f1 = draw_fit(c1, w1);
+	f2 = draw_fit(c2, w2);
+	line = xasprintf("  %s  %s  %s", f1, f2, c3);
+	draw_line(y, 0, COLS, line, a);
+	free(line);
+	free(f2);
+	free(f1);
+}
+
+/* The drafts' lines from y in rows rows. */
+static void
+home_draw_drafts(struct home *h, int y, int rows)
+{
+	struct home_draft	*d;
+	const char		*title;
+	int			 i, sel, wsite, wform;
+
+	if (h->ndrafts == 0) {
+		draw_str(y, 4, COLS - 6, _("No drafts. Choose a site (s) to "
+		    "start an inspection."), draw_attr(DRAW_DIM));
+		return;
+	}
+	/* "  " site "  " form "  " YYYY-MM-DD HH:MM (16) */
+	wsite = (COLS - 22) * 4 / 9;
+	wform = COLS - 22 - wsite;
+	home_scroll(h->list.sel, h->ndrafts, rows, &h->dtop);
+	for (i = 0; i < rows && h->dtop + i < h->ndrafts; i++) {
+		sel = h->dtop + i;
+		d = &h->drafts[sel];
+		title = d->form != NULL ? form_title(d->form, i18n_lang()) :
+		    d->form_id;
+		home_row(y + i, sel == h->list.sel ? draw_attr(DRAW_SELECT) :
+		    A_NORMAL, d->site, wsite, title, wform, d->updated);
+	}
+}
+
+/* The findings' lines from y in rows rows. */
+static void
+home_draw_due(struct home *h, int y, int rows)
+{
+	struct home_due	*f;
+	attr_t		 a;
+	char		 when[16];
+	int		 i, sel, wsite;
+
+	if (h->ndue == 0) {
+		draw_printf(y, 4, COLS - 6, draw_attr(DRAW_DIM),
+		    _("No open findings due within %d days."), HOME_DUE_DAYS);
+		return;
+	}
+	/* "  " deadline " !" "  " site "  " text */
+	wsite = (COLS - 16) / 3;
+	home_scroll(h->list.sel - h->ndrafts, h->ndue, rows, &h->ftop);
+	for (i = 0; i < rows && h->ftop + i < h->ndue; i++) {
+		sel = h->ndrafts + h->ftop + i;
+		f = &h->due[h->ftop + i];
+		if (sel == h->list.sel)
+			a = draw_attr(DRAW_SELECT);
+		else
+			a = f->overdue ? draw_attr(DRAW_WARN) : A_NORMAL;
+		snprintf(when, sizeof when, "%s%s", f->deadline,
+		    f->overdue ? " !" : "");
+		home_row(y + i, a, when, 12, f->site, wsite,
+		    record_text(f->text, i18n_lang()));
+	}
+}
+
+/* The sync's two lines from y. */
+static void
+home_draw_sync(struct home *h, int y)
+{
+	if (h->waiting_known)
+		draw_printf(y, 4, COLS - 6, A_NORMAL,
+		    _("Records waiting to sync: %lld"),
+		    (long long)h->waiting);
+	else
+		draw_printf(y, 4, COLS - 6, A_NORMAL,
+		    _("Records waiting to sync: %s"), "?");
+	if (h->last_time[0] == '\0')
+		draw_printf(y + 1, 4, COLS - 6, A_NORMAL, "%s %s",
+		    _("Last sync:"), _("never"));
+	else
+		draw_printf(y + 1, 4, COLS - 6, A_NORMAL, "%s %s  %s",
+		    _("Last sync:"), h->last_time,
+		    h->last_result != NULL ? h->last_result : "");
+}
+
+static void
+home_draw(struct tui *t, void *priv)
+{
+	struct home	*h = priv;
+	attr_t		 head = draw_attr(DRAW_HEAD);
+	int		 y = TUI_BODY_TOP, drows, frows;
+
+	(void)t;
+	home_split(h, &drows, &frows);
+	list_fix(&h->list, drows + frows);
+
+	draw_str(y++, 1, COLS - 2, _("Today's assignments"), head);
+	draw_str(y++, 4, COLS - 6, _("No assignments published by the "
+	    "office."), draw_attr(DRAW_DIM));
+	y++;
+
+	if (h->drafts_total > h->ndrafts)
+		draw_printf(y++, 1, COLS - 2, head, _("Drafts in progress "
+		    "(%lld, the %d newest shown)"), (long long)h->drafts_total,
+		    h->ndrafts);
+	else
+		draw_printf(y++, 1, COLS - 2, head, _("Drafts in progress "
+		    "(%d)"), h->ndrafts);
+	home_draw_drafts(h, y, drows);
+	y += drows + 1;
+
+	if (h->due_more)
+		draw_printf(y++, 1, COLS - 2, head, _("Open findings due "
+		    "within %d days, the %d soonest (! overdue)"),
+		    HOME_DUE_DAYS, h->ndue);
+	else
+		draw_printf(y++, 1, COLS - 2, head, _("Open findings due "
+		    "within %d days (! overdue)"), HOME_DUE_DAYS);
+	home_draw_due(h, y, frows);
+	y += frows + 1;
+
+	draw_str(y++, 1, COLS - 2, _("Sync"), head);
+	home_draw_sync(h, y);
+}
+
+/* The confirmation of abandoning a draft. */
+static void
+home_abandoned(struct tui *t, void *arg, int yes)
+{
+	struct home	*h = arg;
+
+	if (!yes)
+		return;
+	if (draft_delete(t->dd->db, h->abandon) != 0) {
+		tui_error(t, "%s", _("Cannot abandon the draft"));
+		return;
+	}
+	home_load(t, h);
+	tui_msg(t, "%s", _("The draft was abandoned."));
+}
+
+/* Open what is selected: resume a draft, or a finding's record. */
+static int
+home_enter(struct tui *t, struct home *h)
+{
+	struct flow_arg	 a = { .draft = 0, .question = NULL };
+	int		 rc;
+
+	if (h->list.n == 0) {
+		tui_msg(t, "%s", _("Nothing to open here: choose a site with "
+		    "s."));
+		return TUI_REDRAW;
+	}
+	if (h->list.sel < h->ndrafts) {
+		a.draft = h->drafts[h->list.sel].id;
+		rc = tui_push(t, &screen_flow, &a);
+	} else
+		rc = tui_push(t, &screen_record,
+		    (void *)h->due[h->list.sel - h->ndrafts].record);
+	if (rc != 0 && !t->msg_keep)
+		tui_error(t, "%s", _("Cannot open it"));
+	return TUI_REDRAW;
+}
+
+/* x: abandon the selected draft, once confirmed. */
+static int
+home_abandon(struct tui *t, struct home *h)
+{
+	if (h->list.sel >= h->ndrafts || h->ndrafts == 0) {
+		tui_msg(t, "%s", _("x abandons a draft: select one first."));
+		return TUI_REDRAW;
+	}
+	h->abandon = h->drafts[h->list.sel].id;
+	tui_confirm(t, _("Abandon this draft? Its answers will be deleted."),
+	    home_abandoned, h);
+	return TUI_REDRAW;
+}
+
+static int
+home_key(struct tui *t, void *priv, const struct tui_key *k)
+{
+	struct home	*h = priv;
+	int		 drows, frows, rc;
+
+	if (TUI_IS(k, '\r') || TUI_IS(k, '\n') || k->code == KEY_ENTER ||
+	    k->code == KEY_RIGHT)
+		return home_enter(t, h);
+	if (TUI_IS(k, 's')) {
+		tui_push(t, &screen_sites, NULL);
+		return TUI_REDRAW;
+	}
+	if (TUI_IS(k, 'h')) {
+		tui_push(t, &screen_history, NULL);
+		return TUI_REDRAW;
+	}
+	if (TUI_IS(k, 'y')) {
+		tui_push(t, &screen_sync, NULL);
+		return TUI_REDRAW;
+	}
+	if (TUI_IS(k, 'x') || k->code == KEY_DC)
+		return home_abandon(t, h);
+	home_split(h, &drows, &frows);
+	rc = list_key(&h->list, k, drows + frows, 1);
+	return rc;
+}
+
+static const struct tui_keyhelp home_keys[] = {
+	{ "Enter", N_("open") },
+	{ "s", N_("sites") },
+	{ "h", N_("history") },
+	{ "y", N_("sync") },
+	{ "x", N_("abandon draft") },
+	{ "q", N_("quit") },
+	{ NULL, NULL }
+};
+
+static const struct tui_keyhelp *
+home_keys_fn(struct tui *t, void *priv)
+{
+	(void)t;
+	(void)priv;
+	return home_keys;
+}
+
+const struct tui_screen screen_home = {
+	.name = "home",
+	.priv_size = sizeof(struct home),
+	.open = home_open,
+	.close = home_close,
+	.title = home_title,
+	.draw = home_draw,
+	.key = home_key,
+	.keys = home_keys_fn,
+	.resume = home_resume,
+};

@@ -1,0 +1,902 @@
+/*
+ * One record as a person reads it: who, where, which form and when; whether
+ * its signature and chain hold; the answers with the form's labels; the
+ * findings and their state now; attachments, notes and the site
+ * representative's acknowledgment.  Or, with r, its exact bytes.
+ *
+ * The view is a list of items (a label and a text, each wrapped in its own
+ * column) turned into screen rows for the terminal's width and language;
+ * the rows point into the items and are painted a screenful at a time, so
+ * scrolling a long record costs one screen.  Everything from the record
+ * reaches the terminal through draw_str() only.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "core/error.h"
+#include "core/history.h"
+#include "core/record.h"
+#include "core/site.h"
+#include "core/util.h"
+#include "core/verify.h"
+#include "tui/answer.h"
+#include "tui/draw.h"
+#include "tui/screens.h"
+
+#define REC_LABEL	16	/* the label column of the header fields */
+
+/* A paragraph of the view: a label column and a text beside it. */
+struct rec_item {
+	char		*label;		/* or NULL */
+	char		*text;		/* or NULL (a blank line) */
+	enum draw_part	 lpart;
+	enum draw_part	 vpart;
+	int		 x;		/* where the label (or text) starts */
+	int		 lw;		/* label column, 0: no label column */
+};
+
+/* A row on screen: a piece of an item's label and of its text. */
+struct rec_row {
+	int		 item;
+	const char	*l;
+	int		 ll;
+	const char	*v;
+	int		 vl;
+};
+
+/* A finding of the record and its state in the store. */
+struct rec_finding {
+	char		*rule;
+	char		*severity;
+	char		*deadline;
+	char		*state;
+	char		 closed_by[65];
+	int64_t		 task;
+};
+
+/* What verification said. */
+struct rec_problem {
+	char		*kind;
+	char		*why;
+};
+
+struct rec {
+	struct record		 r;
+	struct form		*own;		/* the cited form, from the store */
+	const struct form	*f;		/* own, or the TUI's, or NULL */
+	char			*site_name;
+	char			 title[96];
+	struct rec_finding	*fs;
+	size_t			 nfs;
+	int			 open;		/* findings not closed */
+	int			 verify;	/* 0 not yet, 1 done, -1 failed */
+	char			*verify_err;
+	struct rec_problem	*ps;
+	size_t			 nps;
+	int			 raw;		/* show the bytes */
+	int			 top;		/* first row shown */
+	struct rec_item		*items;
+	size_t			 nitems;
+	struct rec_row		*rows;
+	size_t			 nrows;
+	int			 built_cols;	/* what the rows were made for */
+	char			 built_lang[4];
+	int			 stale;		/* make the items again */
+};
+
+/* Add an item; label and text are copied. */
+static struct rec_item *
+rec_add(struct rec *v, int x, int lw, enum draw_part lpart, const char *label,
+    enum draw_part vpart, const char *text)
+{
+	struct rec_item	*it;
+
+	v->items = xrealloc(v->items, (v->nitems + 1) * sizeof *v->items);
+	it = &v->items[v->nitems++];
+	it->label = label != NULL ? xstrdup(label) : NULL;
+	it->text = text != NULL ? xstrdup(text) : NULL;
+	it->lpart = lpart;
+	it->vpart = vpart;
+	it->x = x;
+	it->lw = label != NULL ? lw : 0;
+	return it;
+}
+
+/* A header field: label, then the text. */
+static void
+rec_field(struct rec *v, const char *label, const char *text)
+{
+	rec_add(v, 2, REC_LABEL, DRAW_DIM, label, DRAW_NORMAL, text);
+}
+
+/* A text of its own, printf-style. */
+static void
+rec_textf(struct rec *v, int x, enum draw_part part, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+rec_textf(struct rec *v, int x, enum draw_part part, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	rec_add(v, x, 0, DRAW_NORMAL, NULL, part, s);
+	free(s);
+}
+
+/* A section heading with a blank line before it. */
+static void
+rec_head(struct rec *v, const char *text)
+{
+	rec_add(v, 0, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, NULL);
+	rec_add(v, 1, 0, DRAW_NORMAL, NULL, DRAW_HEAD, text);
+}
+
+static void
+rec_clear_items(struct rec *v)
+{
+	size_t	i;
+
+	for (i = 0; i < v->nitems; i++) {
+		free(v->items[i].label);
+		free(v->items[i].text);
+	}
+	free(v->items);
+	free(v->rows);
+	v->items = NULL;
+	v->rows = NULL;
+	v->nitems = v->nrows = 0;
+}
+
+/* A stored UTC time as local "YYYY-MM-DD HH:MM" (the text if it is not). */
+static void
+rec_time(char *buf, size_t size, const char *utc)
+{
+	struct tm	tm;
+	time_t		t;
+
+	if (utc == NULL || util_parse_rfc3339(utc, &t) != 0) {
+		snprintf(buf, size, "%s", utc != NULL ? utc : "-");
+		return;
+	}
+	localtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* A string member of a JSON object, or NULL. */
+static const char *
+rec_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static const char *
+rec_type(const char *type)
+{
+	if (strcmp(type, "inspection") == 0)
+		return _("inspection");
+	if (strcmp(type, "site") == 0)
+		return _("site registration");
+	if (strcmp(type, "amendment") == 0)
+		return _("amendment");
+	return type;
+}
+
+/* Who made it, where, with what form, when. */
+static void
+rec_build_header(struct rec *v)
+{
+	const struct record	*r = &v->r;
+	const json_t		*insp = json_object_get(r->doc, "inspector");
+	const char		*lang = i18n_lang(), *s;
+	char			*x, when[32];
+
+	rec_field(v, _("Record"), r->id);
+	rec_field(v, _("Type"), rec_type(r->type));
+	x = xasprintf("%s (%s)", rec_str(insp, "name") ? rec_str(insp,
+	    "name") : "?", rec_str(insp, "badge") ? rec_str(insp, "badge") :
+	    "?");
+	rec_field(v, _("Inspector"), x);
+	free(x);
+	if (r->site != NULL) {
+		x = v->site_name != NULL ? xasprintf("%s (%s)", v->site_name,
+		    r->site) : xstrdup(r->site);
+		rec_field(v, _("Site"), x);
+		free(x);
+	}
+	if (r->form != NULL) {
+		if (v->f != NULL)
+			x = xasprintf("%s v%" PRId64 " (%s)", form_title(v->f,
+			    lang), r->form_version, r->form);
+		else
+			x = xasprintf("%s v%" PRId64, r->form, r->form_version);
+		rec_field(v, _("Form"), x);
+		free(x);
+	}
+	rec_time(when, sizeof when, r->created);
+	rec_field(v, _("Created"), when);
+	if ((s = rec_str(r->doc, "started")) != NULL) {
+		rec_time(when, sizeof when, s);
+		rec_field(v, _("Started"), when);
+	}
+	if ((s = rec_str(r->doc, "finished")) != NULL) {
+		rec_time(when, sizeof when, s);
+		rec_field(v, _("Finished"), when);
+	}
+	x = xasprintf(_("%s, record %lld of its chain"), r->device,
+	    (long long)r->seq);
+	rec_field(v, _("Device key"), x);
+	free(x);
+	if ((s = rec_str(r->doc, "follows")) != NULL)
+		rec_field(v, _("Follows up"), s);
+	if ((s = rec_str(r->doc, "amends")) != NULL)
+		rec_field(v, _("Amends"), s);
+	if (r->status != NULL)
+		rec_field(v, _("Stored as"), strcmp(r->status, "verified") ==
+		    0 ? _("verified") : strcmp(r->status, "signed") == 0 ?
+		    _("signed") : r->status);
+}
+
+/* A verification problem's kind in words. */
+static const char *
+rec_kind(const char *kind)
+{
+	static const struct {
+		const char	*kind;
+		const char	*text;
+	} kinds[] = {
+		{ "bad-signature", N_("Bad signature") },
+		{ "id-mismatch", N_("Bytes changed") },
+		{ "bad-record", N_("Damaged record") },
+		{ "unknown-key", N_("Unknown key") },
+		{ "fork", N_("Two records at one place of the chain") },
+		{ "chain-gap", N_("Records missing from the chain") },
+		{ "chain-break", N_("Chain broken") },
+		{ "clock-backwards", N_("Clock went backwards") },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return _(kinds[i].text);
+	}
+	return kind;
+}
+
+static void
+rec_build_verify(struct rec *v)
+{
+	size_t	i;
+
+	rec_head(v, _("Verification"));
+	if (v->verify == 0)
+		rec_textf(v, 3, DRAW_DIM, "%s", _("Checking the signature and "
+		    "the chain…"));
+	else if (v->verify < 0)
+		rec_textf(v, 3, DRAW_ERROR, "%s: %s", _("Could not check"),
+		    v->verify_err != NULL ? v->verify_err : "?");
+	else if (v->nps == 0)
+		rec_textf(v, 3, DRAW_OK, "%s", _("Signature and chain "
+		    "verified"));
+	for (i = 0; i < v->nps; i++)
+		rec_add(v, 3, 22, DRAW_ERROR, rec_kind(v->ps[i].kind),
+		    DRAW_ERROR, v->ps[i].why);
+}
+
+static void
+rec_build_answers(struct rec *v, int cols)
+{
+	const json_t	*answers = json_object_get(v->r.doc, "answers");
+	const json_t	*atts = json_object_get(v->r.doc, "attachments");
+	const json_t	*q, *val, *a;
+	const char	*lang = i18n_lang(), *qid, *sha;
+	json_t		*photo = NULL;
+	char		*text, *head;
+	size_t		 i;
+	int		 lw = (cols - 4) * 2 / 5;
+
+	if (!json_is_object(answers))
+		return;
+	head = xasprintf(_("Answers (%zu)"), json_object_size(answers));
+	rec_head(v, head);
+	free(head);
+	if (v->f == NULL && v->r.form != NULL)
+		rec_textf(v, 3, DRAW_DIM, "%s", _("The form of this record is "
+		    "not on this laptop: question ids shown."));
+	json_object_foreach((json_t *)answers, qid, val) {
+		q = v->f != NULL ? form_question(v->f, qid) : NULL;
+		/* Without the form, a photo is known by its attachment. */
+		if (q == NULL && json_is_string(val)) {
+			json_array_foreach(atts, i, a) {
+				sha = rec_str(a, "sha256");
+				if (sha != NULL && strcmp(sha,
+				    json_string_value(val)) == 0) {
+					if (photo == NULL)
+						photo = json_pack("{s:s}",
+						    "type", "photo");
+					q = photo;
+				}
+			}
+		}
+		text = answer_text(q, val, atts, lang);
+		rec_add(v, 3, lw, DRAW_DIM, q != NULL && q != photo ?
+		    answer_label(q, lang) : qid, DRAW_NORMAL, text);
+		free(text);
+	}
+	json_decref(photo);
+}
+
+/* A finding's severity in words, and its part of the theme. */
+static const char *
+rec_severity(const char *sev, enum draw_part *part)
+{
+	*part = DRAW_NORMAL;
+	if (sev == NULL)
+		return "?";
+	if (strcmp(sev, "violation") == 0) {
+		*part = DRAW_ERROR;
+		return _("Violation");
+	}
+	if (strcmp(sev, "warning") == 0) {
+		*part = DRAW_WARN;
+		return _("Warning");
+	}
+	if (strcmp(sev, "note") == 0)
+		return _("Note");
+	return sev;
+}
+
+/* The record's own text of a finding (text or action) in lang. */
+static const char *
+rec_finding_text(const struct rec *v, const char *rule, const char *what)
+{
+	const json_t	*f;
+	const char	*s;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(v->r.doc, "findings"), i, f) {
+		s = rec_str(f, "rule");
+		if (s != NULL && strcmp(s, rule) == 0)
+			return record_text(json_object_get(f, what),
+			    i18n_lang());
+	}
+	return NULL;
+}
+
+static void
+rec_build_findings(struct rec *v)
+{
+	const struct rec_finding	*f;
+	enum draw_part			 part;
+	const char			*sev, *s;
+	char				*x, *state;
+	size_t				 i;
+
+	if (v->nfs == 0 && strcmp(v->r.type, "inspection") != 0)
+		return;
+	x = xasprintf(_("Findings (%zu, %d open)"), v->nfs, v->open);
+	rec_head(v, x);
+	free(x);
+	if (v->nfs == 0)
+		rec_textf(v, 3, DRAW_OK, "%s", _("No findings."));
+	for (i = 0; i < v->nfs; i++) {
+		f = &v->fs[i];
+		sev = rec_severity(f->severity, &part);
+		s = rec_finding_text(v, f->rule, "text");
+		x = xasprintf("%s: %s", sev, s != NULL && *s != '\0' ? s :
+		    f->rule);
+		rec_add(v, 3, 0, DRAW_NORMAL, NULL, part, x);
+		free(x);
+		if ((s = rec_finding_text(v, f->rule, "action")) != NULL &&
+		    *s != '\0')
+			rec_add(v, 5, 12, DRAW_DIM, _("Action"), DRAW_NORMAL, s);
+		if (strcmp(f->state, "closed") == 0) {
+			state = xasprintf(_("closed by %.8s"), f->closed_by);
+			part = DRAW_OK;
+		} else if (strcmp(f->state, "overdue") == 0) {
+			state = xstrdup(_("open, past its deadline"));
+			part = DRAW_ERROR;
+		} else {
+			state = xstrdup(_("open"));
+			part = DRAW_WARN;
+		}
+		x = xasprintf(_("task %lld, deadline %s"), (long long)f->task,
+		    f->deadline != NULL ? f->deadline : "-");
+		rec_add(v, 5, 12, DRAW_DIM, _("Rule"), DRAW_DIM, f->rule);
+		rec_add(v, 5, 12, DRAW_DIM, _("Plan"), DRAW_NORMAL, x);
+		rec_add(v, 5, 12, DRAW_DIM, _("Now"), part, state);
+		free(x);
+		free(state);
+	}
+}
+
+static void
+rec_build_rest(struct rec *v)
+{
+	const json_t	*list, *a, *ack, *w, *loc;
+	const char	*s;
+	char		 size[16], *x;
+	size_t		 i;
+
+	list = json_object_get(v->r.doc, "attachments");
+	if (json_array_size(list) > 0) {
+		x = xasprintf(_("Attachments (%zu)"), json_array_size(list));
+		rec_head(v, x);
+		free(x);
+	}
+	json_array_foreach(list, i, a) {
+		draw_size(size, sizeof size, (long long)json_integer_value(
+		    json_object_get(a, "bytes")));
+		rec_add(v, 3, 0, DRAW_NORMAL, NULL, DRAW_NORMAL,
+		    rec_str(a, "name") != NULL ? rec_str(a, "name") : "?");
+		rec_textf(v, 5, DRAW_DIM, "%s · %s · %.12s", size,
+		    rec_str(a, "mime") != NULL ? rec_str(a, "mime") : "?",
+		    rec_str(a, "sha256") != NULL ? rec_str(a, "sha256") : "?");
+		if ((s = rec_str(a, "caption")) != NULL && *s != '\0')
+			rec_add(v, 5, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
+	}
+	if ((s = rec_str(v->r.doc, "notes")) != NULL && *s != '\0') {
+		rec_head(v, _("Notes"));
+		rec_add(v, 3, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
+	}
+	if ((loc = json_object_get(v->r.doc, "location")) != NULL &&
+	    json_is_number(json_object_get(loc, "lat"))) {
+		rec_head(v, _("Location"));
+		rec_textf(v, 3, DRAW_NORMAL, "%.6f, %.6f",
+		    json_number_value(json_object_get(loc, "lat")),
+		    json_number_value(json_object_get(loc, "lon")));
+	}
+	if (strcmp(v->r.type, "inspection") != 0)
+		return;
+	rec_head(v, _("Acknowledgment"));
+	ack = json_object_get(v->r.doc, "acknowledged");
+	if (!json_is_object(ack)) {
+		rec_textf(v, 3, DRAW_DIM, "%s", _("Not acknowledged."));
+		return;
+	}
+	rec_add(v, 3, REC_LABEL - 1, DRAW_DIM, _("Name"), DRAW_NORMAL,
+	    rec_str(ack, "name") != NULL ? rec_str(ack, "name") : "-");
+	rec_add(v, 3, REC_LABEL - 1, DRAW_DIM, _("Role"), DRAW_NORMAL,
+	    rec_str(ack, "role") != NULL ? rec_str(ack, "role") : "-");
+	if (json_is_true(json_object_get(ack, "refused"))) {
+		rec_textf(v, 3, DRAW_WARN, "%s", _("Refused to sign (拒签)."));
+		w = json_object_get(ack, "witness");
+		if (json_is_string(w))
+			x = xstrdup(json_string_value(w));
+		else if (json_is_object(w))
+			x = xasprintf("%s%s%s%s", rec_str(w, "name") ?
+			    rec_str(w, "name") : "?", rec_str(w, "role") ?
+			    " (" : "", rec_str(w, "role") ? rec_str(w, "role") :
+			    "", rec_str(w, "role") ? ")" : "");
+		else
+			x = xstrdup(_("none named"));
+		rec_add(v, 3, REC_LABEL - 1, DRAW_DIM, _("Witness"),
+		    DRAW_NORMAL, x);
+		free(x);
+	} else
+		rec_textf(v, 3, DRAW_OK, "%s", _("Signed for the site."));
+}
+
+/* Make the items of the view for the current language. */
+static void
+rec_build(struct rec *v, int cols)
+{
+	char	*x;
+
+	rec_clear_items(v);
+	if (v->raw) {
+		x = xasprintf(_("The exact signed bytes (%zu bytes):"),
+		    v->r.len);
+		rec_add(v, 1, 0, DRAW_NORMAL, NULL, DRAW_HEAD, x);
+		free(x);
+		rec_add(v, 1, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, v->r.body);
+		return;
+	}
+	rec_build_header(v);
+	rec_build_verify(v);
+	rec_build_answers(v, cols);
+	rec_build_findings(v);
+	rec_build_rest(v);
+}
+
+/* The columns of the next character of *p (as draw_str shows it). */
+static int
+rec_char(const char **p)
+{
+	mbstate_t	ps;
+	wchar_t		wc;
+	size_t		n;
+	int		w;
+
+	memset(&ps, 0, sizeof ps);
+	n = mbrtowc(&wc, *p, strnlen(*p, MB_CUR_MAX), &ps);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		(*p)++;
+		return 1;
+	}
+	*p += n;
+	if (wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0) ||
+	    (w = wcwidth(wc)) < 0)
+		return 1;
+	return w;
+}
+
+/*
+ * Where the row of s that fits in cols ends (*end) and the next one
+ * starts (returned): at a space when a word would be cut, anywhere in
+ * Chinese, at '\n'.
+ */
+static const char *
+rec_break(const char *s, int cols, const char **end)
+{
+	const char	*p = s, *q, *space = NULL;
+	int		 w, used = 0;
+
+	while (*p != '\0' && *p != '\n') {
+		q = p;
+		w = rec_char(&q);
+		if (used + w > cols && used > 0) {
+			if (space != NULL && *p != ' ') {
+				*end = space;
+				p = space;
+			} else
+				*end = p;
+			while (*p == ' ')
+				p++;
+			return p;
+		}
+		if (*p == ' ')
+			space = p;
+		used += w;
+		p = q;
+	}
+	*end = p;
+	return *p == '\n' ? p + 1 : p;
+}
+
+/* Append the rows of one item. */
+static void
+rec_rows_of(struct rec *v, size_t item, int cols, size_t *size)
+{
+	const struct rec_item	*it = &v->items[item];
+	const char		*l = it->label, *t = it->text, *end;
+	struct rec_row		*row;
+	int			 lcols, tcols;
+
+	lcols = it->lw > 1 ? it->lw - 1 : 1;
+	tcols = cols - it->x - it->lw - 1;
+	if (tcols < 8)
+		tcols = 8;
+	do {
+		if (v->nrows == *size) {
+			*size = *size ? *size * 2 : 64;
+			v->rows = xrealloc(v->rows, *size * sizeof *v->rows);
+		}
+		row = &v->rows[v->nrows++];
+		memset(row, 0, sizeof *row);
+		row->item = (int)item;
+		if (l != NULL && *l != '\0') {
+			row->l = l;
+			l = rec_break(l, lcols, &end);
+			row->ll = (int)(end - row->l);
+		}
+		if (t != NULL && *t != '\0') {
+			row->v = t;
+			t = rec_break(t, tcols, &end);
+			row->vl = (int)(end - row->v);
+		}
+	} while ((l != NULL && *l != '\0') || (t != NULL && *t != '\0'));
+}
+
+/* Make the rows for this width and language when they are out of date. */
+static void
+rec_layout(struct rec *v)
+{
+	size_t	i, size = 0;
+
+	if (!v->stale && v->built_cols == COLS &&
+	    strcmp(v->built_lang, i18n_lang()) == 0)
+		return;
+	rec_build(v, COLS);
+	for (i = 0; i < v->nitems; i++)
+		rec_rows_of(v, i, COLS, &size);
+	v->built_cols = COLS;
+	snprintf(v->built_lang, sizeof v->built_lang, "%s", i18n_lang());
+	v->stale = 0;
+}
+
+/* Take a finding's state. */
+static int
+rec_take_finding(const struct finding *f, void *arg)
+{
+	struct rec		*v = arg;
+	struct rec_finding	*x;
+
+	v->fs = xrealloc(v->fs, (v->nfs + 1) * sizeof *v->fs);
+	x = &v->fs[v->nfs++];
+	memset(x, 0, sizeof *x);
+	x->rule = xstrdup(f->rule);
+	x->severity = xstrdup(f->severity != NULL ? f->severity : "");
+	x->deadline = f->deadline != NULL ? xstrdup(f->deadline) : NULL;
+	x->state = xstrdup(f->state);
+	x->task = f->task;
+	if (f->closed_by != NULL)
+		snprintf(x->closed_by, sizeof x->closed_by, "%s", f->closed_by);
+	else
+		v->open++;
+	return 0;
+}
+
+static void
+rec_clear_findings(struct rec *v)
+{
+	size_t	i;
+
+	for (i = 0; i < v->nfs; i++) {
+		free(v->fs[i].rule);
+		free(v->fs[i].severity);
+		free(v->fs[i].deadline);
+		free(v->fs[i].state);
+	}
+	free(v->fs);
+	v->fs = NULL;
+	v->nfs = 0;
+	v->open = 0;
+}
+
+/* Read the findings' state from the store. */
+static void
+rec_load_findings(struct tui *t, struct rec *v)
+{
+	rec_clear_findings(v);
+	if (history_findings(t->dd->db, v->r.id, rec_take_finding, v) != 0)
+		tui_error(t, "%s", _("Cannot read the findings"));
+	v->stale = 1;
+}
+
+static int
+rec_open(struct tui *t, void *priv, void *arg)
+{
+	struct rec	*v = priv;
+	struct site	 s;
+	int		 rc;
+
+	if ((rc = record_load(t->dd->db, arg, &v->r)) != 0) {
+		tui_error(t, "%s", _("Cannot open the record"));
+		return rc;
+	}
+	if (v->r.site != NULL && site_get(t->dd->db, v->r.site, &s) == 0) {
+		v->site_name = xstrdup(s.name);
+		site_clear(&s);
+	}
+	if (v->r.form != NULL) {
+		if (history_form(t->dd->db, &v->r, &v->own) == 0)
+			v->f = v->own;
+		else
+			v->f = tui_form(t, v->r.form);
+	}
+	error_clear();
+	rec_load_findings(t, v);
+	return 0;
+}
+
+static void
+rec_close(struct tui *t, void *priv)
+{
+	struct rec	*v = priv;
+	size_t		 i;
+
+	(void)t;
+	rec_clear_items(v);
+	rec_clear_findings(v);
+	for (i = 0; i < v->nps; i++) {
+		free(v->ps[i].kind);
+		free(v->ps[i].why);
+	}
+	free(v->ps);
+	free(v->verify_err);
+	free(v->site_name);
+	form_free(v->own);
+	record_clear(&v->r);
+}
+
+/* Back from a follow-up: the findings may be closed now. */
+static void
+rec_resume(struct tui *t, void *priv)
+{
+	rec_load_findings(t, priv);
+}
+
+static void
+rec_report(const struct verify_problem *p, void *arg)
+{
+	struct rec	*v = arg;
+
+	v->ps = xrealloc(v->ps, (v->nps + 1) * sizeof *v->ps);
+	v->ps[v->nps].kind = xstrdup(p->kind);
+	v->ps[v->nps].why = xstrdup(p->why);
+	v->nps++;
+}
+
+/* Verify in the spare time after the record is first shown. */
+static int
+rec_tick(struct tui *t, void *priv)
+{
+	struct rec		*v = priv;
+	struct verify_stats	 stats;
+	const char		*ids[1];
+
+	if (v->verify != 0)
+		return TUI_HANDLED;
+	ids[0] = v->r.id;
+	if (verify_store(t->dd->db, ids, 1, 1, rec_report, v, &stats) != 0) {
+		v->verify = -1;
+		v->verify_err = xstrdup(error_msg());
+	} else
+		v->verify = 1;
+	v->stale = 1;
+	return TUI_REDRAW;
+}
+
+static const char *
+rec_title(struct tui *t, void *priv)
+{
+	struct rec	*v = priv;
+
+	(void)t;
+	snprintf(v->title, sizeof v->title, "%s %.8s", _("Record"), v->r.id);
+	return v->title;
+}
+
+/* Keep the first row shown within the rows. */
+static void
+rec_clamp(struct rec *v)
+{
+	int	max = (int)v->nrows - tui_body_rows();
+
+	if (v->top > max)
+		v->top = max;
+	if (v->top < 0)
+		v->top = 0;
+}
+
+static void
+rec_draw(struct tui *t, void *priv)
+{
+	struct rec		*v = priv;
+	const struct rec_row	*row;
+	const struct rec_item	*it;
+	int			 y, body = tui_body_rows(), x, w;
+	char			*s;
+
+	(void)t;
+	rec_layout(v);
+	rec_clamp(v);
+	for (y = 0; y < body && v->top + y < (int)v->nrows; y++) {
+		row = &v->rows[v->top + y];
+		it = &v->items[row->item];
+		x = it->x;
+		if (row->l != NULL) {
+			s = xstrndup(row->l, (size_t)row->ll);
+			draw_str(TUI_BODY_TOP + y, x, it->lw - 1, s,
+			    draw_attr(it->lpart));
+			free(s);
+		}
+		x += it->lw;
+		if (row->v != NULL) {
+			s = xstrndup(row->v, (size_t)row->vl);
+			w = COLS - x - 1;
+			draw_str(TUI_BODY_TOP + y, x, w, s,
+			    draw_attr(it->vpart));
+			free(s);
+		}
+	}
+	/* Arrows at the right edge when there is more. */
+	if (v->top > 0)
+		draw_str(TUI_BODY_TOP, COLS - 1, 1, "↑", draw_attr(DRAW_DIM));
+	if (v->top + body < (int)v->nrows)
+		draw_str(TUI_BODY_TOP + body - 1, COLS - 1, 1, "↓",
+		    draw_attr(DRAW_DIM));
+}
+
+/* f: follow up the open findings with a new inspection. */
+static void
+rec_follow_up(struct tui *t, struct rec *v)
+{
+	if (strcmp(v->r.type, "inspection") != 0 || v->r.site == NULL ||
+	    v->r.form == NULL || v->open == 0) {
+		tui_msg(t, "%s", _("No open findings: nothing to follow up."));
+		return;
+	}
+	flow_start(t, v->r.site, v->r.form, v->r.id);
+}
+
+static int
+rec_key(struct tui *t, void *priv, const struct tui_key *k)
+{
+	struct rec	*v = priv;
+	int		 old = v->top, body = tui_body_rows(), code = k->code;
+
+	if (code == 0) {
+		switch (k->ch) {
+		case 'k': code = KEY_UP; break;
+		case 'j': code = KEY_DOWN; break;
+		case ' ': code = KEY_NPAGE; break;
+		case 'b': code = KEY_PPAGE; break;
+		case 'g': code = KEY_HOME; break;
+		case 'G': code = KEY_END; break;
+		case 'f':
+			rec_follow_up(t, v);
+			return TUI_REDRAW;
+		case 'r':
+			v->raw = !v->raw;
+			v->top = 0;
+			v->stale = 1;
+			return TUI_REDRAW;
+		}
+	}
+	switch (code) {
+	case KEY_UP:
+		v->top--;
+		break;
+	case KEY_DOWN:
+		v->top++;
+		break;
+	case KEY_PPAGE:
+		v->top -= body - 1;
+		break;
+	case KEY_NPAGE:
+		v->top += body - 1;
+		break;
+	case KEY_HOME:
+		v->top = 0;
+		break;
+	case KEY_END:
+		v->top = (int)v->nrows;
+		break;
+	default:
+		return TUI_UNHANDLED;
+	}
+	rec_clamp(v);
+	return v->top != old ? TUI_REDRAW : TUI_HANDLED;
+}
+
+static const struct tui_keyhelp rec_keys_all[] = {
+	{ "↑↓", N_("scroll") },
+	{ "f", N_("follow up the open findings") },
+	{ "r", N_("the exact bytes / readable") },
+	{ "PgUp PgDn", N_("page") },
+	{ "Esc", N_("back") },
+	{ NULL, NULL }
+};
+
+static const struct tui_keyhelp *
+rec_keys_fn(struct tui *t, void *priv)
+{
+	(void)t;
+	(void)priv;
+	return rec_keys_all;
+}
+
+const struct tui_screen screen_record = {
+	.name = "record",
+	.priv_size = sizeof(struct rec),
+	.open = rec_open,
+	.close = rec_close,
+	.title = rec_title,
+	.draw = rec_draw,
+	.key = rec_key,
+	.keys = rec_keys_fn,
+	.resume = rec_resume,
+	.tick = rec_tick,
+};
