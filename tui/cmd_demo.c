@@ -2,10 +2,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "cli.h"
+#include "tui/tui.h"
 #include "core/db.h"
 #include "core/error.h"
 #include "core/inspect.h"
@@ -127,6 +129,51 @@ demo_done(struct datadir *dd, const char *site, const char *form)
  * Make what is missing of the demo: sites, key, inspections.  A demo run
  * stopped half-way is finished by the next one, never made twice.
  */
+/*
+ * A camera card's folder with a few pictures (1x1 GIFs, small enough to
+ * live in the source) so that attaching a photo can be tried at once; it
+ * becomes the demo's import folder.
+ */
+static int
+demo_camera(struct datadir *dd)
+{
+	static const unsigned char gif[] = {
+		'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0,
+		0xff, 0xff, 0xff, 0, 0, 0, '!', 0xf9, 4, 1, 0, 0, 0, 0,
+		',', 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 'D', 1, 0, ';'
+	};
+	static const char *const names[] = { "IMG_0101.GIF", "IMG_0102.GIF",
+	    "IMG_0103.GIF" };
+	unsigned char	 pic[sizeof gif + 8];
+	char		*dir, *path;
+	size_t		 i;
+	int		 rc;
+
+	dir = datadir_file(dd, "camera/DCIM");
+	if ((rc = util_mkdir_p(dir, 0700)) != 0)
+		goto done;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		/* Each picture its own bytes (a trailer after the image). */
+		memcpy(pic, gif, sizeof gif);
+		memcpy(pic + sizeof gif, "lantian", 7);
+		pic[sizeof gif + 7] = (unsigned char)('0' + i);
+		path = xasprintf("%s/%s", dir, names[i]);
+		if (!util_exists(path))
+			rc = util_write_file(path, pic, sizeof pic, 0600);
+		free(path);
+		if (rc != 0)
+			goto done;
+	}
+	free(dir);
+	dir = datadir_file(dd, "camera");
+	rc = db_setting_set(dd->db, "tui.import_dir", dir);
+	if (rc == 0)
+		rc = db_setting_set(dd->db, "demo", DEMO_PASSPHRASE);
+done:
+	free(dir);
+	return rc;
+}
+
 static int
 demo_prepare(struct datadir *dd)
 {
@@ -152,6 +199,8 @@ demo_prepare(struct datadir *dd)
 	if (!datadir_has_key(dd) &&
 	    (rc = datadir_init_key(dd, "张伟", "XY-017", DEMO_PASSPHRASE,
 	    strlen(DEMO_PASSPHRASE))) != 0)
+		return rc;
+	if ((rc = demo_camera(dd)) != 0)
 		return rc;
 	if ((rc = repo_init(dd->path)) != 0 ||
 	    (rc = datadir_device_unlock(dd, DEMO_PASSPHRASE,
@@ -200,6 +249,12 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 		return cli_fail();
 	if (demo_prepare(dd) != 0) {
 		rc = cli_fail();
+		datadir_close(dd);
+		return rc;
+	}
+	/* On a terminal the demo opens in the TUI, ready to inspect. */
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		rc = tui_main(dir, dd);
 		datadir_close(dd);
 		return rc;
 	}

@@ -288,8 +288,13 @@ records_print(sqlite3 *db, const struct record *r)
 		cli_put(stdout, json_string_value(json_object_get(v, "name")));
 		printf(" (");
 		cli_put(stdout, json_string_value(json_object_get(v, "role")));
-		printf(")%s\n", json_is_true(json_object_get(v, "refused")) ?
-		    ", refused to sign" : "");
+		printf(")");
+		if (json_is_true(json_object_get(v, "refused"))) {
+			printf(", refused to sign (拒签); witness ");
+			cli_put(stdout, json_string_value(json_object_get(v,
+			    "witness")));
+		}
+		printf("\n");
 	}
 	if ((v = json_object_get(r->doc, "notes")) != NULL &&
 	    json_is_string(v)) {

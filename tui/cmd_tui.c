@@ -18,7 +18,7 @@ cmd_tui(struct cli *cli, int argc, char **argv)
 
 	(void)argv;
 	if (argc > 1)
-		return cli_usage("[--data DIR]", "unexpected argument");
+		return cli_usage("tui", "tui: no arguments");
 	if (datadir_open(&dd, cli->datadir, 0) != 0) {
 		if (error_code() != LT_ENOTFOUND)
 			return cli_fail();

@@ -22,6 +22,8 @@ static const struct {
 	int		(*fn)(struct cli *, int, char **);
 	const char	*synopsis;
 } main_commands[] = {
+	{ "tui", cmd_tui, "tui                  the terminal UI (the default: "
+	  "lantian with no command)" },
 	{ "init", cmd_init,
 	  "init [--name N --badge B] [--passphrase-file F|-]" },
 	{ "demo", cmd_demo, "demo [--data DIR]" },
@@ -127,13 +129,6 @@ main(int argc, char **argv)
 	if (util_init() != 0 || repo_global_init() != 0)
 		return cli_fail();
 
-	if (strcmp(cmd, "tui") == 0) {
-		cli.datadir = datadir_resolve(cli.data_opt);
-		rc = cmd_tui(&cli, argc < 2 ? 1 : argc - 1, argv + 1);
-		free(cli.datadir);
-		repo_global_shutdown();
-		return rc;
-	}
 	for (i = 0; i < MAIN_NCOMMANDS; i++) {
 		if (strcmp(cmd, main_commands[i].name) == 0)
 			break;
@@ -149,7 +144,11 @@ main(int argc, char **argv)
 		return 0;
 	}
 	cli.datadir = datadir_resolve(cli.data_opt);
-	rc = main_commands[i].fn(&cli, argc - 1, argv + 1);
+	if (argc < 2) {
+		char *tui_argv[] = { "tui", NULL };
+		rc = cmd_tui(&cli, 1, tui_argv);
+	} else
+		rc = main_commands[i].fn(&cli, argc - 1, argv + 1);
 	free(cli.datadir);
 	repo_global_shutdown();
 	return rc;

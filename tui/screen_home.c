@@ -369,6 +369,8 @@ home_draw_due(struct home *h, int y, int rows)
 static void
 home_draw_sync(struct home *h, int y)
 {
+	char	*when;
+
 	if (h->waiting_known)
 		draw_printf(y, 4, COLS - 6, A_NORMAL,
 		    _("Records waiting to sync: %lld"),
@@ -377,12 +379,12 @@ home_draw_sync(struct home *h, int y)
 		draw_printf(y, 4, COLS - 6, A_NORMAL,
 		    _("Records waiting to sync: %s"), "?");
 	if (h->last_time[0] == '\0')
-		draw_printf(y + 1, 4, COLS - 6, A_NORMAL, "%s %s",
-		    _("Last sync:"), _("never"));
+		when = xstrdup(_("never"));
 	else
-		draw_printf(y + 1, 4, COLS - 6, A_NORMAL, "%s %s  %s",
-		    _("Last sync:"), h->last_time,
+		when = xasprintf("%s  %s", h->last_time,
 		    h->last_result != NULL ? h->last_result : "");
+	draw_printf(y + 1, 4, COLS - 6, A_NORMAL, _("Last sync: %s"), when);
+	free(when);
 }
 
 static void

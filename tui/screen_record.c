@@ -30,7 +30,7 @@
 #include "tui/draw.h"
 #include "tui/screens.h"
 
-#define REC_LABEL	16	/* the label column of the header fields */
+#define REC_LABEL	13	/* the label column: a record id fits beside it */
 
 /* A paragraph of the view: a label column and a text beside it. */
 struct rec_item {
@@ -40,6 +40,7 @@ struct rec_item {
 	enum draw_part	 vpart;
 	int		 x;		/* where the label (or text) starts */
 	int		 lw;		/* label column, 0: no label column */
+	int		 bytes;		/* wrap anywhere, keep every space */
 };
 
 /* A row on screen: a piece of an item's label and of its text. */
@@ -106,6 +107,7 @@ rec_add(struct rec *v, int x, int lw, enum draw_part lpart, const char *label,
 	it->vpart = vpart;
 	it->x = x;
 	it->lw = label != NULL ? lw : 0;
+	it->bytes = 0;
 	return it;
 }
 
@@ -384,7 +386,8 @@ rec_build_findings(struct rec *v)
 
 	if (v->nfs == 0 && strcmp(v->r.type, "inspection") != 0)
 		return;
-	x = xasprintf(_("Findings (%zu, %d open)"), v->nfs, v->open);
+	x = v->nfs == 0 ? xstrdup(_("Findings")) :
+	    xasprintf(_("Findings (%zu, %d open)"), v->nfs, v->open);
 	rec_head(v, x);
 	free(x);
 	if (v->nfs == 0)
@@ -410,11 +413,10 @@ rec_build_findings(struct rec *v)
 			state = xstrdup(_("open"));
 			part = DRAW_WARN;
 		}
-		x = xasprintf(_("task %lld, deadline %s"), (long long)f->task,
-		    f->deadline != NULL ? f->deadline : "-");
-		rec_add(v, 5, 12, DRAW_DIM, _("Rule"), DRAW_DIM, f->rule);
-		rec_add(v, 5, 12, DRAW_DIM, _("Plan"), DRAW_NORMAL, x);
-		rec_add(v, 5, 12, DRAW_DIM, _("Now"), part, state);
+		x = xasprintf(_("%s (task %lld, rule %s)"), f->deadline != NULL ?
+		    f->deadline : "-", (long long)f->task, f->rule);
+		rec_add(v, 5, 12, DRAW_DIM, _("Deadline"), DRAW_NORMAL, x);
+		rec_add(v, 5, 12, DRAW_DIM, _("State"), part, state);
 		free(x);
 		free(state);
 	}
@@ -499,7 +501,8 @@ rec_build(struct rec *v, int cols)
 		    v->r.len);
 		rec_add(v, 1, 0, DRAW_NORMAL, NULL, DRAW_HEAD, x);
 		free(x);
-		rec_add(v, 1, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, v->r.body);
+		rec_add(v, 1, 0, DRAW_NORMAL, NULL, DRAW_NORMAL,
+		    v->r.body)->bytes = 1;
 		return;
 	}
 	rec_build_header(v);
@@ -533,11 +536,11 @@ rec_char(const char **p)
 
 /*
  * Where the row of s that fits in cols ends (*end) and the next one
- * starts (returned): at a space when a word would be cut, anywhere in
- * Chinese, at '\n'.
+ * starts (returned): at a space when a word would be cut (unless bytes),
+ * anywhere in Chinese, at '\n'.
  */
 static const char *
-rec_break(const char *s, int cols, const char **end)
+rec_break(const char *s, int cols, int bytes, const char **end)
 {
 	const char	*p = s, *q, *space = NULL;
 	int		 w, used = 0;
@@ -546,6 +549,10 @@ rec_break(const char *s, int cols, const char **end)
 		q = p;
 		w = rec_char(&q);
 		if (used + w > cols && used > 0) {
+			if (bytes) {
+				*end = p;
+				return p;
+			}
 			if (space != NULL && *p != ' ') {
 				*end = space;
 				p = space;
@@ -587,12 +594,12 @@ rec_rows_of(struct rec *v, size_t item, int cols, size_t *size)
 		row->item = (int)item;
 		if (l != NULL && *l != '\0') {
 			row->l = l;
-			l = rec_break(l, lcols, &end);
+			l = rec_break(l, lcols, 0, &end);
 			row->ll = (int)(end - row->l);
 		}
 		if (t != NULL && *t != '\0') {
 			row->v = t;
-			t = rec_break(t, tcols, &end);
+			t = rec_break(t, tcols, it->bytes, &end);
 			row->vl = (int)(end - row->v);
 		}
 	} while ((l != NULL && *l != '\0') || (t != NULL && *t != '\0'));

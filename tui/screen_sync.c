@@ -120,8 +120,8 @@ static void
 sync_draw_records(struct sync *s, int y, int x, int cols)
 {
 	if (!s->chain_known)
-		draw_printf(y, x, cols, A_NORMAL, "%s ?",
-		    _("Records of this device not sent:"));
+		draw_printf(y, x, cols, A_NORMAL,
+		    _("Records of this device not sent: %s"), "?");
 	else if (s->head == 0)
 		draw_str(y, x, cols, _("Records of this device: none signed "
 		    "yet."), A_NORMAL);
@@ -156,22 +156,22 @@ sync_draw(struct tui *t, void *priv)
 
 	draw_str(y++, 1, COLS - 2, _("Waiting to be sent"), head);
 	if (s->device[0] != '\0')
-		draw_printf(y++, x, cols, A_NORMAL, "%s %s",
-		    _("This device's key:"), s->device);
+		draw_printf(y++, x, cols, A_NORMAL,
+		    _("This device's key: %s"), s->device);
 	sync_draw_records(s, y++, x, cols);
 	if (s->attach_known) {
 		draw_size(size, sizeof size, (long long)s->attach_bytes);
 		draw_printf(y++, x, cols, A_NORMAL, _("Attachments stored: "
 		    "%lld (%s)"), (long long)s->attach_count, size);
 	} else
-		draw_printf(y++, x, cols, A_NORMAL, "%s ?",
-		    _("Attachments stored:"));
+		draw_printf(y++, x, cols, A_NORMAL,
+		    _("Attachments stored: %s"), "?");
 	if (s->drafts_known)
 		draw_printf(y++, x, cols, A_NORMAL, _("Drafts not finished: "
 		    "%lld (sent once signed)"), (long long)s->drafts);
 	else
-		draw_printf(y++, x, cols, A_NORMAL, "%s ?",
-		    _("Drafts not finished:"));
+		draw_printf(y++, x, cols, A_NORMAL,
+		    _("Drafts not finished: %s"), "?");
 	y++;
 
 	if (y > last)

@@ -508,6 +508,18 @@ tui_load_inspector(struct tui *t)
 		datadir_inspector(t->dd, &t->name, &t->badge);
 }
 
+/* On the demo data, say what the passphrase is. */
+static void
+tui_demo_hint(struct tui *t)
+{
+	char	*pass = NULL;
+
+	if (db_setting_get(t->dd->db, "demo", &pass) == 0 && pass != NULL)
+		tui_msg(t, _("Demo data of 下冶镇: press s to choose a site; "
+		    "the passphrase is \"%s\"."), pass);
+	free(pass);
+}
+
 int
 tui_main(const char *path, struct datadir *dd)
 {
@@ -558,8 +570,10 @@ tui_main(const char *path, struct datadir *dd)
 
 	if (dd == NULL || !datadir_has_key(dd))
 		rc = tui_push(&t, &screen_setup, (void *)path);
-	else
+	else {
 		rc = tui_push(&t, &screen_home, NULL);
+		tui_demo_hint(&t);
+	}
 	if (rc == 0)
 		tui_loop(&t);
 	while (t.depth > 0)
