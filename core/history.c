@@ -1,12 +1,15 @@
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "error.h"
 #include "history.h"
 #include "util.h"
+#include "verify.h"
 
 /*
  * The page queries, one per filter, way and start, so that each is a plain
@@ -169,6 +172,130 @@ history_findings(sqlite3 *db, const char *record,
 	sqlite3_finalize(st);
 	json_decref(doc);
 	return rc;
+}
+
+struct history_check {
+	pthread_mutex_t	 lock;
+	int		 refs;		/* the caller's and the thread's */
+	int		 done;
+	int		 rc;
+	char		*path;		/* the store's file */
+	char		 id[65];
+	char		 err[256];
+	json_t		*problems;	/* the thread's until done */
+};
+
+/* Drop one reference; the last one frees the check. */
+static void
+history_check_unref(struct history_check *c)
+{
+	int	last;
+
+	pthread_mutex_lock(&c->lock);
+	last = --c->refs == 0;
+	pthread_mutex_unlock(&c->lock);
+	if (!last)
+		return;
+	pthread_mutex_destroy(&c->lock);
+	json_decref(c->problems);
+	free(c->path);
+	free(c);
+}
+
+/* A problem, kept whatever its bytes (the screen sanitizes them). */
+static void
+history_check_report(const struct verify_problem *p, void *arg)
+{
+	struct history_check	*c = arg;
+	json_t			*o = json_object();
+
+	json_object_set_new(o, "kind", json_string_nocheck(p->kind));
+	json_object_set_new(o, "why", json_string_nocheck(p->why));
+	json_array_append_new(c->problems, o);
+}
+
+static void *
+history_check_run(void *arg)
+{
+	struct history_check	*c = arg;
+	struct verify_stats	 stats;
+	const char		*ids[1] = { c->id };
+	sqlite3			*db = NULL;
+	int			 rc;
+
+	if (sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		rc = error_set(LT_EDB, "%s: %s", c->path, db != NULL ?
+		    sqlite3_errmsg(db) : "cannot open");
+	else {
+		sqlite3_busy_timeout(db, DB_BUSY_MS);
+		rc = verify_store(db, ids, 1, 1, history_check_report, c,
+		    &stats);
+	}
+	if (db != NULL)
+		db_close(db);
+	pthread_mutex_lock(&c->lock);
+	c->rc = rc;
+	if (rc != 0)
+		snprintf(c->err, sizeof c->err, "%s", error_msg());
+	c->done = 1;
+	pthread_mutex_unlock(&c->lock);
+	history_check_unref(c);
+	return NULL;
+}
+
+int
+history_check_start(sqlite3 *db, const char *id, struct history_check **out)
+{
+	struct history_check	*c;
+	pthread_attr_t		 attr;
+	pthread_t		 thread;
+	const char		*path = sqlite3_db_filename(db, "main");
+
+	*out = NULL;
+	if (path == NULL || *path == '\0')
+		return error_set(LT_EDB, "the store has no file to check");
+	c = xcalloc(1, sizeof *c);
+	pthread_mutex_init(&c->lock, NULL);
+	c->refs = 2;
+	c->path = xstrdup(path);
+	snprintf(c->id, sizeof c->id, "%s", id);
+	c->problems = json_array();
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&thread, &attr, history_check_run, c) != 0) {
+		pthread_attr_destroy(&attr);
+		c->refs = 1;
+		history_check_unref(c);
+		return error_set(LT_EIO, "cannot start a thread to verify");
+	}
+	pthread_attr_destroy(&attr);
+	*out = c;
+	return 0;
+}
+
+int
+history_check_done(struct history_check *c, int *rc, const char **err,
+    const json_t **problems)
+{
+	int	done;
+
+	pthread_mutex_lock(&c->lock);
+	done = c->done;
+	pthread_mutex_unlock(&c->lock);
+	if (!done)
+		return 0;
+	*rc = c->rc;
+	*err = c->err;
+	*problems = c->problems;
+	return 1;
+}
+
+void
+history_check_free(struct history_check *c)
+{
+	if (c != NULL)
+		history_check_unref(c);
 }
 
 int

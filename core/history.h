@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "finding.h"
@@ -74,6 +75,27 @@ void history_pos_of(const struct history_row *row, struct history_pos *out);
  */
 int history_findings(sqlite3 *db, const char *record,
     int (*fn)(const struct finding *, void *), void *arg);
+
+/*
+ * The check of one record's signature and chain (verify_store) on a
+ * thread of its own, with its own read-only connection to the store: it
+ * walks the whole chain of the record's device, seconds in a store of a
+ * million records, and a screen stays live meanwhile.
+ */
+struct history_check;
+
+/* Start checking record id (full id) of the store db is open on. */
+int history_check_start(sqlite3 *db, const char *id,
+    struct history_check **out);
+/*
+ * 0 while the check runs; 1 when it is done: *rc is 0 when it ran (with
+ * *problems, a JSON array of {kind, why}, borrowed until
+ * history_check_free) or the error it could not run for (*err).
+ */
+int history_check_done(struct history_check *c, int *rc, const char **err,
+    const json_t **problems);
+/* Let go of a check; one still running finishes, then frees itself. */
+void history_check_free(struct history_check *c);
 
 /*
  * The exact form a record cites (id, version, sha256), from the store's

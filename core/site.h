@@ -53,8 +53,9 @@ int site_import_csv(sqlite3 *db, const char *path, int *count);
 /*
  * A search of the register.  text is matched anywhere in the id, name,
  * village or kind, case-insensitively for Latin letters ('%' and '_' are
- * plain characters); kinds, a space-separated list of kinds, match too
- * (the TUI passes the kinds whose translated names hold the text).
+ * plain characters); the sites of kinds, a space-separated list of at most
+ * 8 kinds, match the text too (the TUI passes the kinds whose translated
+ * names hold it).
  */
 struct site_query {
 	const char	*text;		/* NULL or "": every site */

@@ -361,8 +361,8 @@ hist_layout(struct hist_cols *c)
 	int	rest;
 
 	c->date = 16;
-	c->find = 12;
-	c->status = 10;
+	c->find = 11;
+	c->status = 8;
 	/* Margins of one and gaps of two between the five columns. */
 	rest = COLS - 2 - 8 - c->date - c->find - c->status;
 	if (rest < 16)

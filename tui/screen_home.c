@@ -47,6 +47,7 @@ struct home_draft {
 struct home_due {
 	char		*record;
 	char		*site;		/* its name, else its id */
+	char		*rule;		/* shown when there is no text */
 	char		 deadline[11];
 	int		 overdue;
 	json_t		*text;		/* {zh, en}, or NULL */
@@ -59,6 +60,7 @@ struct home {
 	struct home_due		*due;
 	int			 ndue;
 	int			 due_more;	/* more are due than listed */
+	int			 noverdue;	/* of those listed */
 	int			 waiting_known;
 	int64_t			 waiting;
 	char			 last_time[24];	/* local, or "" never */
@@ -98,6 +100,7 @@ home_free(struct home *h)
 	for (i = 0; i < h->ndue; i++) {
 		free(h->due[i].record);
 		free(h->due[i].site);
+		free(h->due[i].rule);
 		json_decref(h->due[i].text);
 	}
 	free(h->due);
@@ -105,22 +108,18 @@ home_free(struct home *h)
 	h->drafts = NULL;
 	h->due = NULL;
 	h->last_result = NULL;
-	h->ndrafts = h->ndue = 0;
+	h->ndrafts = h->ndue = h->noverdue = 0;
 	h->drafts_total = 0;
 	h->due_more = 0;
 }
 
 /* The name of a site, else its id. */
 static char *
-home_site_name(struct tui *t, const char *id, const char *name)
+home_site_name(struct tui *t, const char *id)
 {
 	struct site	 s;
 	char		*out;
 
-	if (name != NULL)
-		return xstrdup(name);
-	if (id == NULL)
-		return xstrdup("?");
 	if (site_get(t->dd->db, id, &s) != 0) {
 		error_clear();
 		return xstrdup(id);
@@ -150,7 +149,7 @@ home_add_draft(const struct draft *d, void *arg)
 		h->drafts = xcalloc(HOME_DRAFTS_MAX, sizeof *h->drafts);
 	hd = &h->drafts[h->ndrafts++];
 	hd->id = d->id;
-	hd->site = home_site_name(w->t, d->site, NULL);
+	hd->site = home_site_name(w->t, d->site);
 	hd->form_id = xstrdup(d->form);
 	hd->form = tui_form(w->t, d->form);
 	home_time(hd->updated, sizeof hd->updated, d->updated);
@@ -173,10 +172,13 @@ home_add_due(const struct summary_finding *f, void *arg)
 		h->due = xcalloc(HOME_DUE_MAX, sizeof *h->due);
 	hd = &h->due[h->ndue++];
 	hd->record = xstrdup(f->record);
-	hd->site = home_site_name(w->t, f->site, f->site_name);
+	hd->site = xstrdup(f->site_name != NULL ? f->site_name :
+	    f->site != NULL ? f->site : "?");
+	hd->rule = xstrdup(f->rule);
 	snprintf(hd->deadline, sizeof hd->deadline, "%s",
 	    f->deadline != NULL ? f->deadline : "");
 	hd->overdue = strcmp(hd->deadline, h->today) < 0;
+	h->noverdue += hd->overdue;
 	hd->text = f->text != NULL ? json_deep_copy(f->text) : NULL;
 	return 0;
 }
@@ -360,8 +362,8 @@ home_draw_due(struct home *h, int y, int rows)
 			a = f->overdue ? draw_attr(DRAW_WARN) : A_NORMAL;
 		snprintf(when, sizeof when, "%s%s", f->deadline,
 		    f->overdue ? " !" : "");
-		home_row(y + i, a, when, 12, f->site, wsite,
-		    record_text(f->text, i18n_lang()));
+		home_row(y + i, a, when, 12, f->site, wsite, f->text != NULL ?
+		    record_text(f->text, i18n_lang()) : f->rule);
 	}
 }
 
@@ -392,7 +394,7 @@ home_draw(struct tui *t, void *priv)
 {
 	struct home	*h = priv;
 	attr_t		 head = draw_attr(DRAW_HEAD);
-	int		 y = TUI_BODY_TOP, drows, frows;
+	int		 y = TUI_BODY_TOP, drows, frows, used;
 
 	(void)t;
 	home_split(h, &drows, &frows);
@@ -414,12 +416,16 @@ home_draw(struct tui *t, void *priv)
 	y += drows + 1;
 
 	if (h->due_more)
-		draw_printf(y++, 1, COLS - 2, head, _("Open findings due "
-		    "within %d days, the %d soonest (! overdue)"),
-		    HOME_DUE_DAYS, h->ndue);
+		used = draw_printf(y, 1, COLS - 2, head, _("Open findings "
+		    "due within %d days (the %d soonest)"), HOME_DUE_DAYS,
+		    h->ndue);
 	else
-		draw_printf(y++, 1, COLS - 2, head, _("Open findings due "
-		    "within %d days (! overdue)"), HOME_DUE_DAYS);
+		used = draw_printf(y, 1, COLS - 2, head, _("Open findings "
+		    "due within %d days (%d)"), HOME_DUE_DAYS, h->ndue);
+	if (h->noverdue > 0 && used + 4 < COLS - 2)
+		draw_str(y, 1 + used + 2, COLS - used - 4, _("! overdue"),
+		    draw_attr(DRAW_WARN));
+	y++;
 	home_draw_due(h, y, frows);
 	y += frows + 1;
 

@@ -25,7 +25,6 @@
 #include "core/record.h"
 #include "core/site.h"
 #include "core/util.h"
-#include "core/verify.h"
 #include "tui/answer.h"
 #include "tui/draw.h"
 #include "tui/screens.h"
@@ -52,35 +51,20 @@ struct rec_row {
 	int		 vl;
 };
 
-/* A finding of the record and its state in the store. */
-struct rec_finding {
-	char		*rule;
-	char		*severity;
-	char		*deadline;
-	char		*state;
-	char		 closed_by[65];
-	int64_t		 task;
-};
-
-/* What verification said. */
-struct rec_problem {
-	char		*kind;
-	char		*why;
-};
-
 struct rec {
 	struct record		 r;
 	struct form		*own;		/* the cited form, from the store */
 	const struct form	*f;		/* own, or the TUI's, or NULL */
 	char			*site_name;
 	char			 title[96];
-	struct rec_finding	*fs;
-	size_t			 nfs;
+	json_t			*fs;		/* the findings' state: [{rule,
+						   severity, deadline, state,
+						   closed_by, task}] */
 	int			 open;		/* findings not closed */
+	struct history_check	*check;		/* verification running */
 	int			 verify;	/* 0 not yet, 1 done, -1 failed */
 	char			*verify_err;
-	struct rec_problem	*ps;
-	size_t			 nps;
+	json_t			*ps;		/* problems: [{kind, why}] */
 	int			 raw;		/* show the bytes */
 	int			 top;		/* first row shown */
 	struct rec_item		*items;
@@ -278,7 +262,8 @@ rec_kind(const char *kind)
 static void
 rec_build_verify(struct rec *v)
 {
-	size_t	i;
+	const json_t	*p;
+	size_t		 i;
 
 	rec_head(v, _("Verification"));
 	if (v->verify == 0)
@@ -287,12 +272,12 @@ rec_build_verify(struct rec *v)
 	else if (v->verify < 0)
 		rec_textf(v, 3, DRAW_ERROR, "%s: %s", _("Could not check"),
 		    v->verify_err != NULL ? v->verify_err : "?");
-	else if (v->nps == 0)
+	else if (json_array_size(v->ps) == 0)
 		rec_textf(v, 3, DRAW_OK, "%s", _("Signature and chain "
 		    "verified"));
-	for (i = 0; i < v->nps; i++)
-		rec_add(v, 3, 22, DRAW_ERROR, rec_kind(v->ps[i].kind),
-		    DRAW_ERROR, v->ps[i].why);
+	json_array_foreach(v->ps, i, p)
+		rec_add(v, 3, 22, DRAW_ERROR, rec_kind(rec_str(p, "kind")),
+		    DRAW_ERROR, rec_str(p, "why"));
 }
 
 static void
@@ -378,43 +363,47 @@ rec_finding_text(const struct rec *v, const char *rule, const char *what)
 static void
 rec_build_findings(struct rec *v)
 {
-	const struct rec_finding	*f;
-	enum draw_part			 part;
-	const char			*sev, *s;
-	char				*x, *state;
-	size_t				 i;
+	const json_t	*f;
+	enum draw_part	 part;
+	const char	*sev, *s, *rule, *deadline;
+	char		*x, *state;
+	size_t		 i, n = json_array_size(v->fs);
 
-	if (v->nfs == 0 && strcmp(v->r.type, "inspection") != 0)
+	if (n == 0 && strcmp(v->r.type, "inspection") != 0)
 		return;
-	x = v->nfs == 0 ? xstrdup(_("Findings")) :
-	    xasprintf(_("Findings (%zu, %d open)"), v->nfs, v->open);
+	x = n == 0 ? xstrdup(_("Findings")) :
+	    xasprintf(_("Findings (%zu, %d open)"), n, v->open);
 	rec_head(v, x);
 	free(x);
-	if (v->nfs == 0)
+	if (n == 0)
 		rec_textf(v, 3, DRAW_OK, "%s", _("No findings."));
-	for (i = 0; i < v->nfs; i++) {
-		f = &v->fs[i];
-		sev = rec_severity(f->severity, &part);
-		s = rec_finding_text(v, f->rule, "text");
-		x = xasprintf("%s: %s", sev, s != NULL && *s != '\0' ? s :
-		    f->rule);
+	json_array_foreach(v->fs, i, f) {
+		rule = rec_str(f, "rule");
+		sev = rec_severity(rec_str(f, "severity"), &part);
+		s = rec_finding_text(v, rule, "text");
+		x = xasprintf(_("%s: %s"), sev, s != NULL && *s != '\0' ? s :
+		    rule);
 		rec_add(v, 3, 0, DRAW_NORMAL, NULL, part, x);
 		free(x);
-		if ((s = rec_finding_text(v, f->rule, "action")) != NULL &&
+		if ((s = rec_finding_text(v, rule, "action")) != NULL &&
 		    *s != '\0')
 			rec_add(v, 5, 12, DRAW_DIM, _("Action"), DRAW_NORMAL, s);
-		if (strcmp(f->state, "closed") == 0) {
-			state = xasprintf(_("closed by %.8s"), f->closed_by);
+		s = rec_str(f, "state");
+		if (strcmp(s, "closed") == 0) {
+			state = xasprintf(_("closed by %.8s"),
+			    rec_str(f, "closed_by"));
 			part = DRAW_OK;
-		} else if (strcmp(f->state, "overdue") == 0) {
+		} else if (strcmp(s, "overdue") == 0) {
 			state = xstrdup(_("open, past its deadline"));
 			part = DRAW_ERROR;
 		} else {
-			state = xstrdup(_("open"));
+			state = xstrdup(_("not closed yet"));
 			part = DRAW_WARN;
 		}
-		x = xasprintf(_("%s (task %lld, rule %s)"), f->deadline != NULL ?
-		    f->deadline : "-", (long long)f->task, f->rule);
+		deadline = rec_str(f, "deadline");
+		x = xasprintf(_("%s (task %lld, rule %s)"), deadline != NULL ?
+		    deadline : "-", (long long)json_integer_value(
+		    json_object_get(f, "task")), rule);
 		rec_add(v, 5, 12, DRAW_DIM, _("Deadline"), DRAW_NORMAL, x);
 		rec_add(v, 5, 12, DRAW_DIM, _("State"), part, state);
 		free(x);
@@ -622,50 +611,36 @@ rec_layout(struct rec *v)
 	v->stale = 0;
 }
 
+/* A string kept whatever its bytes (draw_str() shows bad ones as '?'). */
+static json_t *
+rec_json(const char *s)
+{
+	return s != NULL ? json_string_nocheck(s) : json_null();
+}
+
 /* Take a finding's state. */
 static int
 rec_take_finding(const struct finding *f, void *arg)
 {
-	struct rec		*v = arg;
-	struct rec_finding	*x;
+	struct rec	*v = arg;
 
-	v->fs = xrealloc(v->fs, (v->nfs + 1) * sizeof *v->fs);
-	x = &v->fs[v->nfs++];
-	memset(x, 0, sizeof *x);
-	x->rule = xstrdup(f->rule);
-	x->severity = xstrdup(f->severity != NULL ? f->severity : "");
-	x->deadline = f->deadline != NULL ? xstrdup(f->deadline) : NULL;
-	x->state = xstrdup(f->state);
-	x->task = f->task;
-	if (f->closed_by != NULL)
-		snprintf(x->closed_by, sizeof x->closed_by, "%s", f->closed_by);
-	else
+	json_array_append_new(v->fs, json_pack("{s:o, s:o, s:o, s:o, s:o, "
+	    "s:I}", "rule", rec_json(f->rule), "severity",
+	    rec_json(f->severity), "deadline", rec_json(f->deadline), "state",
+	    rec_json(f->state), "closed_by", rec_json(f->closed_by), "task",
+	    (json_int_t)f->task));
+	if (f->closed_by == NULL)
 		v->open++;
 	return 0;
-}
-
-static void
-rec_clear_findings(struct rec *v)
-{
-	size_t	i;
-
-	for (i = 0; i < v->nfs; i++) {
-		free(v->fs[i].rule);
-		free(v->fs[i].severity);
-		free(v->fs[i].deadline);
-		free(v->fs[i].state);
-	}
-	free(v->fs);
-	v->fs = NULL;
-	v->nfs = 0;
-	v->open = 0;
 }
 
 /* Read the findings' state from the store. */
 static void
 rec_load_findings(struct tui *t, struct rec *v)
 {
-	rec_clear_findings(v);
+	json_decref(v->fs);
+	v->fs = json_array();
+	v->open = 0;
 	if (history_findings(t->dd->db, v->r.id, rec_take_finding, v) != 0)
 		tui_error(t, "%s", _("Cannot read the findings"));
 	v->stale = 1;
@@ -694,6 +669,10 @@ rec_open(struct tui *t, void *priv, void *arg)
 	}
 	error_clear();
 	rec_load_findings(t, v);
+	if (history_check_start(t->dd->db, v->r.id, &v->check) != 0) {
+		v->verify = -1;
+		v->verify_err = xstrdup(error_msg());
+	}
 	return 0;
 }
 
@@ -701,16 +680,12 @@ static void
 rec_close(struct tui *t, void *priv)
 {
 	struct rec	*v = priv;
-	size_t		 i;
 
 	(void)t;
+	history_check_free(v->check);
 	rec_clear_items(v);
-	rec_clear_findings(v);
-	for (i = 0; i < v->nps; i++) {
-		free(v->ps[i].kind);
-		free(v->ps[i].why);
-	}
-	free(v->ps);
+	json_decref(v->fs);
+	json_decref(v->ps);
 	free(v->verify_err);
 	free(v->site_name);
 	form_free(v->own);
@@ -724,33 +699,28 @@ rec_resume(struct tui *t, void *priv)
 	rec_load_findings(t, priv);
 }
 
-static void
-rec_report(const struct verify_problem *p, void *arg)
-{
-	struct rec	*v = arg;
-
-	v->ps = xrealloc(v->ps, (v->nps + 1) * sizeof *v->ps);
-	v->ps[v->nps].kind = xstrdup(p->kind);
-	v->ps[v->nps].why = xstrdup(p->why);
-	v->nps++;
-}
-
-/* Verify in the spare time after the record is first shown. */
+/* In the spare time: has the verification (on its thread) finished? */
 static int
 rec_tick(struct tui *t, void *priv)
 {
-	struct rec		*v = priv;
-	struct verify_stats	 stats;
-	const char		*ids[1];
+	struct rec	*v = priv;
+	const json_t	*problems;
+	const char	*err;
+	int		 rc;
 
-	if (v->verify != 0)
+	(void)t;
+	if (v->check == NULL ||
+	    !history_check_done(v->check, &rc, &err, &problems))
 		return TUI_HANDLED;
-	ids[0] = v->r.id;
-	if (verify_store(t->dd->db, ids, 1, 1, rec_report, v, &stats) != 0) {
+	if (rc != 0) {
 		v->verify = -1;
-		v->verify_err = xstrdup(error_msg());
-	} else
+		v->verify_err = xstrdup(err);
+	} else {
 		v->verify = 1;
+		v->ps = json_deep_copy(problems);
+	}
+	history_check_free(v->check);
+	v->check = NULL;
 	v->stale = 1;
 	return TUI_REDRAW;
 }

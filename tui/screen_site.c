@@ -163,6 +163,7 @@ site_load_forms(struct tui *t, struct site_screen *s)
 	}
 }
 
+/* Forget the records read. */
 static void
 site_recs_free(struct site_screen *s)
 {
@@ -179,6 +180,7 @@ site_recs_free(struct site_screen *s)
 	s->nrecs = 0;
 }
 
+/* Forget the findings read. */
 static void
 site_finds_free(struct site_screen *s)
 {
@@ -375,6 +377,7 @@ site_selected(const struct site_screen *s, int *i)
 	return (int)s->rows[s->l.sel].type;
 }
 
+/* Read the site, its forms, records and findings. */
 static int
 site_open(struct tui *t, void *priv, void *arg)
 {
@@ -392,6 +395,7 @@ site_open(struct tui *t, void *priv, void *arg)
 	return 0;
 }
 
+/* Free all the screen read. */
 static void
 site_close(struct tui *t, void *priv)
 {
@@ -405,6 +409,7 @@ site_close(struct tui *t, void *priv)
 	site_clear(&s->site);
 }
 
+/* Back from an inspection or a record: read what may have changed. */
 static void
 site_resume(struct tui *t, void *priv)
 {
@@ -435,6 +440,7 @@ site_resume(struct tui *t, void *priv)
 	site_skip(s, 1);
 }
 
+/* The site's name in the title bar. */
 static const char *
 site_title(struct tui *t, void *priv)
 {
@@ -606,7 +612,8 @@ site_draw_row(struct tui *t, struct site_screen *s, int i, int y)
 	switch (row->type) {
 	case SITE_ROW_FORM:
 		f = s->forms[row->i];
-		x = 4 + draw_str(y, 4, COLS - 30, form_title(f, i18n_lang()), a);
+		x = 4 + draw_str(y, 4, COLS - 30, form_title(f, i18n_lang()),
+		    a);
 		text = xasprintf("%s v%d%s", form_id(f), form_version(f),
 		    site_form_fits(f, s->site.kind) ? "" : "  *");
 		draw_str(y, x + 2, COLS - x - 4, text, dim);
@@ -655,6 +662,7 @@ site_draw_row(struct tui *t, struct site_screen *s, int i, int y)
 	}
 }
 
+/* The details, then the rows of the list in sight. */
 static void
 site_draw(struct tui *t, void *priv)
 {
@@ -734,6 +742,7 @@ site_toggle_forms(struct tui *t, struct site_screen *s)
 		    "this kind of site."));
 }
 
+/* Enter, a, f; the list's keys; the rest is the loop's. */
 static int
 site_key(struct tui *t, void *priv, const struct tui_key *k)
 {
@@ -772,6 +781,7 @@ static const struct tui_keyhelp site_keys[] = {
 	{ NULL, NULL }
 };
 
+/* The keys the bar names. */
 static const struct tui_keyhelp *
 site_keys_fn(struct tui *t, void *priv)
 {

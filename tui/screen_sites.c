@@ -61,7 +61,7 @@ struct sites {
 	int			 total;		/* sites that match */
 	int			 searched;	/* the search ran (no error) */
 	struct list		 l;		/* over headings and sites */
-	struct sites_row	*win;		/* sites wfirst .. wfirst+wn-1 */
+	struct sites_row	*win;		/* sites wfirst .. + wn - 1 */
 	int			 wfirst;
 	int			 wn;
 	int			 wsize;		/* rows win has room for */
@@ -198,6 +198,7 @@ sites_query_of(struct sites *s, struct site_query *q)
 	q->kinds = sites_kinds_for(text);
 }
 
+/* Free what sites_query_of() made. */
 static void
 sites_query_free(struct site_query *q)
 {
@@ -323,6 +324,7 @@ sites_refresh(struct tui *t, struct sites *s)
 	list_fix(&s->l, sites_rows());
 }
 
+/* Start with an empty search: every site. */
 static int
 sites_open(struct tui *t, void *priv, void *arg)
 {
@@ -334,6 +336,7 @@ sites_open(struct tui *t, void *priv, void *arg)
 	return 0;
 }
 
+/* Free the villages, the window and the field. */
 static void
 sites_close(struct tui *t, void *priv)
 {
@@ -346,6 +349,7 @@ sites_close(struct tui *t, void *priv)
 	edit_free(&s->search);
 }
 
+/* Back from a site: search again, the selection where it was. */
 static void
 sites_resume(struct tui *t, void *priv)
 {
@@ -359,6 +363,7 @@ sites_resume(struct tui *t, void *priv)
 	sites_skip_heading(s, -1);
 }
 
+/* The title bar's part. */
 static const char *
 sites_title(struct tui *t, void *priv)
 {
@@ -394,6 +399,7 @@ sites_draw_row(struct sites *s, int row, int y)
 	    row == s->l.sel ? a : draw_attr(DRAW_DIM));
 }
 
+/* The search field, the count, the rows in sight. */
 static void
 sites_draw(struct tui *t, void *priv)
 {
@@ -412,7 +418,8 @@ sites_draw(struct tui *t, void *priv)
 		if (*text == '\0')
 			draw_wrap(y + 3, 3, COLS - 6, 3, _("No sites are "
 			    "registered yet. Import the town's register with "
-			    "lantian sites import FILE.csv."), draw_attr(DRAW_DIM));
+			    "lantian sites import FILE.csv."),
+			    draw_attr(DRAW_DIM));
 		else
 			draw_printf(y + 3, 3, COLS - 6, draw_attr(DRAW_DIM),
 			    _("No site matches \"%s\"."), text);
@@ -438,6 +445,7 @@ sites_enter(struct tui *t, struct sites *s)
 	free(id);
 }
 
+/* Moving keys move, Enter opens, Esc clears, the rest is typed. */
 static int
 sites_key(struct tui *t, void *priv, const struct tui_key *k)
 {
@@ -494,6 +502,7 @@ static const struct tui_keyhelp sites_keys[] = {
 	{ NULL, NULL }
 };
 
+/* The keys the bar names. */
 static const struct tui_keyhelp *
 sites_keys_fn(struct tui *t, void *priv)
 {

@@ -10,12 +10,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "core/db.h"
 #include "core/draft.h"
-#include "core/error.h"
 #include "core/key.h"
 #include "core/summary.h"
 #include "core/util.h"

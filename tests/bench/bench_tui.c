@@ -19,7 +19,8 @@
  * tests/bench/store-1m and tests/bench/store-empty, real data directories
  * (device key of 张伟, passphrase "bench"); a .complete file holding the
  * record count marks a finished one.  The traces of the last run are left
- * in tests/bench/tui-trace-*.txt.
+ * in tests/bench/tui-trace-*.txt (those of the extra starts in
+ * tui-trace-*-starts.txt).
  *
  * Run with `make bench` from the build directory.  BENCH_TUI_RECORDS
  * overrides the 1,000,000 records (store-<n>), BENCH_TUI_KEYS the 200 keys
@@ -42,6 +43,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -61,7 +63,9 @@
 #define BT_BATCH	20000		/* records per transaction */
 #define BT_SITES	200		/* sites of the big store */
 #define BT_WAIT_MS	10000		/* for a trace line that must come */
-#define BT_NOPAINT_MS	300		/* for a paint once keys stopped painting */
+#define BT_PAINT_MS	2000		/* for a paint after a key: it may not */
+#define BT_NOPAINT_MS	100		/* the same once keys stopped painting */
+#define BT_IDLE_MS	5		/* between looks at what it waits for */
 
 #define BT_BUDGET_START_MS	50.0
 #define BT_BUDGET_KEY_MS	5.0
@@ -709,6 +713,7 @@ struct bt_lat {
 	int	 nopaint;	/* keys read but not painted after */
 	int	 keylines;	/* key lines for the keys sent */
 	int	 extra;		/* keys painted more than once */
+	int	 late;		/* paints after the wait for them */
 	int	 elsewhere;	/* paints of another screen */
 };
 
@@ -731,8 +736,82 @@ bt_cmp_double(const void *a, const void *b)
 }
 
 /*
+ * Is the program waiting for the terminal (poll, select or a read of
+ * standard input, from /proc/PID/syscall)?  Then a key it has read and
+ * not painted after will not be painted.  -1 when this cannot be told.
+ */
+static int
+bt_idle(pid_t pid)
+{
+	char	path[64];
+	long	nr, arg0;
+	FILE	*f;
+	int	n;
+
+	snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fscanf(f, "%ld %lx", &nr, &arg0);
+	fclose(f);
+	if (n < 1)
+		return -1;	/* "running", or not allowed */
+#ifdef SYS_poll
+	if (nr == SYS_poll)
+		return 1;
+#endif
+#ifdef SYS_select
+	if (nr == SYS_select)
+		return 1;
+#endif
+#ifdef SYS_ppoll
+	if (nr == SYS_ppoll)
+		return 1;
+#endif
+#ifdef SYS_pselect6
+	if (nr == SYS_pselect6)
+		return 1;
+#endif
+	return nr == SYS_read && n == 2 && arg0 == 0;
+}
+
+/*
+ * The index of the first paint after the key line k, or -1 when none
+ * came: as soon as the program is back waiting for the terminal without
+ * one, else after a timeout (short once keys stopped painting).
+ */
+static long
+bt_paint_after(struct bt_run *run, long k, int nopaint)
+{
+	int64_t	deadline, t0 = bt_now();
+	long	p;
+	int	idle;
+
+	deadline = t0 + (int64_t)(nopaint ? BT_NOPAINT_MS : BT_PAINT_MS) *
+	    1000000;
+	for (;;) {
+		if ((p = bt_wait(run, (size_t)k + 1, "px", NULL,
+		    BT_IDLE_MS)) >= 0)
+			return run->ev[p].kind == 'p' ? p : -1;
+		if (run->exited)
+			return -1;
+		if ((idle = bt_idle(run->pid)) == 1) {
+			/* It wrote any paint line before it went back. */
+			bt_trace_read(run);
+			p = bt_wait(run, (size_t)k + 1, "px", NULL, 0);
+			return p >= 0 && run->ev[p].kind == 'p' ? p : -1;
+		}
+		/* Busy: as long as it takes, up to the generous wait. */
+		if (bt_now() > (idle == 0 ? t0 + (int64_t)BT_WAIT_MS *
+		    1000000 : deadline))
+			return -1;
+	}
+}
+
+/*
  * Send keys n times, each after the paint that followed the one before,
  * and figure the time from each key read to the first paint after it.
+ * A key that changes nothing (the end of the list) may not be painted:
+ * once one was not, the next ones are waited for only briefly.
  */
 static void
 bt_keys(struct bt_run *run, const char *keys, int n, const char *screen,
@@ -741,7 +820,7 @@ bt_keys(struct bt_run *run, const char *keys, int n, const char *screen,
 	double	*ms = xcalloc((size_t)n, sizeof *ms);
 	size_t	 from, j;
 	long	 k, p, q;
-	int	 i;
+	int	 i, nopaint = 0;
 	char	 msg[128];
 
 	memset(out, 0, sizeof *out);
@@ -757,12 +836,13 @@ bt_keys(struct bt_run *run, const char *keys, int n, const char *screen,
 			bt_missing(run, msg);
 			break;
 		}
-		p = bt_wait(run, (size_t)k + 1, "px", NULL, out->nopaint ?
-		    BT_NOPAINT_MS : BT_WAIT_MS);
-		if (p >= 0 && run->ev[p].kind == 'x')
-			p = -1;
+		p = bt_paint_after(run, k, nopaint);
+		nopaint = p < 0;
+		/* Paints before this key's line came after their wait. */
+		for (j = from; j < (size_t)k; j++)
+			out->late += run->ev[j].kind == 'p';
 		/* Count the key lines and paints of this key so far. */
-		for (j = from, q = 0; j < run->nev; j++) {
+		for (j = (size_t)k, q = 0; j < run->nev; j++) {
 			if (run->ev[j].kind == 'k')
 				out->keylines++;
 			else if (run->ev[j].kind == 'p' && q++ == 0 &&
@@ -929,12 +1009,14 @@ bt_starts(const char *name, const char *prog, const char *dir,
 {
 	struct bt_run	run;
 	double		*ms = xcalloc((size_t)count + 1, sizeof *ms);
+	char		*path = xasprintf("%.*s-starts.txt",
+			    (int)strlen(trace) - 4, trace);
 	int		 i, n = 0;
 
 	for (i = 0; i < count; i++) {
 		memset(&run, 0, sizeof run);
 		run.name = name;
-		bt_start(&run, prog, dir, trace);
+		bt_start(&run, prog, dir, path);
 		if (!isnan(ms[n] = bt_home(&run, NULL))) {
 			n++;
 			bt_quit(&run);
@@ -950,6 +1032,7 @@ bt_starts(const char *name, const char *prog, const char *dir,
 		*median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
 		*best = ms[0];
 	}
+	free(path);
 	free(ms);
 }
 
@@ -1037,8 +1120,11 @@ bt_lat_notes(const char *store, const char *what, const struct bt_lat *l)
 		return;
 	if (l->n != l->sent)
 		printf("  note: %s, %s: %d of %d keys painted after (%d read "
-		    "but not painted)\n", store, what, l->n, l->sent,
-		    l->nopaint);
+		    "but not painted, e.g. at an end of the list)\n", store,
+		    what, l->n, l->sent, l->nopaint);
+	if (l->late > 0)
+		printf("  note: %s, %s: %d paints came later than that\n",
+		    store, what, l->late);
 	if (l->keylines != l->sent && l->keylines > 0)
 		printf("  note: %s, %s: %d key lines for %d keys sent\n", store,
 		    what, l->keylines, l->sent);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/datadir.h"
 #include "core/db.h"
@@ -445,6 +446,78 @@ test_form_of_a_record_from_the_store(void **state)
 	json_decref(list);
 }
 
+/* Wait for a check to finish (at most a few seconds). */
+static int
+check_wait(struct history_check *c, int *rc, const char **err,
+    const json_t **problems)
+{
+	struct timespec	ts = { 0, 10 * 1000 * 1000 };
+	int		i;
+
+	for (i = 0; i < 1000; i++) {
+		if (history_check_done(c, rc, err, problems))
+			return 1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+/* The check runs on its thread: it holds, then it finds the bytes changed. */
+static void
+test_check_on_a_thread(void **state)
+{
+	struct fixture		*fx = *state;
+	struct history_check	*c;
+	struct inspect		 in;
+	struct record		 r;
+	struct form		*form;
+	const json_t		*problems;
+	const char		*err;
+	json_t			*answers = json_pack("{s:s}", "fuel", "gas");
+	char			*sql;
+	int			 rc;
+
+	assert_int_equal(form_load_buf(&form, "t-hist.json", form_text,
+	    strlen(form_text)), 0);
+	memset(&in, 0, sizeof in);
+	in.site = "S1";
+	in.form = form;
+	in.answers = answers;
+	assert_int_equal(inspect_finish(fx->dd, fx->sk, &in, &r), 0);
+	assert_int_equal(history_check_start(fx->dd->db, r.id, &c), 0);
+	assert_true(check_wait(c, &rc, &err, &problems));
+	assert_int_equal(rc, 0);
+	assert_int_equal(json_array_size(problems), 0);
+	history_check_free(c);
+
+	/* Let go while it may still run: it frees itself. */
+	assert_int_equal(history_check_start(fx->dd->db, r.id, &c), 0);
+	history_check_free(c);
+
+	sql = xasprintf("UPDATE records SET body = CAST(replace(CAST(body AS "
+	    "TEXT), '\"gas\"', '\"coal\"') AS BLOB) WHERE id = '%s'", r.id);
+	assert_int_equal(db_exec(fx->dd->db, sql), 0);
+	free(sql);
+	assert_int_equal(history_check_start(fx->dd->db, r.id, &c), 0);
+	assert_true(check_wait(c, &rc, &err, &problems));
+	assert_int_equal(rc, 0);
+	assert_int_equal(json_array_size(problems), 1);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(problems, 0), "kind")), "id-mismatch");
+	history_check_free(c);
+
+	/* A record the store does not hold: the check says why it cannot. */
+	assert_int_equal(history_check_start(fx->dd->db, "0123456789abcdef",
+	    &c), 0);
+	assert_true(check_wait(c, &rc, &err, &problems));
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(err, "not found"));
+	history_check_free(c);
+	record_clear(&r);
+	form_free(form);
+	json_decref(answers);
+}
+
 int
 main(void)
 {
@@ -465,6 +538,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_form_of_a_record_from_the_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_on_a_thread,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

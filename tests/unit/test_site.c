@@ -226,6 +226,9 @@ test_search_matches_id_name_village_kind(void **state)
 	    "NL-S-001");
 	assert_string_equal(search(fx, "商户", "shop restaurant", 10, 0,
 	    &ids), "XY-R-001 NL-S-001");
+	assert_string_equal(search(fx, "商户", "  shop ", 10, 0, &ids),
+	    "NL-S-001");
+	assert_string_equal(search(fx, "商户", "", 10, 0, &ids), "");
 	/* % and _ are plain characters. */
 	assert_string_equal(search(fx, "%", NULL, 10, 0, &ids), "NL-H-100");
 	assert_string_equal(search(fx, "0%_", NULL, 10, 0, &ids), "NL-H-100");
