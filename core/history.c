@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "error.h"
@@ -17,12 +18,23 @@
  * SQLite scan).  The row value (created, rowid) is compared whole: SQLite
  * seeks to it in records_created or records_site.  ?1 ?2 the position,
  * ?3 the limit, ?4 the site.
+ *
+ * The findings are counted on their primary key (record, rule), which is
+ * in the order of the record ids, that is in no order at all: each count
+ * reads a page of its own, from the disk when the store is cold.  A
+ * record's findings are stored from its "findings" array and from nowhere
+ * else (record_store), so a record whose array is empty (most of them)
+ * is not looked up: its bytes are on the page the row is read from.
  */
+#define HISTORY_NONE "json_valid(CAST(r.body AS TEXT)) AND " \
+	"json_array_length(CAST(r.body AS TEXT), '$.findings') = 0"
 #define HISTORY_SELECT "SELECT r.rowid, r.id, r.created, r.site, s.name, " \
 	"r.form, r.type, r.status, " \
-	"(SELECT count(*) FROM findings f WHERE f.record = r.id), " \
+	"CASE WHEN " HISTORY_NONE " THEN 0 ELSE " \
+	"(SELECT count(*) FROM findings f WHERE f.record = r.id) END, " \
+	"CASE WHEN " HISTORY_NONE " THEN 0 ELSE " \
 	"(SELECT count(*) FROM findings f WHERE f.record = r.id " \
-	"AND f.closed_by IS NULL) " \
+	"AND f.closed_by IS NULL) END " \
 	"FROM records r LEFT JOIN sites s ON s.id = r.site "
 #define HISTORY_DESC " ORDER BY r.created DESC, r.rowid DESC LIMIT ?3"
 #define HISTORY_ASC " ORDER BY r.created ASC, r.rowid ASC LIMIT ?3"
@@ -103,6 +115,18 @@ history_pos_of(const struct history_row *row, struct history_pos *out)
 	snprintf(out->created, sizeof out->created, "%s",
 	    row->created != NULL ? row->created : "");
 	out->rowid = row->rowid;
+}
+
+void
+history_time(char *buf, size_t size, const char *utc)
+{
+	struct tm	tm;
+	time_t		t;
+
+	if (utc == NULL || util_parse_rfc3339(utc, &t) != 0 ||
+	    localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, size, "%s", utc != NULL ? utc : "-");
 }
 
 /* The text and action of rule in a record's findings array. */

@@ -69,6 +69,12 @@ int history_page(sqlite3 *db, const struct history_filter *filter,
 void history_pos_of(const struct history_row *row, struct history_pos *out);
 
 /*
+ * A stored UTC time (RFC 3339) as a person reads it: local
+ * "YYYY-MM-DD HH:MM" in buf; text that is not such a time is copied.
+ */
+void history_time(char *buf, size_t size, const char *utc);
+
+/*
  * Call fn for each finding of one record (full id), most urgent deadline
  * first, with its state now ("open", "overdue" past its deadline by the
  * local date, or "closed" with closed_by).  fn returning non-zero stops.

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/error.h"
 #include "core/history.h"
@@ -301,21 +300,6 @@ hist_title(struct tui *t, void *priv)
 	return h->title;
 }
 
-/* A stored UTC time as local "YYYY-MM-DD HH:MM". */
-static void
-hist_time(char *buf, size_t size, const char *utc)
-{
-	struct tm	tm;
-	time_t		t;
-
-	if (util_parse_rfc3339(utc, &t) != 0) {
-		hist_copy(buf, size, utc);
-		return;
-	}
-	localtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
-}
-
 /* What the form column says of a row. */
 static const char *
 hist_form_text(struct tui *t, const struct hist_row *r)
@@ -346,7 +330,7 @@ hist_status(const char *status, enum draw_part *part)
 		*part = DRAW_NORMAL;
 		return _("signed");
 	}
-	*part = DRAW_ERROR;
+	*part = DRAW_WARN;
 	return status;
 }
 
@@ -385,7 +369,7 @@ hist_paint_row(struct tui *t, const struct hist_row *r, int y, int selected)
 	hist_layout(&c);
 	if (selected)
 		draw_fill(y, 0, COLS, sel);
-	hist_time(when, sizeof when, r->pos.created);
+	history_time(when, sizeof when, r->pos.created);
 	draw_str(y, x, c.date, when, selected ? sel : A_NORMAL);
 	x += c.date + 2;
 	draw_str(y, x, c.site, r->site_name[0] != '\0' ? r->site_name :

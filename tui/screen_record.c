@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <wchar.h>
 
 #include "core/error.h"
@@ -128,6 +127,7 @@ rec_head(struct rec *v, const char *text)
 	rec_add(v, 1, 0, DRAW_NORMAL, NULL, DRAW_HEAD, text);
 }
 
+/* Forget the items and their rows. */
 static void
 rec_clear_items(struct rec *v)
 {
@@ -144,21 +144,6 @@ rec_clear_items(struct rec *v)
 	v->nitems = v->nrows = 0;
 }
 
-/* A stored UTC time as local "YYYY-MM-DD HH:MM" (the text if it is not). */
-static void
-rec_time(char *buf, size_t size, const char *utc)
-{
-	struct tm	tm;
-	time_t		t;
-
-	if (utc == NULL || util_parse_rfc3339(utc, &t) != 0) {
-		snprintf(buf, size, "%s", utc != NULL ? utc : "-");
-		return;
-	}
-	localtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
-}
-
 /* A string member of a JSON object, or NULL. */
 static const char *
 rec_str(const json_t *o, const char *key)
@@ -166,6 +151,7 @@ rec_str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* A record's type in words. */
 static const char *
 rec_type(const char *type)
 {
@@ -209,14 +195,14 @@ rec_build_header(struct rec *v)
 		rec_field(v, _("Form"), x);
 		free(x);
 	}
-	rec_time(when, sizeof when, r->created);
+	history_time(when, sizeof when, r->created);
 	rec_field(v, _("Created"), when);
 	if ((s = rec_str(r->doc, "started")) != NULL) {
-		rec_time(when, sizeof when, s);
+		history_time(when, sizeof when, s);
 		rec_field(v, _("Started"), when);
 	}
 	if ((s = rec_str(r->doc, "finished")) != NULL) {
-		rec_time(when, sizeof when, s);
+		history_time(when, sizeof when, s);
 		rec_field(v, _("Finished"), when);
 	}
 	x = xasprintf(_("%s, record %lld of its chain"), r->device,
@@ -252,6 +238,8 @@ rec_kind(const char *kind)
 	};
 	size_t	i;
 
+	if (kind == NULL)
+		return "?";
 	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (strcmp(kinds[i].kind, kind) == 0)
 			return _(kinds[i].text);
@@ -259,6 +247,7 @@ rec_kind(const char *kind)
 	return kind;
 }
 
+/* Whether the signature and chain hold, or what is wrong. */
 static void
 rec_build_verify(struct rec *v)
 {
@@ -280,6 +269,7 @@ rec_build_verify(struct rec *v)
 		    DRAW_ERROR, rec_str(p, "why"));
 }
 
+/* Each answer beside its question's label, as the form words them. */
 static void
 rec_build_answers(struct rec *v, int cols)
 {
@@ -360,6 +350,7 @@ rec_finding_text(const struct rec *v, const char *rule, const char *what)
 	return NULL;
 }
 
+/* The findings with their action, deadline and state now. */
 static void
 rec_build_findings(struct rec *v)
 {
@@ -411,6 +402,7 @@ rec_build_findings(struct rec *v)
 	}
 }
 
+/* Attachments, notes, location, the representative's acknowledgment. */
 static void
 rec_build_rest(struct rec *v)
 {
@@ -461,19 +453,13 @@ rec_build_rest(struct rec *v)
 	    rec_str(ack, "role") != NULL ? rec_str(ack, "role") : "-");
 	if (json_is_true(json_object_get(ack, "refused"))) {
 		rec_textf(v, 3, DRAW_WARN, "%s", _("Refused to sign (拒签)."));
+		/* The witness: a name, or {name, role}. */
 		w = json_object_get(ack, "witness");
-		if (json_is_string(w))
-			x = xstrdup(json_string_value(w));
-		else if (json_is_object(w))
-			x = xasprintf("%s%s%s%s", rec_str(w, "name") ?
-			    rec_str(w, "name") : "?", rec_str(w, "role") ?
-			    " (" : "", rec_str(w, "role") ? rec_str(w, "role") :
-			    "", rec_str(w, "role") ? ")" : "");
-		else
-			x = xstrdup(_("none named"));
+		s = json_is_string(w) ? json_string_value(w) : rec_str(w, "name");
 		rec_add(v, 3, REC_LABEL - 1, DRAW_DIM, _("Witness"),
-		    DRAW_NORMAL, x);
-		free(x);
+		    DRAW_NORMAL, s != NULL ? s : _("none named"));
+		if ((s = rec_str(w, "role")) != NULL)
+			rec_add(v, 3, REC_LABEL - 1, DRAW_DIM, "", DRAW_NORMAL, s);
 	} else
 		rec_textf(v, 3, DRAW_OK, "%s", _("Signed for the site."));
 }

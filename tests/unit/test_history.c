@@ -230,6 +230,18 @@ test_a_row_counts_findings_and_names_its_site(void **state)
 	assert_int_equal(s->open[3], 2);
 	assert_int_equal(s->findings[0], 0);
 	assert_int_equal(s->open[0], 0);
+
+	/* Bytes that are not JSON still list, their findings counted. */
+	sql = xasprintf("UPDATE records SET body = CAST('{\"findings\": [' "
+	    "AS BLOB) WHERE id = '%s'", id);
+	assert_int_equal(db_exec(fx->dd->db, sql), 0);
+	free(sql);
+	s->n = 0;
+	assert_int_equal(history_page(fx->dd->db, NULL, NULL, 10,
+	    HISTORY_OLDER, see, s, NULL), 0);
+	assert_int_equal(s->n, 4);
+	assert_int_equal(s->findings[3], 3);
+	assert_int_equal(s->open[3], 2);
 	free(s);
 }
 
@@ -407,8 +419,9 @@ test_form_of_a_record_from_the_store(void **state)
 {
 	struct fixture	*fx = *state;
 	struct inspect	 in;
-	struct record	 r, fake;
+	struct record	 r, fake, other;
 	struct form	*form, *back;
+	struct seen	*seen;
 	json_t		*answers = json_pack("{s:s}", "fuel", "coal");
 	json_t		*list = json_array();
 
@@ -430,6 +443,21 @@ test_form_of_a_record_from_the_store(void **state)
 	assert_int_equal(json_array_size(list), 1);
 	assert_string_equal(json_string_value(json_object_get(
 	    json_array_get(list, 0), "text")), "Coal");
+	/* Signed bytes as they are: the list counts from them. */
+	json_decref(answers);
+	answers = json_pack("{s:s}", "fuel", "gas");
+	in.answers = answers;
+	assert_int_equal(inspect_finish(fx->dd, fx->sk, &in, &other), 0);
+	seen = xcalloc(1, sizeof *seen);
+	assert_int_equal(history_page(fx->dd->db, NULL, NULL, 10,
+	    HISTORY_OLDER, see, seen, NULL), 0);
+	assert_int_equal(seen->n, 2);
+	assert_string_equal(seen->ids[0], other.id);
+	assert_int_equal(seen->findings[0], 0);
+	assert_int_equal(seen->findings[1], 1);
+	assert_int_equal(seen->open[1], 1);
+	free(seen);
+	record_clear(&other);
 	/* A record citing a form the store does not hold. */
 	memset(&fake, 0, sizeof fake);
 	snprintf(fake.id, sizeof fake.id, "%s", r.id);
@@ -444,6 +472,27 @@ test_form_of_a_record_from_the_store(void **state)
 	form_free(form);
 	json_decref(answers);
 	json_decref(list);
+}
+
+/* Stored UTC times are shown in local time; other text as it is. */
+static void
+test_time_in_local_time(void **state)
+{
+	char	buf[32];
+
+	(void)state;
+	history_time(buf, sizeof buf, "2026-11-28T23:27:21Z");
+	assert_string_equal(buf, "2026-11-28 23:27");
+	setenv("TZ", "CST-8", 1);
+	tzset();
+	history_time(buf, sizeof buf, "2026-11-28T23:27:21Z");
+	assert_string_equal(buf, "2026-11-29 07:27");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	history_time(buf, sizeof buf, "yesterday");
+	assert_string_equal(buf, "yesterday");
+	history_time(buf, sizeof buf, NULL);
+	assert_string_equal(buf, "-");
 }
 
 /* Wait for a check to finish (at most a few seconds). */
@@ -539,6 +588,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_form_of_a_record_from_the_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_on_a_thread,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_in_local_time,
 		    setup, teardown),
 	};
 
