@@ -140,8 +140,11 @@ flow_parse(struct flow *fl, const char *s, char **why)
 			return json_string(s);
 		*why = xstrdup(_("Not a date: write it as YYYY-MM-DD."));
 	} else if (flow_is(fl, "location")) {
-		if (sscanf(s, "%lf , %lf", &lat, &lon) == 2 ||
-		    sscanf(s, "%lf %lf", &lat, &lon) == 2) {
+		int used = -1;
+		/* Two numbers and nothing else, by a comma or a space. */
+		if ((sscanf(s, " %lf , %lf %n", &lat, &lon, &used) == 2 &&
+		    s[used] == '\0') || (used = -1, sscanf(s, " %lf %lf %n",
+		    &lat, &lon, &used) == 2 && s[used] == '\0')) {
 			if (fabs(lat) <= 90 && fabs(lon) <= 180)
 				return json_pack("{s:f, s:f}", "lat", lat,
 				    "lon", lon);
