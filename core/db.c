@@ -101,6 +101,70 @@ static const char *const db_migrations[] = {
 	"  DEFAULT '[]';"
 	"ALTER TABLE drafts ADD COLUMN acknowledged TEXT;"
 	"ALTER TABLE drafts ADD COLUMN follows TEXT;",
+
+	/* 5: the roster of trust (core/roster.h): the newest entry the
+	 * office signed for each device key, alone (older ones are not
+	 * kept), and the status of records by it (core/trust.h).  A record
+	 * inserted as "signed" takes its status from the roster when an
+	 * office key is trusted or the record is another device's: the
+	 * rules of trust_status(), which tests hold this trigger to. */
+	"CREATE TABLE roster ("
+	"  key_id TEXT PRIMARY KEY,"		/* the device key, 16 hex */
+	"  issued TEXT NOT NULL,"		/* when the office signed it */
+	"  body BLOB NOT NULL,"		/* the exact signed bytes */
+	"  sig TEXT NOT NULL,"			/* the minisign signature */
+	"  name TEXT NOT NULL,"
+	"  badge TEXT NOT NULL,"
+	"  pubkey TEXT NOT NULL,"		/* base64 line of the .pub */
+	"  valid_from TEXT NOT NULL,"
+	"  revoked_at TEXT);"
+	"CREATE INDEX records_status ON records(status, device, created);"
+	"CREATE TRIGGER records_trust AFTER INSERT ON records "
+	"WHEN NEW.status = 'signed' AND ("
+	"  EXISTS (SELECT 1 FROM settings WHERE key = 'office.pub') OR"
+	"  NEW.device IS NOT (SELECT value FROM settings WHERE key = 'device')) "
+	"BEGIN"
+	"  UPDATE records SET (status, status_why) = ("
+	"    SELECT CASE"
+	"      WHEN a.pub IS NULL OR r.key_id IS NULL"
+	"        OR NEW.created < r.valid_from THEN 'unknown-key'"
+	"      WHEN NEW.created >= r.revoked_at THEN 'revoked'"
+	"      ELSE 'verified' END,"
+	"    CASE"
+	"      WHEN a.pub IS NULL THEN "
+	"        'no office key is trusted on this device'"
+	"      WHEN r.key_id IS NULL THEN "
+	"        'the key is not on the office''s roster'"
+	"      WHEN NEW.created < r.valid_from THEN "
+	"        'made before the key''s roster entry is valid'"
+	"      WHEN NEW.created >= r.revoked_at THEN "
+	"        'the key was revoked before this was made'"
+	"      END"
+	"    FROM (SELECT (SELECT value FROM settings"
+	"      WHERE key = 'office.pub') AS pub) a"
+	"    LEFT JOIN roster r ON r.key_id = NEW.device)"
+	"  WHERE id = NEW.id;"
+	"END;",
+
+	/* 6: replication (sync/): the remotes, how far each branch of
+	 * repo.git has been imported, and what import refused and why. */
+	"CREATE TABLE remotes ("
+	"  name TEXT PRIMARY KEY,"
+	"  url TEXT NOT NULL,"
+	"  added TEXT NOT NULL,"
+	"  options TEXT NOT NULL DEFAULT '{}');"	/* JSON: credentials */
+	"CREATE TABLE sync_state ("
+	"  ref TEXT PRIMARY KEY,"		/* refs/heads/devices/<id> ... */
+	"  oid TEXT NOT NULL,"			/* the commit imported last */
+	"  updated TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE sync_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  time TEXT NOT NULL,"
+	"  remote TEXT,"
+	"  ref TEXT,"
+	"  path TEXT,"
+	"  kind TEXT NOT NULL,"		/* skipped-path, too-big, fork ... */
+	"  why TEXT NOT NULL);",
 };
 
 #define DB_VERSIONS	((int)(sizeof db_migrations / sizeof db_migrations[0]))

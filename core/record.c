@@ -439,7 +439,7 @@ follows:
 }
 
 int
-record_store(sqlite3 *db, const struct record *r, const char *status,
+record_store_row(sqlite3 *db, const struct record *r, const char *status,
     const char *why)
 {
 	sqlite3_stmt	*st;
@@ -470,7 +470,18 @@ record_store(sqlite3 *db, const struct record *r, const char *status,
 		return error_set(LT_EEXISTS, "record %s: already stored", r->id);
 	if (rc != SQLITE_DONE)
 		return db_error(db, "records");
+	return 0;
+}
 
+int
+record_store(sqlite3 *db, const struct record *r, const char *status,
+    const char *why)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = record_store_row(db, r, status, why)) != 0)
+		return rc;
 	if ((rc = record_store_findings(db, r)) != 0)
 		return rc;
 
@@ -544,4 +555,28 @@ record_text(const json_t *obj, const char *lang)
 	if ((s = record_str(obj, strcmp(lang, "zh") == 0 ? "en" : "zh")) != NULL)
 		return s;
 	return "";
+}
+
+int
+record_check_sig(const char *id, const char *type, const char *device,
+    int64_t seq, const char *body, size_t len, const char *sig,
+    const struct key_public *pk)
+{
+	struct sig	 s;
+	char		 want[256];
+	int		 rc;
+
+	if (sig == NULL)
+		return error_set(LT_ESIG, "no signature");
+	if (sig_parse(sig, strlen(sig), &s) != 0)
+		return error_set(LT_ESIG, "%s", error_msg());
+	if ((rc = sig_verify(&s, pk, body, len)) == 0) {
+		snprintf(want, sizeof want, "lantian %s id=%s device=%s seq=%"
+		    PRId64, type, id, device, seq);
+		if (strcmp(want, s.trusted) != 0)
+			rc = error_set(LT_ESIG, "the trusted comment does not "
+			    "name this record");
+	}
+	sig_clear(&s);
+	return rc;
 }

@@ -86,6 +86,12 @@ int record_create(sqlite3 *db, const struct key_secret *sk, const char *type,
  */
 int record_store(sqlite3 *db, const struct record *r, const char *status,
     const char *why);
+/*
+ * Only the records row: a record import refused (bad signature, a fork)
+ * is kept with its reason, but it founds no findings and moves no chain.
+ */
+int record_store_row(sqlite3 *db, const struct record *r, const char *status,
+    const char *why);
 
 /*
  * Load a record by id or by a unique prefix of at least 8 hex digits.
@@ -93,6 +99,15 @@ int record_store(sqlite3 *db, const struct record *r, const char *status,
  */
 int record_load(sqlite3 *db, const char *id, struct record *out);
 
+/*
+ * Check a record's minisign signature file against its device's public
+ * key: the signature over the exact bytes and a trusted comment naming
+ * this record (type, id, device, seq).  0, or LT_ESIG with why in
+ * error_msg().
+ */
+int record_check_sig(const char *id, const char *type, const char *device,
+    int64_t seq, const char *body, size_t len, const char *sig,
+    const struct key_public *pk);
 /* The text of a bilingual {zh, en} object in lang, else the other one. */
 const char *record_text(const json_t *obj, const char *lang);
 

@@ -150,8 +150,7 @@ verify_row(const struct verify_ctx *ctx, struct verify_row *r)
 {
 	const struct key_public	*pk;
 	struct record_peek	 h;
-	struct sig		 s;
-	char			 id[65], want[256];
+	char			 id[65];
 
 	util_sha256_hex(id, r->body, r->len);
 	if (strcmp(id, r->id) != 0) {
@@ -180,25 +179,11 @@ verify_row(const struct verify_ctx *ctx, struct verify_row *r)
 		    r->device);
 		return;
 	}
-	if (r->sig == NULL || sig_parse(r->sig, strlen(r->sig), &s) != 0) {
-		r->kind = "bad-signature";
-		snprintf(r->why, sizeof r->why, "%s", r->sig == NULL ?
-		    "no signature" : error_msg());
-		return;
-	}
-	if (sig_verify(&s, pk, r->body, r->len) != 0) {
+	if (record_check_sig(r->id, h.type, h.device, h.seq, r->body, r->len,
+	    r->sig, pk) != 0) {
 		r->kind = "bad-signature";
 		snprintf(r->why, sizeof r->why, "%s", error_msg());
-	} else {
-		snprintf(want, sizeof want, "lantian %s id=%s device=%s seq=%"
-		    PRId64, h.type, r->id, h.device, h.seq);
-		if (strcmp(want, s.trusted) != 0) {
-			r->kind = "bad-signature";
-			snprintf(r->why, sizeof r->why, "the trusted comment "
-			    "does not name this record");
-		}
 	}
-	sig_clear(&s);
 }
 
 static void *

@@ -29,6 +29,10 @@ int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_sites(struct cli *cli, int argc, char **argv);
 int cmd_findings(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_office(struct cli *cli, int argc, char **argv);
+int cmd_roster(struct cli *cli, int argc, char **argv);
+int cmd_remote(struct cli *cli, int argc, char **argv);
+int cmd_sync(struct cli *cli, int argc, char **argv);
 /* The TUI (no command). */
 int cmd_tui(struct cli *cli, int argc, char **argv);
 

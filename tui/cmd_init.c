@@ -7,10 +7,12 @@
 
 #include "cli.h"
 #include "core/error.h"
+#include "core/roster.h"
 #include "core/util.h"
 #include "sync/repo.h"
 
-#define INIT_SYNOPSIS "init [--name N --badge B] [--passphrase-file F|-]"
+#define INIT_SYNOPSIS "init [--name N --badge B] [--office-key F] " \
+	"[--passphrase-file F|-]"
 
 /* Ask for a line on the terminal (echo on); caller frees. */
 static char *
@@ -34,14 +36,16 @@ cmd_init(struct cli *cli, int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "badge", required_argument, NULL, 'b' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "office-key", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct datadir		*dd = NULL;
-	struct key_public	 pk;
+	struct key_public	 pk, office;
 	char			*name = NULL, *badge = NULL, *pass = NULL;
-	char			 id[KEY_ID_HEX];
-	const char		*passfile = NULL;
+	char			 id[KEY_ID_HEX], *text;
+	const char		*passfile = NULL, *officefile = NULL;
+	size_t			 len;
 	size_t			 passlen;
 	int			 c, rc = 1;
 
@@ -58,6 +62,9 @@ cmd_init(struct cli *cli, int argc, char **argv)
 			break;
 		case 'p':
 			passfile = optarg;
+			break;
+		case 'o':
+			officefile = optarg;
 			break;
 		case 'h':
 			printf("usage: lantian %s\n", INIT_SYNOPSIS);
@@ -85,6 +92,19 @@ cmd_init(struct cli *cli, int argc, char **argv)
 		    "required");
 		goto cleanup;
 	}
+	/* The office key is read before anything is made. */
+	if (officefile != NULL) {
+		if (util_read_file(officefile, 4096, &text, &len) != 0) {
+			rc = cli_fail();
+			goto cleanup;
+		}
+		rc = key_public_parse(text, len, &office);
+		free(text);
+		if (rc != 0) {
+			rc = cli_error("%s: %s", officefile, error_msg());
+			goto cleanup;
+		}
+	}
 	if (datadir_open(&dd, cli->datadir, 1) != 0) {
 		rc = cli_fail();
 		goto cleanup;
@@ -97,7 +117,8 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	if (cli_passphrase(passfile, 1, &pass, &passlen) != 0 ||
 	    datadir_init_key(dd, name, badge, pass, passlen) != 0 ||
 	    repo_init(dd->path) != 0 ||
-	    datadir_device_public(dd, &pk) != 0) {
+	    datadir_device_public(dd, &pk) != 0 ||
+	    (officefile != NULL && roster_trust(dd, &office, 0) != 0)) {
 		rc = cli_fail();
 		goto cleanup;
 	}
@@ -108,6 +129,11 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	cli_put(stdout, badge);
 	printf(")\n  data:       %s\n  public key: %s/keys/device.pub\n",
 	    dd->path, dd->path);
+	if (officefile != NULL) {
+		key_id_hex(id, office.id);
+		printf("  office key: %s (trusted: %s/keys/office.pub)\n", id,
+		    dd->path);
+	}
 	rc = 0;
 cleanup:
 	cli_passphrase_free(pass);

@@ -13,7 +13,8 @@
 #include "core/site.h"
 #include "core/util.h"
 
-#define RECORDS_SYNOPSIS "records list [--site S] [--form F] [--json] | " \
+#define RECORDS_SYNOPSIS "records list [--site S] [--form F] " \
+	"[--status[=STATUS]] [--json] | " \
 	"records show ID [--raw|--minisig]"
 
 /* A column of the list: sanitized, cut or padded to width bytes. */
@@ -40,13 +41,14 @@ records_list(struct cli *cli, int argc, char **argv)
 		{ "site", required_argument, NULL, 's' },
 		{ "form", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "status", optional_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct datadir	*dd;
 	sqlite3_stmt	*st;
-	const char	*site = NULL, *form = NULL;
+	const char	*site = NULL, *form = NULL, *status = NULL;
 	json_t		*o;
-	int		 c, as_json = 0, n = 0, rc;
+	int		 c, as_json = 0, why = 0, n = 0, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -59,6 +61,11 @@ records_list(struct cli *cli, int argc, char **argv)
 			break;
 		case 'j':
 			as_json = 1;
+			break;
+		case 'S':
+			/* --status shows why; --status=S lists only S. */
+			why = 1;
+			status = optarg;
 			break;
 		default:
 			return cli_usage(RECORDS_SYNOPSIS, "records list: bad "
@@ -74,15 +81,18 @@ records_list(struct cli *cli, int argc, char **argv)
 	if (db_prepare(dd->db, &st, "SELECT id, type, device, seq, site, form, "
 	    "form_version, created, status, status_why FROM records "
 	    "WHERE (?1 IS NULL OR site = ?1) AND (?2 IS NULL OR form = ?2) "
+	    "AND (?3 IS NULL OR status = ?3) "
 	    "ORDER BY created, device, seq") != 0) {
 		datadir_close(dd);
 		return cli_fail();
 	}
 	db_bind_text(st, 1, site);
 	db_bind_text(st, 2, form);
+	db_bind_text(st, 3, status);
 	if (!as_json)
-		printf("%-20s  %-12s  %-16s  %6s  %-12s  %-17s  %s\n",
-		    "created", "id", "device", "seq", "site", "form", "status");
+		printf("%-20s  %-12s  %-16s  %6s  %-12s  %-17s  %s%s\n",
+		    "created", "id", "device", "seq", "site", "form", "status",
+		    why ? "         why" : "");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *col[10];
 		for (c = 0; c < 10; c++)
@@ -108,7 +118,11 @@ records_list(struct cli *cli, int argc, char **argv)
 			printf("%6s  ", col[3]);
 			records_cell(col[4], 12);
 			records_cell(col[5], 17);
-			cli_put(stdout, col[8]);
+			if (why && col[9] != NULL) {
+				records_cell(col[8], 13);
+				cli_put(stdout, col[9]);
+			} else
+				cli_put(stdout, col[8]);
 			putchar('\n');
 		}
 		n++;

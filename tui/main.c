@@ -25,7 +25,8 @@ static const struct {
 	{ "tui", cmd_tui, "tui                  the terminal UI (the default: "
 	  "lantian with no command)" },
 	{ "init", cmd_init,
-	  "init [--name N --badge B] [--passphrase-file F|-]" },
+	  "init [--name N --badge B] [--office-key F] "
+	  "[--passphrase-file F|-]" },
 	{ "demo", cmd_demo, "demo [--data DIR]" },
 	{ "forms", cmd_forms,
 	  "forms list | forms check FILE... | "
@@ -34,14 +35,28 @@ static const struct {
 	  "inspect --site S --form ID|FILE --answers A.json [--attach FILE]... "
 	  "[--notes TEXT] [--follows ID] [--any-kind] [--passphrase-file F|-]" },
 	{ "records", cmd_records,
-	  "records list [--site S] [--form F] [--json] | "
+	  "records list [--site S] [--form F] [--status[=STATUS]] [--json] | "
 	  "records show ID [--raw|--minisig]" },
 	{ "findings", cmd_findings,
 	  "findings list [--open] [--overdue] [--site S] [--task N] [--json]" },
 	{ "verify", cmd_verify, "verify [ID...]" },
+	{ "remote", cmd_remote,
+	  "remote add NAME URL|PATH [--create] [--ssh-key F] "
+	  "[--known-hosts F] [--user U --password-file F] [--ca-file F] | "
+	  "remote list [--json] | remote remove NAME" },
+	{ "sync", cmd_sync, "sync [NAME|URL|PATH]" },
 	{ "sites", cmd_sites,
 	  "sites import FILE.csv | sites list [--kind K] [--village V] "
 	  "[--json]" },
+	{ "office", cmd_office,
+	  "office init [--passphrase-file F|-] | "
+	  "office trust FILE [--replace]" },
+	{ "roster", cmd_roster,
+	  "roster add PUB --name N --badge B [--from DATE] "
+	  "[--passphrase-file F|-] | roster revoke KEYID [--at DATE] "
+	  "[--passphrase-file F|-] | roster list [--json] | "
+	  "roster show KEYID [--raw|--minisig] | "
+	  "roster import ENTRY.json..." },
 };
 
 #define MAIN_NCOMMANDS	(sizeof main_commands / sizeof main_commands[0])

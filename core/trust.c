@@ -1,0 +1,211 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "error.h"
+#include "trust.h"
+#include "util.h"
+
+/* Above any time: the open end of a range of created. */
+#define TRUST_END	"~"
+
+/* What every record's status depends on besides its own roster entry. */
+struct trust_ctx {
+	int	 anchor;	/* does the store trust an office key? */
+	char	*own;		/* this device's key id, or NULL */
+};
+
+/* Read the office anchor and the device's own key id. */
+static int
+trust_ctx_load(sqlite3 *db, struct trust_ctx *ctx)
+{
+	char	*pub;
+	int	 rc;
+
+	memset(ctx, 0, sizeof *ctx);
+	if ((rc = db_setting_get(db, "office.pub", &pub)) != 0)
+		return rc;
+	ctx->anchor = pub != NULL;
+	free(pub);
+	return db_setting_get(db, "device", &ctx->own);
+}
+
+/* The roster's valid_from and revoked_at ("" if none) of device. */
+static int
+trust_entry(sqlite3 *db, const char *device, int *found, char from[32],
+    char until[32])
+{
+	sqlite3_stmt	*st;
+	const char	*s;
+	int		 rc;
+
+	*found = 0;
+	from[0] = until[0] = '\0';
+	if ((rc = db_cached(db, &st, "SELECT valid_from, revoked_at FROM "
+	    "roster WHERE key_id = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		snprintf(from, 32, "%s", sqlite3_column_text(st, 0));
+		s = (const char *)sqlite3_column_text(st, 1);
+		snprintf(until, 32, "%s", s != NULL ? s : "");
+		rc = 0;
+	} else
+		rc = rc == SQLITE_DONE ? 0 : db_error(db, "roster");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The roster-derived status of one record. */
+int
+trust_status(sqlite3 *db, const char *device, const char *created,
+    const char **status, const char **why)
+{
+	struct trust_ctx	 ctx;
+	char			 from[32], until[32];
+	int			 rc, found;
+
+	if ((rc = trust_ctx_load(db, &ctx)) != 0)
+		goto cleanup;
+	if (!ctx.anchor) {
+		if (ctx.own != NULL && strcmp(ctx.own, device) == 0) {
+			*status = TRUST_SIGNED;
+			*why = NULL;
+		} else {
+			*status = TRUST_UNKNOWN_KEY;
+			*why = TRUST_WHY_NO_OFFICE;
+		}
+		goto cleanup;
+	}
+	if ((rc = trust_entry(db, device, &found, from, until)) != 0)
+		goto cleanup;
+	if (!found) {
+		*status = TRUST_UNKNOWN_KEY;
+		*why = TRUST_WHY_NOT_ENROLLED;
+	} else if (strcmp(created, from) < 0) {
+		*status = TRUST_UNKNOWN_KEY;
+		*why = TRUST_WHY_NOT_YET;
+	} else if (until[0] != '\0' && strcmp(created, until) >= 0) {
+		*status = TRUST_REVOKED;
+		*why = TRUST_WHY_REVOKED;
+	} else {
+		*status = TRUST_VERIFIED;
+		*why = NULL;
+	}
+cleanup:
+	free(ctx.own);
+	return rc;
+}
+
+/*
+ * Give status and why to the records of device made in [lo, hi) whose
+ * status the roster decides.  The index records_status(status, device,
+ * created) finds exactly the rows to change: those with another status
+ * (and, for unknown-key, which has several reasons, another why).
+ */
+static int
+trust_set(sqlite3 *db, const char *device, const char *lo, const char *hi,
+    const char *status, const char *why)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (strcmp(lo, hi) >= 0)
+		return 0;
+	if ((rc = db_cached(db, &st, "UPDATE records INDEXED BY records_status "
+	    "SET status = ?2, status_why = ?3 "
+	    "WHERE status IN ('signed', 'verified', 'unknown-key', 'revoked') "
+	    "AND status <> ?2 AND device = ?1 "
+	    "AND created >= ?4 AND created < ?5")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	db_bind_text(st, 2, status);
+	db_bind_text(st, 3, why);
+	db_bind_text(st, 4, lo);
+	db_bind_text(st, 5, hi);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "records");
+	sqlite3_reset(st);
+	if (rc != 0 || strcmp(status, TRUST_UNKNOWN_KEY) != 0)
+		return rc;
+
+	if ((rc = db_cached(db, &st, "UPDATE records INDEXED BY records_status "
+	    "SET status_why = ?3 WHERE status = ?2 AND device = ?1 "
+	    "AND created >= ?4 AND created < ?5 "
+	    "AND status_why IS NOT ?3")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	db_bind_text(st, 2, status);
+	db_bind_text(st, 3, why);
+	db_bind_text(st, 4, lo);
+	db_bind_text(st, 5, hi);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "records");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Recompute the status of one device's records. */
+static int
+trust_refresh_device(sqlite3 *db, const struct trust_ctx *ctx,
+    const char *device)
+{
+	char	from[32], until[32];
+	int	rc, found;
+
+	if (!ctx->anchor) {
+		if (ctx->own != NULL && strcmp(ctx->own, device) == 0)
+			return trust_set(db, device, "", TRUST_END,
+			    TRUST_SIGNED, NULL);
+		return trust_set(db, device, "", TRUST_END, TRUST_UNKNOWN_KEY,
+		    TRUST_WHY_NO_OFFICE);
+	}
+	if ((rc = trust_entry(db, device, &found, from, until)) != 0)
+		return rc;
+	if (!found)
+		return trust_set(db, device, "", TRUST_END, TRUST_UNKNOWN_KEY,
+		    TRUST_WHY_NOT_ENROLLED);
+	if ((rc = trust_set(db, device, "", from, TRUST_UNKNOWN_KEY,
+	    TRUST_WHY_NOT_YET)) != 0)
+		return rc;
+	if (until[0] == '\0')
+		return trust_set(db, device, from, TRUST_END, TRUST_VERIFIED,
+		    NULL);
+	if ((rc = trust_set(db, device, from, until, TRUST_VERIFIED,
+	    NULL)) != 0)
+		return rc;
+	return trust_set(db, device, strcmp(from, until) > 0 ? from : until,
+	    TRUST_END, TRUST_REVOKED, TRUST_WHY_REVOKED);
+}
+
+/* Recompute the roster-derived status of stored records. */
+int
+trust_refresh(sqlite3 *db, const char *device)
+{
+	struct trust_ctx	 ctx;
+	sqlite3_stmt		*st = NULL;
+	int			 rc;
+
+	if ((rc = trust_ctx_load(db, &ctx)) != 0)
+		goto cleanup;
+	if (device != NULL) {
+		rc = trust_refresh_device(db, &ctx, device);
+		goto cleanup;
+	}
+	/* Every device with records has its chain head. */
+	if ((rc = db_prepare(db, &st, "SELECT device FROM chain")) != 0)
+		goto cleanup;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = trust_refresh_device(db, &ctx,
+		    (const char *)sqlite3_column_text(st, 0))) != 0)
+			goto cleanup;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, "chain");
+cleanup:
+	sqlite3_finalize(st);
+	free(ctx.own);
+	return rc;
+}

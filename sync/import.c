@@ -1,0 +1,666 @@
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/attach.h"
+#include "core/db.h"
+#include "core/error.h"
+#include "core/key.h"
+#include "core/record.h"
+#include "core/roster.h"
+#include "core/trust.h"
+#include "core/util.h"
+#include "gitutil.h"
+#include "import.h"
+#include "layout.h"
+
+/* One file of a record: seq and which half. */
+struct import_file {
+	int64_t	seq;
+	int	sig;
+	git_oid	oid;
+	char	path[64];
+};
+
+struct import_ctx {
+	struct datadir		*dd;
+	git_repository		*repo;
+	git_odb			*odb;
+	const char		*remote;
+	const char		*ref;
+	import_log_fn		 log;
+	void			*arg;
+	struct import_stats	*stats;
+};
+
+/* Say why something was refused: to the caller and to sync_log. */
+static void
+import_refuse(struct import_ctx *c, const char *kind, const char *path,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+import_refuse(struct import_ctx *c, const char *kind, const char *path,
+    const char *fmt, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	char		*why, now[32];
+
+	va_start(ap, fmt);
+	why = xvasprintf(fmt, ap);
+	va_end(ap);
+	c->stats->rejected++;
+	if (c->log != NULL)
+		c->log(kind, c->ref, path, why, c->arg);
+	util_rfc3339(now, sizeof now, util_now());
+	if (db_cached(c->dd->db, &st, "INSERT INTO sync_log (time, remote, "
+	    "ref, path, kind, why) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") == 0) {
+		db_bind_text(st, 1, now);
+		db_bind_text(st, 2, c->remote);
+		db_bind_text(st, 3, c->ref);
+		db_bind_text(st, 4, path);
+		db_bind_text(st, 5, kind);
+		db_bind_text(st, 6, why);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	free(why);
+}
+
+/*
+ * Read a blob of at most max bytes (NUL added); a larger one is refused
+ * without being loaded.  1 when read, 0 when refused (logged), or an error.
+ */
+static int
+import_read(struct import_ctx *c, const git_oid *oid, const char *path,
+    size_t max, char **out, size_t *len)
+{
+	git_object_t	 type;
+	git_blob	*blob;
+	size_t		 size;
+
+	if (git_odb_read_header(&size, &type, c->odb, oid) < 0)
+		return gitutil_error(path);
+	if (type != GIT_OBJECT_BLOB) {
+		import_refuse(c, "not-a-file", path, "not a file");
+		return 0;
+	}
+	if (size > max) {
+		import_refuse(c, "too-big", path, "%zu bytes, more than the "
+		    "%zu allowed", size, max);
+		return 0;
+	}
+	if (git_blob_lookup(&blob, c->repo, oid) < 0)
+		return gitutil_error(path);
+	*len = (size_t)git_blob_rawsize(blob);
+	*out = xmalloc(*len + 1);
+	memcpy(*out, git_blob_rawcontent(blob), *len);
+	(*out)[*len] = '\0';
+	git_blob_free(blob);
+	return 1;
+}
+
+/* The id stored for (device, seq), or "" (id of 65). */
+static int
+import_id_at(sqlite3 *db, const char *device, int64_t seq, char id[65])
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	id[0] = '\0';
+	if ((rc = db_cached(db, &st, "SELECT id FROM records WHERE device = ?1 "
+	    "AND seq = ?2 ORDER BY status = 'fork' LIMIT 1")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	sqlite3_bind_int64(st, 2, seq);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(id, 65, "%s", sqlite3_column_text(st, 0));
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    db_error(db, "records");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int
+import_have(sqlite3 *db, const char *id)
+{
+	sqlite3_stmt	*st;
+	int		 have = 0;
+
+	if (db_cached(db, &st, "SELECT 1 FROM records WHERE id = ?1") == 0) {
+		db_bind_text(st, 1, id);
+		have = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+	}
+	return have;
+}
+
+/* A record after a gap that the new record fills is judged again. */
+static int
+import_fill_gap(sqlite3 *db, const char *device, int64_t seq)
+{
+	const char	*status, *why;
+	sqlite3_stmt	*st;
+	char		 created[32], id[65];
+	int		 rc;
+
+	if ((rc = db_cached(db, &st, "SELECT id, created FROM records WHERE "
+	    "device = ?1 AND seq = ?2 AND status = 'chain-gap'")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	sqlite3_bind_int64(st, 2, seq + 1);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(id, sizeof id, "%s", sqlite3_column_text(st, 0));
+		snprintf(created, sizeof created, "%s",
+		    sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return 0;
+	if ((rc = trust_status(db, device, created, &status, &why)) != 0)
+		return rc;
+	if ((rc = db_cached(db, &st, "UPDATE records SET status = ?2, "
+	    "status_why = ?3 WHERE id = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, id);
+	db_bind_text(st, 2, status);
+	db_bind_text(st, 3, why);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "records");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Judge and store one record of the branch's device. */
+static int
+import_record(struct import_ctx *c, const char *keyid,
+    const struct key_public *pk, const struct import_file *json,
+    const struct import_file *sigf)
+{
+	struct record	 r;
+	const char	*status, *why;
+	char		*body = NULL, *sig = NULL, prev[65], why_buf[160];
+	size_t		 len, siglen;
+	int		 rc;
+
+	memset(&r, 0, sizeof r);
+	if ((rc = import_read(c, &json->oid, json->path, RECORD_MAX, &body,
+	    &len)) != 1 || (rc = import_read(c, &sigf->oid, sigf->path,
+	    LAYOUT_SIG_MAX, &sig, &siglen)) != 1)
+		goto cleanup;
+	if (strlen(sig) != siglen) {
+		import_refuse(c, "bad-signature", sigf->path, "not a "
+		    "signature file");
+		rc = 0;
+		goto cleanup;
+	}
+	if ((rc = record_parse(&r, body, len)) != 0) {
+		import_refuse(c, "bad-record", json->path, "%s", error_msg());
+		rc = 0;
+		goto cleanup;
+	}
+	if (strcmp(r.device, keyid) != 0 || r.seq != json->seq) {
+		import_refuse(c, "misplaced", json->path, "record of device %s "
+		    "seq %" PRId64 " on the branch of %s", r.device, r.seq,
+		    keyid);
+		rc = 0;
+		goto cleanup;
+	}
+	if (import_have(c->dd->db, r.id)) {
+		rc = 0;
+		goto cleanup;
+	}
+	r.sig = xstrdup(sig);
+	if (record_check_sig(r.id, r.type, r.device, r.seq, r.body, r.len,
+	    r.sig, pk) != 0) {
+		import_refuse(c, "bad-signature", json->path, "%s",
+		    error_msg());
+		rc = record_store_row(c->dd->db, &r, TRUST_BAD_SIGNATURE,
+		    error_msg());
+		goto cleanup;
+	}
+	if ((rc = import_id_at(c->dd->db, r.device, r.seq, prev)) != 0)
+		goto cleanup;
+	if (prev[0] != '\0') {
+		snprintf(why_buf, sizeof why_buf, "record %.16s has the same "
+		    "seq %" PRId64, prev, r.seq);
+		import_refuse(c, "fork", json->path, "%s", why_buf);
+		rc = record_store_row(c->dd->db, &r, TRUST_FORK, why_buf);
+		goto cleanup;
+	}
+	if ((rc = import_id_at(c->dd->db, r.device, r.seq - 1, prev)) != 0)
+		goto cleanup;
+	if (r.seq > 1 && prev[0] == '\0') {
+		status = TRUST_CHAIN_GAP;
+		snprintf(why_buf, sizeof why_buf, "seq %" PRId64 " (before it) "
+		    "is missing", r.seq - 1);
+		why = why_buf;
+	} else if (r.seq > 1 && strcmp(prev, r.prev) != 0) {
+		status = TRUST_FORK;
+		snprintf(why_buf, sizeof why_buf, "prev names %.16s, but seq %"
+		    PRId64 " is %.16s", r.prev, r.seq - 1, prev);
+		why = why_buf;
+	} else if ((rc = trust_status(c->dd->db, r.device, r.created,
+	    &status, &why)) != 0)
+		goto cleanup;
+	if ((rc = record_store(c->dd->db, &r, status, why)) != 0 ||
+	    (rc = import_fill_gap(c->dd->db, r.device, r.seq)) != 0)
+		goto cleanup;
+	c->stats->records++;
+	if (strcmp(status, TRUST_VERIFIED) == 0)
+		c->stats->verified++;
+cleanup:
+	record_clear(&r);
+	free(body);
+	free(sig);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+import_file_cmp(const void *a, const void *b)
+{
+	const struct import_file	*x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->sig - y->sig;
+}
+
+/* The device's public key from the branch's device.pub; 1 when good. */
+static int
+import_device_key(struct import_ctx *c, git_tree *tree, const char *keyid,
+    struct key_public *pk)
+{
+	git_tree_entry	*e = NULL;
+	sqlite3_stmt	*st;
+	char		*text = NULL, hex[KEY_ID_HEX], now[32], *b64;
+	size_t		 len;
+	int		 rc;
+
+	if (git_tree_entry_bypath(&e, tree, "device.pub") < 0) {
+		import_refuse(c, "no-key", "device.pub", "the branch has no "
+		    "device.pub: nothing on it can be verified");
+		return 0;
+	}
+	rc = import_read(c, git_tree_entry_id(e), "device.pub",
+	    LAYOUT_PUB_MAX, &text, &len);
+	git_tree_entry_free(e);
+	if (rc != 1)
+		return rc;
+	if (key_public_parse(text, len, pk) != 0) {
+		import_refuse(c, "bad-key", "device.pub", "%s", error_msg());
+		free(text);
+		return 0;
+	}
+	free(text);
+	key_id_hex(hex, pk->id);
+	if (strcmp(hex, keyid) != 0) {
+		import_refuse(c, "bad-key", "device.pub", "key %s on the branch "
+		    "of %s", hex, keyid);
+		return 0;
+	}
+	util_rfc3339(now, sizeof now, util_now());
+	if ((rc = db_cached(c->dd->db, &st, "INSERT OR IGNORE INTO keys (id, "
+	    "pubkey, added) VALUES (?1, ?2, ?3)")) != 0)
+		return rc;
+	b64 = key_public_base64(pk);
+	db_bind_text(st, 1, hex);
+	db_bind_text(st, 2, b64);
+	db_bind_text(st, 3, now);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 1 : db_error(c->dd->db, "keys");
+	sqlite3_reset(st);
+	free(b64);
+	return rc;
+}
+
+/* A delta of the diff that is a plain file, or refused. */
+static int
+import_plain(struct import_ctx *c, const git_diff_delta *d)
+{
+	if (d->status == GIT_DELTA_DELETED) {
+		import_refuse(c, "removed", d->old_file.path, "a file was "
+		    "removed from the branch: records are never deleted");
+		return 0;
+	}
+	if (d->new_file.mode != GIT_FILEMODE_BLOB) {
+		import_refuse(c, "not-a-file", d->new_file.path, "mode %o: "
+		    "only plain files are read", (unsigned)d->new_file.mode);
+		return 0;
+	}
+	return 1;
+}
+
+/* The diff from the last imported commit (NULL: none) to the tip. */
+static int
+import_diff(struct import_ctx *c, git_tree *old, git_tree *tip,
+    git_diff **out)
+{
+	git_diff_options	opts;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+	if (git_diff_tree_to_tree(out, c->repo, old, tip, &opts) < 0)
+		return gitutil_error(c->ref);
+	return 0;
+}
+
+static int
+import_device(struct import_ctx *c, const char *keyid, git_tree *old,
+    git_tree *tip)
+{
+	struct import_file	*files = NULL;
+	struct key_public	 pk;
+	const git_diff_delta	*d;
+	git_diff		*diff = NULL;
+	size_t			 i, n, nfiles = 0;
+	int			 rc;
+
+	if ((rc = import_device_key(c, tip, keyid, &pk)) != 1)
+		return rc;
+	if ((rc = import_diff(c, old, tip, &diff)) != 0)
+		return rc;
+	n = git_diff_num_deltas(diff);
+	files = xcalloc(n + 1, sizeof *files);
+	for (i = 0; i < n; i++) {
+		d = git_diff_get_delta(diff, i);
+		if (!import_plain(c, d) ||
+		    strcmp(d->new_file.path, "device.pub") == 0)
+			continue;
+		if (!layout_parse_record_path(d->new_file.path,
+		    &files[nfiles].seq, &files[nfiles].sig)) {
+			import_refuse(c, "skipped-path", d->new_file.path,
+			    "not a path of the records layout");
+			continue;
+		}
+		git_oid_cpy(&files[nfiles].oid, &d->new_file.id);
+		snprintf(files[nfiles].path, sizeof files[nfiles].path, "%s",
+		    d->new_file.path);
+		nfiles++;
+	}
+	qsort(files, nfiles, sizeof *files, import_file_cmp);
+	for (i = 0; i < nfiles && rc == 0; i++) {
+		if (files[i].sig)
+			import_refuse(c, "incomplete", files[i].path, "a "
+			    "signature without its record");
+		else if (i + 1 == nfiles || files[i + 1].seq != files[i].seq ||
+		    !files[i + 1].sig)
+			import_refuse(c, "incomplete", files[i].path, "a record "
+			    "without its signature");
+		else {
+			rc = import_record(c, keyid, &pk, &files[i],
+			    &files[i + 1]);
+			i++;
+		}
+	}
+	free(files);
+	git_diff_free(diff);
+	return rc;
+}
+
+/* Attachment files new to the store, checked against their names. */
+static int
+import_attachments(struct import_ctx *c, git_tree *old, git_tree *tip)
+{
+	struct attach_info	 a;
+	const git_diff_delta	*d;
+	git_diff		*diff = NULL;
+	char			 sha[65], got[65], *path, *dir, *buf;
+	size_t			 i, n, len;
+	int			 rc;
+
+	if ((rc = import_diff(c, old, tip, &diff)) != 0)
+		return rc;
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && rc == 0; i++) {
+		d = git_diff_get_delta(diff, i);
+		if (!import_plain(c, d))
+			continue;
+		if (!layout_parse_attachment_path(d->new_file.path, sha)) {
+			import_refuse(c, "skipped-path", d->new_file.path,
+			    "not a path of the attachments layout");
+			continue;
+		}
+		path = attach_path(c->dd->path, sha);
+		if (util_exists(path)) {
+			free(path);
+			continue;
+		}
+		if ((rc = import_read(c, &d->new_file.id, d->new_file.path,
+		    ATTACH_MAX, &buf, &len)) != 1) {
+			free(path);
+			continue;
+		}
+		rc = 0;
+		util_sha256_hex(got, buf, len);
+		if (strcmp(got, sha) != 0)
+			import_refuse(c, "bad-attachment", d->new_file.path,
+			    "the content hashes to %.16s...", got);
+		else {
+			dir = xstrndup(path, strlen(path) - 65);
+			if ((rc = util_mkdir_p(dir, 0700)) == 0)
+				rc = util_write_file(path, buf, len, 0600);
+			free(dir);
+			memset(&a, 0, sizeof a);
+			memcpy(a.sha256, sha, sizeof a.sha256);
+			a.bytes = (int64_t)len;
+			snprintf(a.mime, sizeof a.mime, "%s", attach_mime(
+			    (const unsigned char *)buf, len, NULL));
+			if (rc == 0 && (rc = attach_register(c->dd->db,
+			    &a)) == 0)
+				c->stats->attachments++;
+		}
+		free(buf);
+		free(path);
+	}
+	git_diff_free(diff);
+	return rc;
+}
+
+/* The office branch: roster entries signed by the trusted office key. */
+static int
+import_office(struct import_ctx *c, git_tree *old, git_tree *tip)
+{
+	const git_diff_delta	*d;
+	git_tree_entry		*e;
+	git_diff		*diff = NULL;
+	char			*body, *sig, *sigpath;
+	size_t			 i, n, len, siglen;
+	int			 rc, stored;
+
+	if ((rc = import_diff(c, old, tip, &diff)) != 0)
+		return rc;
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && rc == 0; i++) {
+		d = git_diff_get_delta(diff, i);
+		if (!import_plain(c, d))
+			continue;
+		len = strlen(d->new_file.path);
+		if (strncmp(d->new_file.path, "roster/", 7) != 0 ||
+		    len != 7 + 16 + 5 || strcmp(d->new_file.path + len - 5,
+		    ".json") != 0)
+			continue;	/* the rest is not read yet */
+		sigpath = xasprintf("%s.minisig", d->new_file.path);
+		body = sig = NULL;
+		if (git_tree_entry_bypath(&e, tip, sigpath) < 0)
+			import_refuse(c, "incomplete", d->new_file.path,
+			    "a roster entry without its signature");
+		else {
+			if ((rc = import_read(c, &d->new_file.id,
+			    d->new_file.path, ROSTER_MAX, &body, &len)) == 1 &&
+			    (rc = import_read(c, git_tree_entry_id(e), sigpath,
+			    LAYOUT_SIG_MAX, &sig, &siglen)) == 1) {
+				rc = 0;
+				if (roster_accept(c->dd->db, body, len, sig,
+				    &stored) != 0)
+					import_refuse(c, "bad-roster",
+					    d->new_file.path, "%s",
+					    error_msg());
+				else if (stored)
+					c->stats->roster++;
+			}
+			git_tree_entry_free(e);
+			rc = rc < 0 ? rc : 0;
+		}
+		free(body);
+		free(sig);
+		free(sigpath);
+	}
+	git_diff_free(diff);
+	return rc;
+}
+
+/* The commit imported last on ref, or NULL. */
+static git_tree *
+import_last_tree(struct import_ctx *c, const git_oid *tip)
+{
+	sqlite3_stmt	*st;
+	git_commit	*commit = NULL;
+	git_tree	*tree = NULL;
+	git_oid		 oid;
+	int		 found = 0;
+
+	if (db_cached(c->dd->db, &st, "SELECT oid FROM sync_state WHERE "
+	    "ref = ?1") != 0)
+		return NULL;
+	db_bind_text(st, 1, c->ref);
+	if (sqlite3_step(st) == SQLITE_ROW && git_oid_fromstr(&oid,
+	    (const char *)sqlite3_column_text(st, 0)) == 0)
+		found = 1;
+	sqlite3_reset(st);
+	/* A last import that is not behind the tip (a fork taken over):
+	 * read everything again, which stores nothing twice. */
+	if (!found || (!git_oid_equal(&oid, tip) &&
+	    git_graph_descendant_of(c->repo, tip, &oid) != 1))
+		return NULL;
+	if (git_commit_lookup(&commit, c->repo, &oid) == 0)
+		git_commit_tree(&tree, commit);
+	git_commit_free(commit);
+	return tree;
+}
+
+static int
+import_done(struct import_ctx *c, const git_oid *tip)
+{
+	sqlite3_stmt	*st;
+	char		 hex[GIT_OID_HEXSZ + 1], now[32];
+	int		 rc;
+
+	git_oid_tostr(hex, sizeof hex, tip);
+	util_rfc3339(now, sizeof now, util_now());
+	if ((rc = db_cached(c->dd->db, &st, "INSERT INTO sync_state (ref, oid, "
+	    "updated) VALUES (?1, ?2, ?3) ON CONFLICT (ref) DO UPDATE SET "
+	    "oid = ?2, updated = ?3")) != 0)
+		return rc;
+	db_bind_text(st, 1, c->ref);
+	db_bind_text(st, 2, hex);
+	db_bind_text(st, 3, now);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(c->dd->db,
+	    "sync_state");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Is ref's tip what was imported last? */
+static int
+import_current(struct import_ctx *c, const git_oid *tip)
+{
+	sqlite3_stmt	*st;
+	char		 hex[GIT_OID_HEXSZ + 1];
+	int		 same = 0;
+
+	git_oid_tostr(hex, sizeof hex, tip);
+	if (db_cached(c->dd->db, &st, "SELECT 1 FROM sync_state WHERE "
+	    "ref = ?1 AND oid = ?2") == 0) {
+		db_bind_text(st, 1, c->ref);
+		db_bind_text(st, 2, hex);
+		same = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+	}
+	return same;
+}
+
+/* Import one branch in one transaction. */
+static int
+import_branch(struct import_ctx *c, git_reference *ref, const char *own)
+{
+	enum layout_branch	 kind;
+	const git_oid		*tip = git_reference_target(ref);
+	git_commit		*commit = NULL;
+	git_tree		*tree = NULL, *old = NULL;
+	char			 keyid[KEY_ID_HEX];
+	int			 rc;
+
+	c->ref = git_reference_name(ref);
+	kind = layout_branch(c->ref + strlen("refs/heads/"), keyid);
+	if (kind == LAYOUT_NONE || tip == NULL || import_current(c, tip))
+		return 0;
+	if (git_commit_lookup(&commit, c->repo, tip) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		rc = gitutil_error(c->ref);
+		goto cleanup;
+	}
+	old = import_last_tree(c, tip);
+	if ((rc = db_begin(c->dd->db)) != 0)
+		goto cleanup;
+	if (kind == LAYOUT_DEVICE && (own == NULL || strcmp(keyid, own) != 0))
+		rc = import_device(c, keyid, old, tree);
+	else if (kind == LAYOUT_ATTACHMENTS)
+		rc = import_attachments(c, old, tree);
+	else if (kind == LAYOUT_OFFICE)
+		rc = import_office(c, old, tree);
+	if (rc == 0)
+		rc = import_done(c, tip);
+	if (rc == 0)
+		rc = db_commit(c->dd->db);
+	else
+		db_rollback(c->dd->db);
+cleanup:
+	git_tree_free(old);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return rc;
+}
+
+int
+import_all(struct datadir *dd, git_repository *repo, const char *remote,
+    import_log_fn log, void *arg, struct import_stats *stats)
+{
+	static const char *const globs[] = { "refs/heads/office",
+	    "refs/heads/devices/*", "refs/heads/attachments/*" };
+	struct import_ctx	 c;
+	git_reference_iterator	*it;
+	git_reference		*ref;
+	char			*own = NULL;
+	size_t			 i;
+	int			 rc = 0;
+
+	memset(&c, 0, sizeof c);
+	c.dd = dd;
+	c.repo = repo;
+	c.remote = remote;
+	c.log = log;
+	c.arg = arg;
+	c.stats = stats;
+	if (git_repository_odb(&c.odb, repo) < 0)
+		return gitutil_error("repo.git");
+	db_setting_get(dd->db, "device", &own);
+	/* The office first: its roster judges the records after it. */
+	for (i = 0; i < sizeof globs / sizeof globs[0] && rc == 0; i++) {
+		if (git_reference_iterator_glob_new(&it, repo, globs[i]) < 0) {
+			rc = gitutil_error("repo.git");
+			break;
+		}
+		while (rc == 0 && git_reference_next(&ref, it) == 0) {
+			rc = import_branch(&c, ref, own);
+			git_reference_free(ref);
+		}
+		git_reference_iterator_free(it);
+	}
+	free(own);
+	git_odb_free(c.odb);
+	return rc;
+}

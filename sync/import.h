@@ -1,0 +1,44 @@
+/*
+ * Import: what fetching brought into repo.git, read into the store.  For
+ * each branch of the layout (sync/layout.h), the commits since the last
+ * import are compared tree to tree; only the paths the layout names are
+ * read, blobs are size-checked before they are loaded, every record is
+ * verified against its branch's device key, and everything goes in one
+ * transaction with the new import state.  Importing twice changes
+ * nothing; a crash leaves the old state or the new one.
+ *
+ * What is refused is logged (table sync_log, and the log callback) and
+ * skipped, or kept with its reason as the record's status: a record whose
+ * signature fails, or a second record for one seq (a fork), is stored but
+ * never verified and founds no findings.
+ */
+#ifndef LANTIAN_IMPORT_H
+#define LANTIAN_IMPORT_H
+
+#include <stdint.h>
+
+#include <git2.h>
+
+#include "core/datadir.h"
+
+struct import_stats {
+	int64_t	records;	/* new records stored */
+	int64_t	verified;	/* of them, verified */
+	int64_t	rejected;	/* refused: kept with a reason, or skipped */
+	int64_t	attachments;	/* files new to the attachment store */
+	int64_t	roster;		/* roster entries taken */
+};
+
+/* A refusal: kind (skipped-path, too-big, bad-record, bad-signature, fork,
+ * ...), the branch, the path in it (or NULL) and why. */
+typedef void (*import_log_fn)(const char *kind, const char *ref,
+    const char *path, const char *why, void *arg);
+
+/*
+ * Import every branch of repo.git that moved since its last import.
+ * remote names where the objects came from in the log (may be NULL).
+ */
+int import_all(struct datadir *dd, git_repository *repo, const char *remote,
+    import_log_fn log, void *arg, struct import_stats *stats);
+
+#endif

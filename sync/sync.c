@@ -1,0 +1,563 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "core/db.h"
+#include "core/error.h"
+#include "core/util.h"
+#include "export.h"
+#include "gitutil.h"
+#include "layout.h"
+#include "remote.h"
+#include "sync.h"
+
+#define SYNC_NS		"refs/lantian/"
+#define SYNC_FORKS	"refs/lantian-forks/"
+
+struct sync_ctx {
+	struct datadir		*dd;
+	git_repository		*repo;
+	struct remote		 r;
+	const struct sync_opts	*opts;
+	struct sync_result	*res;
+	struct sync_progress	 prog;
+	int			 tries;		/* credentials asked */
+	char			*refused;	/* refs the server refused */
+	char			**skip;		/* forked branches: not pushed */
+	size_t			 nskip;
+};
+
+static const char *
+sync_opt(const struct sync_ctx *c, const char *key)
+{
+	return json_string_value(json_object_get(c->r.opts, key));
+}
+
+static void
+sync_report(struct sync_ctx *c)
+{
+	if (c->opts->progress != NULL)
+		c->opts->progress(&c->prog, c->opts->arg);
+}
+
+/* Credentials: asked again after each failure, so count and give up. */
+static int
+sync_credentials(git_credential **out, const char *url, const char *user,
+    unsigned int allowed, void *payload)
+{
+	struct sync_ctx	*c = payload;
+	const char	*key = sync_opt(c, "ssh_key"), *name = sync_opt(c, "user");
+	const char	*pwfile = sync_opt(c, "password_file");
+	char		*pub, *pw = NULL;
+	size_t		 len;
+	int		 rc, max = c->opts->max_auth > 0 ? c->opts->max_auth : 3;
+
+	(void)url;
+	if (++c->tries > max) {
+		error_set(LT_EPASS, "%s: authentication failed %d times: check "
+		    "the credentials of this remote", c->r.url, max);
+		git_error_set_str(GIT_ERROR_NET, error_msg());
+		return GIT_EUSER;
+	}
+	if (user == NULL)
+		user = name != NULL ? name : getenv("USER");
+	if (allowed & GIT_CREDENTIAL_USERNAME)
+		return git_credential_username_new(out, user ? user : "git");
+	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
+		if (key == NULL)
+			return git_credential_ssh_key_from_agent(out, user);
+		pub = xasprintf("%s.pub", key);
+		rc = git_credential_ssh_key_new(out, user, util_exists(pub) ?
+		    pub : NULL, key, sync_opt(c, "ssh_passphrase"));
+		free(pub);
+		return rc;
+	}
+	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && name != NULL &&
+	    pwfile != NULL) {
+		if (util_read_file(pwfile, 4096, &pw, &len) != 0) {
+			git_error_set_str(GIT_ERROR_NET, error_msg());
+			return GIT_EUSER;
+		}
+		pw[strcspn(pw, "\r\n")] = '\0';
+		rc = git_credential_userpass_plaintext_new(out, name, pw);
+		memset(pw, 0, len);
+		free(pw);
+		return rc;
+	}
+	error_set(LT_EPASS, "%s: the server asks for credentials this remote "
+	    "has none of (lantian remote add --user U --password-file F, or "
+	    "--ssh-key F)", c->r.url);
+	git_error_set_str(GIT_ERROR_NET, error_msg());
+	return GIT_EUSER;
+}
+
+/* Does the known_hosts file hold this host key for host (and port)? */
+static int
+sync_known_host(const char *file, const char *host, int port,
+    const git_cert_hostkey *hk)
+{
+	char	*text = NULL, *line, *save = NULL, *b64, want[300];
+	size_t	 len;
+	int	 found = 0;
+
+	if (file == NULL || util_read_file(file, 1024 * 1024, &text,
+	    &len) != 0)
+		return 0;
+	if (port > 0 && port != 22)
+		snprintf(want, sizeof want, "[%s]:%d", host, port);
+	else
+		snprintf(want, sizeof want, "%s", host);
+	b64 = util_base64((const unsigned char *)hk->hostkey, hk->hostkey_len);
+	for (line = strtok_r(text, "\n", &save); line != NULL && !found;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *hosts = strtok(line, " \t"), *type = strtok(NULL, " \t");
+		char *key = strtok(NULL, " \t"), *h, *hsave = NULL;
+
+		if (hosts == NULL || type == NULL || key == NULL ||
+		    strcmp(key, b64) != 0)
+			continue;
+		for (h = strtok_r(hosts, ",", &hsave); h != NULL;
+		    h = strtok_r(NULL, ",", &hsave)) {
+			if (strcmp(h, want) == 0)
+				found = 1;
+		}
+	}
+	free(b64);
+	free(text);
+	return found;
+}
+
+/* The port of a URL, or 0. */
+static int
+sync_url_port(const char *url)
+{
+	const char	*p = strstr(url, "://"), *colon, *slash;
+
+	if (p == NULL)
+		return 0;
+	p += 3;
+	if ((slash = strchr(p, '/')) == NULL)
+		slash = p + strlen(p);
+	if ((colon = memchr(p, ':', (size_t)(slash - p))) == NULL)
+		return 0;
+	return atoi(colon + 1);
+}
+
+static int
+sync_certificate(git_cert *cert, int valid, const char *host, void *payload)
+{
+	struct sync_ctx	*c = payload;
+
+	if (cert->cert_type == GIT_CERT_HOSTKEY_LIBSSH2) {
+		if (sync_known_host(sync_opt(c, "known_hosts"), host,
+		    sync_url_port(c->r.url), (const git_cert_hostkey *)cert))
+			return 0;
+		if (valid)
+			return 0;	/* in ~/.ssh/known_hosts */
+		error_set(LT_ESIG, "%s: the server's host key is not in the "
+		    "known_hosts of this remote (--known-hosts F)", host);
+		git_error_set_str(GIT_ERROR_SSH, error_msg());
+		return GIT_EUSER;
+	}
+	if (valid)
+		return 0;
+	error_set(LT_ESIG, "%s: the server's certificate is not trusted (a "
+	    "private CA: --ca-file F)", host);
+	git_error_set_str(GIT_ERROR_SSL, error_msg());
+	return GIT_EUSER;
+}
+
+static int
+sync_fetch_progress(const git_indexer_progress *p, void *payload)
+{
+	struct sync_ctx	*c = payload;
+
+	c->prog.objects = p->received_objects;
+	c->prog.total = p->total_objects;
+	c->prog.bytes = p->received_bytes;
+	c->res->bytes_received = p->received_bytes;
+	sync_report(c);
+	return 0;
+}
+
+static int
+sync_push_progress(unsigned int current, unsigned int total, size_t bytes,
+    void *payload)
+{
+	struct sync_ctx	*c = payload;
+
+	c->prog.objects = current;
+	c->prog.total = total;
+	c->prog.bytes = bytes;
+	if (bytes > c->res->bytes_sent)
+		c->res->bytes_sent = bytes;
+	sync_report(c);
+	return 0;
+}
+
+static int
+sync_push_ref(const char *ref, const char *status, void *payload)
+{
+	struct sync_ctx	*c = payload;
+	char		*s;
+
+	if (status == NULL) {
+		c->res->refs_pushed++;
+		return 0;
+	}
+	s = xasprintf("%s%s%s: %s", c->refused ? c->refused : "",
+	    c->refused ? "; " : "", ref, status);
+	free(c->refused);
+	c->refused = s;
+	return 0;
+}
+
+static void
+sync_callbacks(struct sync_ctx *c, git_remote_callbacks *cb)
+{
+	git_remote_init_callbacks(cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb->credentials = sync_credentials;
+	cb->certificate_check = sync_certificate;
+	cb->transfer_progress = sync_fetch_progress;
+	cb->push_transfer_progress = sync_push_progress;
+	cb->push_update_reference = sync_push_ref;
+	cb->payload = c;
+}
+
+/* An error of a transfer: ours when a callback set one, else libgit2's. */
+static int
+sync_error(struct sync_ctx *c, const char *what)
+{
+	const git_error	*e = git_error_last();
+
+	if (c->tries > 0 && error_code() == LT_EPASS)
+		return error_set(LT_EPASS, "%s", error_msg());
+	return error_set(LT_EIO, "%s: %s: %s", c->r.url, what,
+	    e != NULL && e->message != NULL ? e->message : "failed");
+}
+
+static int
+sync_fetch(struct sync_ctx *c, git_remote *remote)
+{
+	git_fetch_options	 fo;
+	git_strarray		 specs;
+	char			*s[3];
+	int			 rc = 0;
+
+	s[0] = xasprintf("+refs/heads/devices/*:" SYNC_NS "%s/devices/*",
+	    c->r.name);
+	s[1] = xasprintf("+refs/heads/office:" SYNC_NS "%s/office", c->r.name);
+	s[2] = xasprintf("+refs/heads/attachments/*:" SYNC_NS
+	    "%s/attachments/*", c->r.name);
+	specs.strings = s;
+	specs.count = 3;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	sync_callbacks(c, &fo.callbacks);
+	fo.prune = GIT_FETCH_PRUNE;
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	c->prog.stage = "fetch";
+	sync_report(c);
+	if (git_remote_fetch(remote, &specs, &fo, "lantian sync") < 0)
+		rc = sync_error(c, "fetch");
+	free(s[0]);
+	free(s[1]);
+	free(s[2]);
+	return rc;
+}
+
+/* Keep a branch out of the push (it diverged there). */
+static void
+sync_skip(struct sync_ctx *c, const char *local)
+{
+	c->skip = xrealloc(c->skip, (c->nskip + 1) * sizeof *c->skip);
+	c->skip[c->nskip++] = xstrdup(local);
+}
+
+/* Bring one fetched branch into the local one: create, fast-forward, or
+ * keep a diverged one aside as a fork. */
+static int
+sync_merge_ref(struct sync_ctx *c, git_reference *theirs, const char *tail)
+{
+	const git_oid	*them = git_reference_target(theirs);
+	git_reference	*mine = NULL, *out = NULL;
+	char		 local[256], fork[300], why[700];
+	int		 rc = 0;
+
+	snprintf(local, sizeof local, "refs/heads/%s", tail);
+	if (git_reference_lookup(&mine, c->repo, local) != 0) {
+		if (git_reference_create(&out, c->repo, local, them, 0,
+		    "lantian sync: new branch") < 0)
+			rc = gitutil_error(local);
+		goto cleanup;
+	}
+	if (git_oid_equal(git_reference_target(mine), them) ||
+	    git_graph_descendant_of(c->repo, git_reference_target(mine),
+	    them) == 1)
+		goto cleanup;
+	if (git_graph_descendant_of(c->repo, them,
+	    git_reference_target(mine)) == 1) {
+		if (git_reference_create_matching(&out, c->repo, local, them,
+		    1, git_reference_target(mine), "lantian sync: "
+		    "fast-forward") < 0)
+			rc = gitutil_error(local);
+		goto cleanup;
+	}
+	/* Diverged: both are kept, nothing is forced either way. */
+	snprintf(fork, sizeof fork, SYNC_FORKS "%s/%s", c->r.name, tail);
+	if (git_reference_create(&out, c->repo, fork, them, 1,
+	    "lantian sync: fork") < 0) {
+		rc = gitutil_error(fork);
+		goto cleanup;
+	}
+	c->res->forks++;
+	sync_skip(c, local);
+	snprintf(why, sizeof why, "the remote's %s diverged from this one: "
+	    "both kept (theirs as %s)", tail, fork);
+	if (c->opts->log != NULL)
+		c->opts->log("fork", local, NULL, why, c->opts->arg);
+cleanup:
+	git_reference_free(out);
+	git_reference_free(mine);
+	return rc;
+}
+
+static int
+sync_merge(struct sync_ctx *c)
+{
+	git_reference_iterator	*it;
+	git_reference		*ref;
+	char			*glob, *prefix, keyid[KEY_ID_HEX];
+	const char		*tail;
+	int			 rc = 0;
+
+	glob = xasprintf(SYNC_NS "%s/*", c->r.name);
+	prefix = xasprintf(SYNC_NS "%s/", c->r.name);
+	if (git_reference_iterator_glob_new(&it, c->repo, glob) < 0) {
+		rc = gitutil_error("repo.git");
+		goto cleanup;
+	}
+	while (rc == 0 && git_reference_next(&ref, it) == 0) {
+		tail = git_reference_name(ref) + strlen(prefix);
+		if (layout_branch(tail, keyid) != LAYOUT_NONE &&
+		    git_reference_type(ref) == GIT_REFERENCE_DIRECT)
+			rc = sync_merge_ref(c, ref, tail);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+cleanup:
+	free(glob);
+	free(prefix);
+	return rc;
+}
+
+/* Record files added from old (NULL: none) to new. */
+static int64_t
+sync_count(git_repository *repo, const git_oid *old, const git_oid *new)
+{
+	git_commit	*a = NULL, *b = NULL;
+	git_tree	*ta = NULL, *tb = NULL;
+	git_diff	*diff = NULL;
+	int64_t		 n = 0, seq;
+	size_t		 i;
+	int		 sig;
+
+	if (git_commit_lookup(&b, repo, new) < 0 ||
+	    git_commit_tree(&tb, b) < 0)
+		goto cleanup;
+	if (old != NULL && (git_commit_lookup(&a, repo, old) < 0 ||
+	    git_commit_tree(&ta, a) < 0))
+		goto cleanup;
+	if (git_diff_tree_to_tree(&diff, repo, ta, tb, NULL) < 0)
+		goto cleanup;
+	for (i = 0; i < git_diff_num_deltas(diff); i++) {
+		if (layout_parse_record_path(git_diff_get_delta(diff,
+		    i)->new_file.path, &seq, &sig) && !sig)
+			n++;
+	}
+cleanup:
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(a);
+	git_commit_free(b);
+	return n;
+}
+
+/* Push the local branches matching glob the remote does not have yet. */
+static int
+sync_push(struct sync_ctx *c, git_remote *remote, const char *glob)
+{
+	git_reference_iterator	*it;
+	git_reference		*ref, *theirs;
+	git_push_options	 po;
+	git_strarray		 specs = { NULL, 0 };
+	char			 keyid[KEY_ID_HEX], *name;
+	const char		*tail;
+	size_t			 i;
+	int			 rc = 0, skip;
+
+	if (git_reference_iterator_glob_new(&it, c->repo, glob) < 0)
+		return gitutil_error("repo.git");
+	while (git_reference_next(&ref, it) == 0) {
+		tail = git_reference_name(ref) + strlen("refs/heads/");
+		skip = layout_branch(tail, keyid) == LAYOUT_NONE;
+		for (i = 0; i < c->nskip && !skip; i++)
+			skip = strcmp(c->skip[i], git_reference_name(ref)) == 0;
+		name = xasprintf(SYNC_NS "%s/%s", c->r.name, tail);
+		theirs = NULL;
+		if (!skip && git_reference_lookup(&theirs, c->repo, name) == 0 &&
+		    git_oid_equal(git_reference_target(theirs),
+		    git_reference_target(ref)))
+			skip = 1;	/* they have it */
+		if (!skip) {
+			if (strncmp(tail, "devices/", 8) == 0)
+				c->res->sent += sync_count(c->repo, theirs ?
+				    git_reference_target(theirs) : NULL,
+				    git_reference_target(ref));
+			specs.strings = xrealloc(specs.strings,
+			    (specs.count + 1) * sizeof *specs.strings);
+			specs.strings[specs.count++] = xasprintf("%s:%s",
+			    git_reference_name(ref), git_reference_name(ref));
+		}
+		git_reference_free(theirs);
+		free(name);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	if (specs.count > 0) {
+		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+		sync_callbacks(c, &po.callbacks);
+		c->prog.stage = "push";
+		if (git_remote_push(remote, &specs, &po) < 0)
+			rc = sync_error(c, "push");
+		else if (c->refused != NULL)
+			rc = error_set(LT_EIO, "%s: the server refused: %s",
+			    c->r.url, c->refused);
+	}
+	for (i = 0; i < specs.count; i++)
+		free(specs.strings[i]);
+	free(specs.strings);
+	return rc;
+}
+
+/*
+ * Note the outcome where the home and sync screens read it: when and how
+ * it went, and (after a push that went through) how far this device's
+ * records have been sent.  The error being returned is kept.
+ */
+static void
+sync_note(struct datadir *dd, const char *remote, int rc,
+    const struct sync_result *res)
+{
+	char	 now[32], *msg, *seq = NULL, *err = NULL;
+
+	if (rc != 0)
+		err = xstrdup(error_msg());
+	util_rfc3339(now, sizeof now, util_now());
+	if (rc == 0)
+		msg = xasprintf("ok with %s: %lld sent, %lld received, %lld "
+		    "verified, %lld refused", remote, (long long)res->sent,
+		    (long long)res->imported.records,
+		    (long long)res->imported.verified,
+		    (long long)res->imported.rejected);
+	else
+		msg = xasprintf("failed with %s: %s", remote, err);
+	db_setting_set(dd->db, "sync.last_time", now);
+	db_setting_set(dd->db, "sync.last_result", msg);
+	if (rc == 0 && db_setting_get(dd->db, "export.seq", &seq) == 0 &&
+	    seq != NULL)
+		db_setting_set(dd->db, "sync.sent_seq", seq);
+	if (err != NULL)
+		error_set(rc, "%s", err);
+	free(seq);
+	free(err);
+	free(msg);
+}
+
+/* The remote by name, or an anonymous one for a URL or path. */
+static int
+sync_target(struct sync_ctx *c, const char *target)
+{
+	char	hash[65];
+
+	if (remote_name_valid(target) && remote_get(c->dd->db, target,
+	    &c->r) == 0)
+		return 0;
+	if (remote_name_valid(target) && !util_exists(target))
+		return remote_get(c->dd->db, target, &c->r);
+	/* A URL or path given as is: its own namespace by its hash. */
+	util_sha256_hex(hash, target, strlen(target));
+	c->r.name = xasprintf("url-%.12s", hash);
+	c->r.url = xstrdup(target);
+	c->r.opts = json_object();
+	return 0;
+}
+
+int
+sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
+    struct sync_result *res)
+{
+	struct sync_ctx	 c;
+	git_remote	*remote = NULL;
+	const char	*ca;
+	int64_t		 files;
+	size_t		 i;
+	int		 rc;
+
+	memset(&c, 0, sizeof c);
+	memset(res, 0, sizeof *res);
+	c.dd = dd;
+	c.opts = opts;
+	c.res = res;
+	if ((rc = sync_target(&c, target)) != 0)
+		return rc;
+	if (remote_is_path(c.r.url) && !util_exists(c.r.url)) {
+		rc = error_set(LT_ENOTFOUND, "%s: no repository there (is the "
+		    "USB stick mounted? lantian remote add NAME PATH --create "
+		    "makes one)", c.r.url);
+		goto cleanup;
+	}
+	if ((ca = sync_opt(&c, "ca_file")) != NULL &&
+	    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, ca, NULL) < 0) {
+		rc = gitutil_error(ca);
+		goto cleanup;
+	}
+	if ((rc = gitutil_open(&c.repo, dd->path)) != 0)
+		goto cleanup;
+	c.prog.stage = "export";
+	sync_report(&c);
+	if ((rc = export_device(dd, c.repo, &res->exported, &files)) != 0 ||
+	    (rc = export_office(dd, c.repo)) != 0)
+		goto cleanup;
+	if (git_remote_create_anonymous(&remote, c.repo, c.r.url) < 0) {
+		rc = gitutil_error(c.r.url);
+		goto cleanup;
+	}
+	if ((rc = sync_fetch(&c, remote)) != 0 || (rc = sync_merge(&c)) != 0)
+		goto cleanup;
+	c.prog.stage = "import";
+	sync_report(&c);
+	if ((rc = import_all(dd, c.repo, c.r.name, opts->log, opts->arg,
+	    &res->imported)) != 0)
+		goto cleanup;
+	/* Records (and the office) before attachments. */
+	if ((rc = sync_push(&c, remote, "refs/heads/devices/*")) != 0 ||
+	    (rc = sync_push(&c, remote, "refs/heads/office")) != 0 ||
+	    (rc = sync_push(&c, remote, "refs/heads/attachments/*")) != 0)
+		goto cleanup;
+cleanup:
+	if (c.r.name != NULL)
+		sync_note(dd, c.r.name, rc, res);
+	git_remote_free(remote);
+	git_repository_free(c.repo);
+	for (i = 0; i < c.nskip; i++)
+		free(c.skip[i]);
+	free(c.skip);
+	free(c.refused);
+	remote_clear(&c.r);
+	return rc;
+}

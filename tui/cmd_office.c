@@ -1,0 +1,133 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/error.h"
+#include "core/roster.h"
+#include "core/util.h"
+
+#define OFFICE_SYNOPSIS "office init [--passphrase-file F|-] | " \
+	"office trust FILE [--replace]"
+
+/* office init: the office key of the supervisor's machine. */
+static int
+office_init(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct datadir		*dd = NULL;
+	struct key_public	 pk;
+	const char		*passfile = NULL;
+	char			*pass = NULL, id[KEY_ID_HEX];
+	size_t			 passlen;
+	int			 c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			passfile = optarg;
+			break;
+		default:
+			return cli_usage(OFFICE_SYNOPSIS, "office init: bad "
+			    "option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage(OFFICE_SYNOPSIS, "office init: unexpected "
+		    "argument %s", argv[optind]);
+	if (datadir_open(&dd, cli->datadir, 1) != 0)
+		return cli_fail();
+	if (roster_office_has_key(dd)) {
+		rc = cli_error("%s: this data directory already has an office "
+		    "key; lantian never overwrites a key", cli->datadir);
+		goto cleanup;
+	}
+	if (cli_passphrase(passfile, 1, &pass, &passlen) != 0 ||
+	    roster_office_init(dd, pass, passlen, &pk) != 0) {
+		rc = cli_fail();
+		goto cleanup;
+	}
+	key_id_hex(id, pk.id);
+	printf("office key %s created\n"
+	    "  secret key: %s/keys/office.key (keep it, and its passphrase, "
+	    "safe)\n"
+	    "  public key: %s/keys/office.pub (each device: lantian init "
+	    "--office-key FILE)\n", id, dd->path, dd->path);
+	rc = 0;
+cleanup:
+	cli_passphrase_free(pass);
+	datadir_close(dd);
+	return rc;
+}
+
+/* office trust FILE: the office key this device trusts, set later. */
+static int
+office_trust(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "replace", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct datadir		*dd;
+	struct key_public	 pk, old;
+	char			*text, id[KEY_ID_HEX];
+	size_t			 len;
+	int			 c, rc, replace = 0, same;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			replace = 1;
+			break;
+		default:
+			return cli_usage(OFFICE_SYNOPSIS, "office trust: bad "
+			    "option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(OFFICE_SYNOPSIS, "office trust: one public "
+		    "key file");
+	if (util_read_file(argv[optind], 4096, &text, &len) != 0)
+		return cli_fail();
+	rc = key_public_parse(text, len, &pk);
+	free(text);
+	if (rc != 0)
+		return cli_error("%s: %s", argv[optind], error_msg());
+	if (cli_open(cli, &dd) != 0)
+		return 1;
+	same = roster_anchor(dd->db, &old) == 0 &&
+	    memcmp(&old, &pk, sizeof pk) == 0;
+	error_clear();
+	if (roster_trust(dd, &pk, replace) != 0) {
+		rc = cli_fail();
+		goto cleanup;
+	}
+	key_id_hex(id, pk.id);
+	printf("office key %s %s\n", id, same ? "was trusted already" :
+	    "trusted");
+	rc = 0;
+cleanup:
+	datadir_close(dd);
+	return rc;
+}
+
+/* lantian office: the office key. */
+int
+cmd_office(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage(OFFICE_SYNOPSIS, "office: which subcommand?");
+	if (strcmp(argv[1], "init") == 0)
+		return office_init(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "trust") == 0)
+		return office_trust(cli, argc - 1, argv + 1);
+	return cli_usage(OFFICE_SYNOPSIS, "office %s: unknown subcommand",
+	    argv[1]);
+}
