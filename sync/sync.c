@@ -37,11 +37,16 @@ sync_opt(const struct sync_ctx *c, const char *key)
 	return json_string_value(json_object_get(c->r.opts, key));
 }
 
-static void
+/* Tell where the sync is; non-zero when the caller wants it stopped. */
+static int
 sync_report(struct sync_ctx *c)
 {
-	if (c->opts->progress != NULL)
-		c->opts->progress(&c->prog, c->opts->arg);
+	if (c->opts->progress != NULL &&
+	    c->opts->progress(&c->prog, c->opts->arg) != 0) {
+		git_error_set_str(GIT_ERROR_NONE, "cancelled");
+		return GIT_EUSER;
+	}
+	return 0;
 }
 
 /* Credentials: asked again after each failure, so count and give up. */
@@ -180,8 +185,7 @@ sync_fetch_progress(const git_indexer_progress *p, void *payload)
 	c->prog.total = p->total_objects;
 	c->prog.bytes = p->received_bytes;
 	c->res->bytes_received = p->received_bytes;
-	sync_report(c);
-	return 0;
+	return sync_report(c);
 }
 
 static int
@@ -195,8 +199,7 @@ sync_push_progress(unsigned int current, unsigned int total, size_t bytes,
 	c->prog.bytes = bytes;
 	if (bytes > c->res->bytes_sent)
 		c->res->bytes_sent = bytes;
-	sync_report(c);
-	return 0;
+	return sync_report(c);
 }
 
 static int
@@ -260,8 +263,9 @@ sync_fetch(struct sync_ctx *c, git_remote *remote)
 	fo.prune = GIT_FETCH_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	c->prog.stage = "fetch";
-	sync_report(c);
-	if (git_remote_fetch(remote, &specs, &fo, "lantian sync") < 0)
+	if (sync_report(c) != 0)
+		rc = error_set(LT_EIO, "sync: cancelled");
+	else if (git_remote_fetch(remote, &specs, &fo, "lantian sync") < 0)
 		rc = sync_error(c, "fetch");
 	free(s[0]);
 	free(s[1]);
@@ -529,7 +533,10 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	if ((rc = gitutil_open(&c.repo, dd->path)) != 0)
 		goto cleanup;
 	c.prog.stage = "export";
-	sync_report(&c);
+	if (sync_report(&c) != 0) {
+		rc = error_set(LT_EIO, "sync: cancelled");
+		goto cleanup;
+	}
 	if ((rc = export_device(dd, c.repo, &res->exported, &files)) != 0 ||
 	    (rc = export_office(dd, c.repo)) != 0)
 		goto cleanup;
@@ -540,7 +547,10 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	if ((rc = sync_fetch(&c, remote)) != 0 || (rc = sync_merge(&c)) != 0)
 		goto cleanup;
 	c.prog.stage = "import";
-	sync_report(&c);
+	if (sync_report(&c) != 0) {
+		rc = error_set(LT_EIO, "sync: cancelled");
+		goto cleanup;
+	}
 	if ((rc = import_all(dd, c.repo, c.r.name, opts->log, opts->arg,
 	    &res->imported)) != 0)
 		goto cleanup;

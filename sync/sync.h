@@ -25,8 +25,9 @@ struct sync_progress {
 };
 
 struct sync_opts {
-	/* Called often during transfers (may be NULL). */
-	void		(*progress)(const struct sync_progress *, void *arg);
+	/* Called often during transfers (may be NULL); non-zero stops the
+	 * sync (it fails, cancelled, and the store stays consistent). */
+	int		(*progress)(const struct sync_progress *, void *arg);
 	/* Each refusal of import or a fork (may be NULL). */
 	import_log_fn	 log;
 	void		*arg;

@@ -22,7 +22,7 @@ struct sync_cli {
 	char	last[16];	/* the stage last printed */
 };
 
-static void
+static int
 sync_cli_progress(const struct sync_progress *p, void *arg)
 {
 	struct sync_cli	*s = arg;
@@ -30,12 +30,13 @@ sync_cli_progress(const struct sync_progress *p, void *arg)
 	if (s->tty) {
 		fprintf(stderr, "\r%-7s %zu/%zu objects, %zu bytes   ",
 		    p->stage, p->objects, p->total, p->bytes);
-		return;
+		return 0;
 	}
 	if (strcmp(s->last, p->stage) != 0) {
 		fprintf(stderr, "lantian: sync: %s\n", p->stage);
 		snprintf(s->last, sizeof s->last, "%s", p->stage);
 	}
+	return 0;
 }
 
 static void

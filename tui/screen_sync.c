@@ -1,10 +1,9 @@
 /*
- * Sync: the remotes and what waits to be sent.  Replication through git
- * (`lantian remote add`, `lantian sync`) is not built yet; until it is,
- * this screen says so and shows what is waiting: this device's records
- * not sent, the attachments stored, the drafts not finished, and the last
- * sync.  It pretends nothing.  When sync lands, running it goes here, its
- * progress coming a step per tick so that keys are never blocked.
+ * Sync: the remotes, what waits to be sent (this device's records not
+ * sent, the attachments stored, the drafts not finished) and the last
+ * sync.  Enter syncs with the selected remote on a thread of its own
+ * (tui/bgsync.h): its progress is polled each turn, so keys and painting
+ * never wait for the network.
  */
 #include "config.h"
 
@@ -17,8 +16,13 @@
 #include "core/key.h"
 #include "core/summary.h"
 #include "core/util.h"
+#include "sync/remote.h"
+#include "tui/bgsync.h"
 #include "tui/draw.h"
+#include "tui/list.h"
 #include "tui/screens.h"
+
+#define SYNC_REMOTES_MAX	32
 
 struct sync {
 	char	 device[KEY_ID_HEX];	/* this device's key id, or "" */
@@ -32,7 +36,37 @@ struct sync {
 	int64_t	 drafts;
 	char	 last_time[24];		/* local, or "" never */
 	char	*last_result;		/* or NULL */
+	char	*names[SYNC_REMOTES_MAX];	/* the remotes */
+	char	*urls[SYNC_REMOTES_MAX];
+	struct list l;			/* which remote is selected */
+	int	 was_running;		/* a sync ran at the last poll */
 };
+
+/* Gather one remote for the list. */
+static int
+sync_remote(const struct remote *r, void *arg)
+{
+	struct sync	*s = arg;
+
+	if (s->l.n == SYNC_REMOTES_MAX)
+		return 1;
+	s->names[s->l.n] = xstrdup(r->name);
+	s->urls[s->l.n] = xstrdup(r->url);
+	s->l.n++;
+	return 0;
+}
+
+static void
+sync_free_remotes(struct sync *s)
+{
+	int	i;
+
+	for (i = 0; i < s->l.n; i++) {
+		free(s->names[i]);
+		free(s->urls[i]);
+	}
+	s->l.n = 0;
+}
 
 /* A stored RFC 3339 time as local "YYYY-MM-DD HH:MM" (or as it is). */
 static void
@@ -81,6 +115,10 @@ sync_load(struct tui *t, struct sync *s)
 	free(s->last_result);
 	s->last_result = NULL;
 	db_setting_get(db, "sync.last_result", &s->last_result);
+	sync_free_remotes(s);
+	if (remote_each(db, sync_remote, s) != 0)
+		tui_error(t, "%s", _("Cannot read the remotes"));
+	list_fix(&s->l, 4);
 }
 
 static int
@@ -96,6 +134,7 @@ sync_close(struct tui *t, void *priv)
 {
 	(void)t;
 	free(((struct sync *)priv)->last_result);
+	sync_free_remotes(priv);
 }
 
 static void
@@ -133,6 +172,51 @@ sync_draw_records(struct sync *s, int y, int x, int cols)
 		    (long long)s->head);
 }
 
+/* The remotes, and the sync running or just done; returns the next row. */
+static int
+sync_draw_remotes(struct tui *t, struct sync *s, int y, int x, int cols)
+{
+	struct bgsync_state	 st;
+	char			 size[16];
+	int			 i, n;
+
+	if (s->l.n == 0) {
+		draw_str(y++, x, cols, _("No remote is configured."), A_BOLD);
+		y += draw_wrap(y, x, cols, 3, _("Add one from the command "
+		    "line: lantian remote add NAME URL (a USB stick: "
+		    "lantian remote add usb /media/… --create)."),
+		    draw_attr(DRAW_DIM));
+	}
+	for (i = s->l.top; i < s->l.n && i < s->l.top + 4; i++) {
+		attr_t a = i == s->l.sel ? draw_attr(DRAW_SELECT) : A_NORMAL;
+		draw_fill(y, x - 2, cols + 2, a);
+		draw_printf(y++, x, cols, a, "%-16s %s", s->names[i],
+		    s->urls[i]);
+	}
+	if (t->bg == NULL)
+		return y;
+	bgsync_poll(t->bg, &st);
+	if (st.running) {
+		draw_size(size, sizeof size, (long long)st.bytes);
+		draw_printf(y++, x, cols, draw_attr(DRAW_WARN), _("Syncing "
+		    "with %s: %s, %zu/%zu objects, %s"), st.target, st.stage,
+		    st.objects, st.total, size);
+	} else if (st.rc != 0)
+		y += draw_wrap(y, x, cols, 3, st.error, draw_attr(DRAW_ERROR));
+	else
+		draw_printf(y++, x, cols, draw_attr(DRAW_OK), _("Synced with "
+		    "%s: %lld sent, %lld received (%lld verified), %lld "
+		    "refused."), st.target, (long long)st.res.sent,
+		    (long long)st.res.imported.records,
+		    (long long)st.res.imported.verified,
+		    (long long)st.res.imported.rejected);
+	n = st.nlog < BGSYNC_LOG ? st.nlog : BGSYNC_LOG;
+	for (i = 0; i < n && i < 3; i++)
+		draw_str(y++, x + 2, cols - 2, st.log[(st.nlog - 1 - i) %
+		    BGSYNC_LOG], draw_attr(DRAW_DIM));
+	return y;
+}
+
 static void
 sync_draw(struct tui *t, void *priv)
 {
@@ -144,12 +228,7 @@ sync_draw(struct tui *t, void *priv)
 
 	(void)t;
 	draw_str(y++, 1, COLS - 2, _("Remotes"), head);
-	draw_str(y++, x, cols, _("No remote is configured."), A_BOLD);
-	y += draw_wrap(y, x, cols, 4, _("Sync through git comes with "
-	    "`lantian remote add NAME URL` and `lantian sync`, which are not "
-	    "built yet. Until then nothing leaves this laptop: everything "
-	    "below stays in its store, signed and safe."),
-	    draw_attr(DRAW_DIM));
+	y = sync_draw_remotes(t, s, y, x, cols);
 	y++;
 
 	draw_str(y++, 1, COLS - 2, _("Waiting to be sent"), head);
@@ -184,22 +263,73 @@ sync_draw(struct tui *t, void *priv)
 		    s->last_result != NULL ? s->last_result : "");
 }
 
+/* Start a sync with the selected remote. */
+static void
+sync_start(struct tui *t, struct sync *s)
+{
+	struct bgsync_state	st;
+
+	if (t->bg != NULL) {
+		bgsync_poll(t->bg, &st);
+		if (st.running) {
+			tui_msg(t, "%s", _("A sync is already running."));
+			return;
+		}
+		bgsync_free(t->bg);
+		t->bg = NULL;
+	}
+	if (s->l.n == 0) {
+		tui_msg(t, "%s", _("No remote to sync with: lantian remote "
+		    "add NAME URL."));
+		t->msg_error = 1;
+		return;
+	}
+	if (bgsync_start(&t->bg, t->dd->path, s->names[s->l.sel]) != 0)
+		tui_error(t, "%s", _("Cannot start the sync"));
+	s->was_running = 1;
+}
+
 static int
 sync_key(struct tui *t, void *priv, const struct tui_key *k)
 {
-	(void)priv;
+	struct sync	*s = priv;
+
 	if (TUI_IS(k, 'y') || TUI_IS(k, '\r') || TUI_IS(k, '\n') ||
-	    k->code == KEY_ENTER) {
-		tui_msg(t, "%s", _("Sync through git is not built yet: "
-		    "nothing was sent."));
+	    k->code == KEY_ENTER || k->code == KEY_F(5)) {
+		sync_start(t, s);
 		return TUI_REDRAW;
 	}
-	return TUI_UNHANDLED;
+	if (TUI_IS(k, 'c') && t->bg != NULL) {
+		bgsync_cancel(t->bg);
+		tui_msg(t, "%s", _("Stopping the sync at its next step."));
+		return TUI_REDRAW;
+	}
+	return list_key(&s->l, k, 4, 1);
+}
+
+/* Each turn: repaint while a sync runs, and reload when it ends. */
+static int
+sync_tick(struct tui *t, void *priv)
+{
+	struct sync		*s = priv;
+	struct bgsync_state	 st;
+
+	if (t->bg == NULL)
+		return TUI_HANDLED;
+	bgsync_poll(t->bg, &st);
+	if (!st.running && s->was_running) {
+		s->was_running = 0;
+		sync_load(t, s);
+		return TUI_REDRAW;
+	}
+	return st.running ? TUI_REDRAW : TUI_HANDLED;
 }
 
 static const struct tui_keyhelp sync_keys[] = {
+	{ "Enter", N_("sync now") },
+	{ "↑↓", N_("choose the remote") },
+	{ "c", N_("stop the sync") },
 	{ "Esc", N_("back") },
-	{ "q", N_("quit") },
 	{ NULL, NULL }
 };
 
@@ -221,4 +351,5 @@ const struct tui_screen screen_sync = {
 	.key = sync_key,
 	.keys = sync_keys_fn,
 	.resume = sync_resume,
+	.tick = sync_tick,
 };

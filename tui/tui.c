@@ -16,6 +16,7 @@
 #include "core/db.h"
 #include "core/error.h"
 #include "core/util.h"
+#include "tui/bgsync.h"
 #include "tui/draw.h"
 #include "tui/edit.h"
 #include "tui/screens.h"
@@ -578,6 +579,11 @@ tui_main(const char *path, struct datadir *dd)
 		tui_loop(&t);
 	while (t.depth > 0)
 		tui_drop(&t);
+	if (t.bg != NULL) {
+		/* Stopped at its next step; the store stays consistent. */
+		bgsync_cancel(t.bg);
+		bgsync_free(t.bg);
+	}
 	tui_restore();
 	util_set_fatal_hook(NULL);
 	if (rc != 0)

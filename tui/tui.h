@@ -59,6 +59,7 @@ struct tui_keyhelp {
 };
 
 struct tui;
+struct bgsync;
 
 struct tui_screen {
 	const char	*name;		/* "home", "sites" ...: trace, tests */
@@ -105,6 +106,7 @@ struct tui {
 	struct form		**forms;	/* every form, loaded once */
 	size_t			 nforms;
 	int			 trace_fd;	/* LANTIAN_TUI_TRACE, or -1 */
+	struct bgsync		*bg;		/* a sync running, or NULL */
 };
 
 /*

@@ -70,7 +70,7 @@ tui_start() {
 	TUI_N=$((TUI_N + 1))
 	TUI_SOCK=lt$$-$TUI_N
 	TUI_SERVERS="$TUI_SERVERS $TUI_SOCK"
-	rm -f "$T/tui.pid"
+	rm -f "$T/tui.pid" "$T/screen"
 	: >"$T/tui.err"
 	{
 		echo 'unset LANTIAN_THEME NO_COLOR LANTIAN_NOW LANTIAN_IMPORT_DIR LC_ALL LANGUAGE LC_MESSAGES'
@@ -185,8 +185,8 @@ _tui_diag() {
 _tui_wait() {
 	_i=0
 	_lim=$((TUI_WAIT * 20))
-	: >"$T/screen.prev"
 	while :; do
+		[ -f "$T/screen" ] && mv -f "$T/screen" "$T/screen.prev"
 		grab
 		if grep -q -E -e "$1" "$T/screen"; then
 			[ $# -lt 2 ] && cmp -s "$T/screen" "$T/screen.prev" &&
@@ -197,7 +197,6 @@ _tui_wait() {
 			# The program ended: nothing more will come.
 			grep -q '^EXITED [0-9]' "$T/screen" && return 1
 		fi
-		cp "$T/screen" "$T/screen.prev"
 		_i=$((_i + 1))
 		[ "$_i" -ge "$_lim" ] && return 1
 		sleep 0.05
