@@ -18,6 +18,7 @@
 #include "core/util.h"
 #include "tui/draw.h"
 #include "tui/screens.h"
+#include "tui/words.h"
 
 /* One row of the window, copied out of the store (fixed size). */
 struct hist_row {
@@ -318,22 +319,6 @@ hist_form_text(struct tui *t, const struct hist_row *r)
 	return r->type;
 }
 
-/* The status of a record in a word, and its part of the theme. */
-static const char *
-hist_status(const char *status, enum draw_part *part)
-{
-	if (strcmp(status, "verified") == 0) {
-		*part = DRAW_OK;
-		return _("verified");
-	}
-	if (strcmp(status, "signed") == 0) {
-		*part = DRAW_NORMAL;
-		return _("signed");
-	}
-	*part = DRAW_WARN;
-	return status;
-}
-
 /* The column widths at this terminal width. */
 struct hist_cols {
 	int	date, site, form, find, status;
@@ -387,7 +372,7 @@ hist_paint_row(struct tui *t, const struct hist_row *r, int y, int selected)
 	draw_str(y, x, c.find, find, selected ? sel : draw_attr(r->open > 0 ?
 	    DRAW_WARN : DRAW_NORMAL));
 	x += c.find + 2;
-	status = hist_status(r->status, &part);
+	status = words_status(r->status, &part);
 	draw_str(y, x, c.status, status, selected ? sel : draw_attr(part));
 }
 

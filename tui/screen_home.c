@@ -23,6 +23,7 @@
 #include "core/record.h"
 #include "core/site.h"
 #include "core/summary.h"
+#include "core/history.h"
 #include "core/util.h"
 #include "tui/draw.h"
 #include "tui/list.h"
@@ -70,21 +71,6 @@ struct home {
 	int			 dtop, ftop;	/* first shown of each */
 	int64_t			 abandon;	/* draft asked about */
 };
-
-/* A stored RFC 3339 time as local "YYYY-MM-DD HH:MM" (or as it is). */
-static void
-home_time(char *buf, size_t size, const char *rfc)
-{
-	struct tm	tm;
-	time_t		t;
-
-	if (rfc == NULL)
-		snprintf(buf, size, "?");
-	else if (util_parse_rfc3339(rfc, &t) != 0 ||
-	    localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(buf, size, "%s", rfc);
-}
 
 /* Forget what was loaded. */
 static void
@@ -152,7 +138,7 @@ home_add_draft(const struct draft *d, void *arg)
 	hd->site = home_site_name(w->t, d->site);
 	hd->form_id = xstrdup(d->form);
 	hd->form = tui_form(w->t, d->form);
-	home_time(hd->updated, sizeof hd->updated, d->updated);
+	history_time(hd->updated, sizeof hd->updated, d->updated);
 	return 0;
 }
 
@@ -203,7 +189,7 @@ home_load_sync(struct tui *t, struct home *h)
 	h->last_time[0] = '\0';
 	if (db_setting_get(t->dd->db, "sync.last_time", &v) == 0 &&
 	    v != NULL)
-		home_time(h->last_time, sizeof h->last_time, v);
+		history_time(h->last_time, sizeof h->last_time, v);
 	free(v);
 	db_setting_get(t->dd->db, "sync.last_result", &h->last_result);
 }

@@ -27,6 +27,7 @@
 #include "tui/answer.h"
 #include "tui/draw.h"
 #include "tui/screens.h"
+#include "tui/words.h"
 
 #define REC_LABEL	13	/* the label column: a record id fits beside it */
 
@@ -214,9 +215,7 @@ rec_build_header(struct rec *v)
 	if ((s = rec_str(r->doc, "amends")) != NULL)
 		rec_field(v, _("Amends"), s);
 	if (r->status != NULL)
-		rec_field(v, _("Stored as"), strcmp(r->status, "verified") ==
-		    0 ? _("verified") : strcmp(r->status, "signed") == 0 ?
-		    _("signed") : r->status);
+		rec_field(v, _("Stored as"), words_status(r->status, NULL));
 }
 
 /* A verification problem's kind in words. */
@@ -313,26 +312,6 @@ rec_build_answers(struct rec *v, int cols)
 	json_decref(photo);
 }
 
-/* A finding's severity in words, and its part of the theme. */
-static const char *
-rec_severity(const char *sev, enum draw_part *part)
-{
-	*part = DRAW_NORMAL;
-	if (sev == NULL)
-		return "?";
-	if (strcmp(sev, "violation") == 0) {
-		*part = DRAW_ERROR;
-		return _("Violation");
-	}
-	if (strcmp(sev, "warning") == 0) {
-		*part = DRAW_WARN;
-		return _("Warning");
-	}
-	if (strcmp(sev, "note") == 0)
-		return _("Note");
-	return sev;
-}
-
 /* The record's own text of a finding (text or action) in lang. */
 static const char *
 rec_finding_text(const struct rec *v, const char *rule, const char *what)
@@ -370,7 +349,7 @@ rec_build_findings(struct rec *v)
 		rec_textf(v, 3, DRAW_OK, "%s", _("No findings."));
 	json_array_foreach(v->fs, i, f) {
 		rule = rec_str(f, "rule");
-		sev = rec_severity(rec_str(f, "severity"), &part);
+		sev = words_severity(rec_str(f, "severity"), &part);
 		s = rec_finding_text(v, rule, "text");
 		x = xasprintf(_("%s: %s"), sev, s != NULL && *s != '\0' ? s :
 		    rule);

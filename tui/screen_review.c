@@ -16,6 +16,7 @@
 #include "tui/flow.h"
 #include "tui/list.h"
 #include "tui/screens.h"
+#include "tui/words.h"
 
 enum review_kind {
 	R_HEAD,		/* a heading */
@@ -172,18 +173,6 @@ review_title(struct tui *t, void *priv)
 	return flow_title(&((struct review *)priv)->fs);
 }
 
-static const char *
-review_severity(const char *s)
-{
-	if (s == NULL)
-		return "";
-	if (strcmp(s, "violation") == 0)
-		return _("violation");
-	if (strcmp(s, "warning") == 0)
-		return _("warning");
-	return _("note");
-}
-
 /* Paint one row at y. */
 static void
 review_row(struct review *rv, const struct review_row *r, int y, int sel)
@@ -231,8 +220,8 @@ review_row(struct review *rv, const struct review_row *r, int y, int sel)
 		    json_object_get(f, "severity")), "violation") == 0 ?
 		    DRAW_ERROR : DRAW_WARN), "%s %lld · %s: %s", _("Task"),
 		    (long long)json_integer_value(json_object_get(f, "task")),
-		    review_severity(json_string_value(json_object_get(f,
-		    "severity"))), record_text(json_object_get(f, "text"),
+		    words_severity(json_string_value(json_object_get(f,
+		    "severity")), NULL), record_text(json_object_get(f, "text"),
 		    lang));
 		break;
 	case R_ACTION:

@@ -17,30 +17,17 @@
 #include "core/finding.h"
 #include "core/record.h"
 #include "core/site.h"
+#include "core/history.h"
 #include "core/util.h"
 #include "tui/draw.h"
 #include "tui/list.h"
 #include "tui/screens.h"
+#include "tui/words.h"
 
 #define SITE_PAGE		20	/* records fetched at a time */
 #define SITE_FINDINGS_MAX	200	/* open findings listed */
 #define SITE_ITEMS		6	/* details below the name */
 #define SITE_ITEM_ROWS		3	/* rows they may take */
-
-/* The kinds of site as a person reads them. */
-static const struct {
-	const char	*kind;
-	const char	*label;
-} site_kind_labels[] = {
-	{ "household", N_("Household") },
-	{ "shop", N_("Shop") },
-	{ "enterprise", N_("Enterprise") },
-	{ "construction", N_("Construction site") },
-	{ "restaurant", N_("Restaurant") },
-	{ "mine", N_("Mine") },
-	{ "village", N_("Village") },
-	{ "road", N_("Road") },
-};
 
 /* What a row of the list is. */
 enum site_row_type {
@@ -96,38 +83,6 @@ struct site_screen {
 	struct list		  l;
 	int			  head_rows;	/* rows of the details */
 };
-
-/* The translated name of a kind (the kind itself when unknown). */
-static const char *
-site_kind_label(const char *kind)
-{
-	size_t	i;
-
-	if (kind == NULL)
-		return "";
-	for (i = 0; i < sizeof site_kind_labels / sizeof site_kind_labels[0];
-	    i++) {
-		if (strcmp(kind, site_kind_labels[i].kind) == 0)
-			return _(site_kind_labels[i].label);
-	}
-	return kind;
-}
-
-/* A stored RFC 3339 time as local "YYYY-MM-DD HH:MM" (or as it is). */
-static void
-site_time(char *buf, size_t size, const char *rfc)
-{
-	struct tm	tm;
-	time_t		t;
-
-	if (rfc == NULL)
-		snprintf(buf, size, "?");
-	else if (util_parse_rfc3339(rfc, &t) != 0 ||
-	    localtime_r(&t, &tm) == NULL)
-		snprintf(buf, size, "%s", rfc);
-	else
-		strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
-}
 
 /* Is the form made for kind (it names no kinds: for every kind)? */
 static int
@@ -211,7 +166,7 @@ site_add_rec(const struct site_record *r, void *arg)
 	c->id = xstrdup(r->id);
 	c->type = xstrdup(r->type != NULL ? r->type : "");
 	c->form = r->form != NULL ? xstrdup(r->form) : NULL;
-	site_time(c->when, sizeof c->when, r->created);
+	history_time(c->when, sizeof c->when, r->created);
 	c->status = xstrdup(r->status != NULL ? r->status : "");
 	c->findings = r->findings;
 	c->open = r->open;
@@ -509,35 +464,11 @@ site_draw_details(struct site_screen *s)
 
 	x = 2 + draw_str(y, 2, COLS - 4, st->name, A_BOLD);
 	draw_printf(y, x + 2, COLS - x - 4, draw_attr(DRAW_DIM), "%s · %s",
-	    st->id, site_kind_label(st->kind));
+	    st->id, words_kind(st->kind));
 	n = site_items(st, items);
 	s->head_rows = 1 + site_items_put(y + 1, SITE_ITEM_ROWS, items, n, 1);
 	for (i = 0; i < n; i++)
 		free(items[i]);
-}
-
-/* The translated status of a record. */
-static const char *
-site_status(const char *status)
-{
-	if (strcmp(status, "signed") == 0)
-		return _("signed");
-	if (strcmp(status, "verified") == 0)
-		return _("verified");
-	return status;
-}
-
-/* The translated severity of a finding. */
-static const char *
-site_severity(const char *severity)
-{
-	if (strcmp(severity, "violation") == 0)
-		return _("violation");
-	if (strcmp(severity, "warning") == 0)
-		return _("warning");
-	if (strcmp(severity, "note") == 0)
-		return _("note");
-	return severity;
 }
 
 /* What a record is, for its line: its form's title, else its type. */
@@ -566,7 +497,7 @@ site_heading(struct site_screen *s, int i)
 		if (s->all_forms)
 			return xasprintf("%s", _("Inspect with (all forms)"));
 		return xasprintf(_("Inspect with (forms for %s)"),
-		    site_kind_label(s->site.kind));
+		    words_kind(s->site.kind));
 	case 1:
 		return xasprintf(ngettext("History (%d record)",
 		    "History (%d records)", (unsigned long)s->rec_total),
@@ -635,7 +566,7 @@ site_draw_row(struct tui *t, struct site_screen *s, int i, int y)
 		draw_str(y, 23 + cw, 20, text, r->open > 0 && i != s->l.sel ?
 		    draw_attr(DRAW_WARN) : a);
 		free(text);
-		draw_str(y, COLS - 10, 9, site_status(r->status), dim);
+		draw_str(y, COLS - 10, 9, words_status(r->status, NULL), dim);
 		break;
 	case SITE_ROW_MORE:
 		text = xasprintf(ngettext("%d older record: Enter shows it",
@@ -650,7 +581,7 @@ site_draw_row(struct tui *t, struct site_screen *s, int i, int y)
 		if (fd->overdue && i != s->l.sel)
 			a = draw_attr(DRAW_WARN);
 		draw_str(y, 4, 10, fd->deadline, a);
-		text = xasprintf("%s%s", site_severity(fd->severity),
+		text = xasprintf("%s%s", words_severity(fd->severity, NULL),
 		    fd->overdue ? _(", overdue") : "");
 		draw_str(y, 16, 18, text, a);
 		free(text);

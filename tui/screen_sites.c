@@ -21,24 +21,10 @@
 #include "tui/edit.h"
 #include "tui/list.h"
 #include "tui/screens.h"
+#include "tui/words.h"
 
 #define SITES_SEARCH_MAX	64	/* characters of the search */
 #define SITES_WINDOW_MIN	64	/* sites fetched at a time, at least */
-
-/* The kinds of site as a person reads them. */
-static const struct {
-	const char	*kind;
-	const char	*label;
-} sites_kind_labels[] = {
-	{ "household", N_("Household") },
-	{ "shop", N_("Shop") },
-	{ "enterprise", N_("Enterprise") },
-	{ "construction", N_("Construction site") },
-	{ "restaurant", N_("Restaurant") },
-	{ "mine", N_("Mine") },
-	{ "village", N_("Village") },
-	{ "road", N_("Road") },
-};
 
 /* A village that has matching sites. */
 struct sites_village {
@@ -66,22 +52,6 @@ struct sites {
 	int			 wn;
 	int			 wsize;		/* rows win has room for */
 };
-
-/* The translated name of a kind (the kind itself when unknown). */
-static const char *
-sites_kind_label(const char *kind)
-{
-	size_t	i;
-
-	if (kind == NULL)
-		return "";
-	for (i = 0; i < sizeof sites_kind_labels / sizeof sites_kind_labels[0];
-	    i++) {
-		if (strcmp(kind, sites_kind_labels[i].kind) == 0)
-			return _(sites_kind_labels[i].label);
-	}
-	return kind;
-}
 
 /* Does haystack hold needle, Latin letters in any case? */
 static int
@@ -179,7 +149,7 @@ sites_kinds_for(const char *text)
 	if (*text == '\0')
 		return out;
 	for (k = site_kinds(); *k != NULL; k++) {
-		if (!sites_contains(sites_kind_label(*k), text))
+		if (!sites_contains(words_kind(*k), text))
 			continue;
 		next = xasprintf("%s%s%s", out, *out != '\0' ? " " : "", *k);
 		free(out);
@@ -395,7 +365,7 @@ sites_draw_row(struct sites *s, int row, int y)
 	namew = w - 3 - 15 - kindw - 1;
 	draw_str(y, 3, 14, r->id, a);
 	draw_str(y, 18, namew, r->name, a);
-	draw_str(y, COLS - 1 - kindw, kindw, sites_kind_label(r->kind),
+	draw_str(y, COLS - 1 - kindw, kindw, words_kind(r->kind),
 	    row == s->l.sel ? a : draw_attr(DRAW_DIM));
 }
 

@@ -15,6 +15,7 @@
 #include "core/draft.h"
 #include "core/key.h"
 #include "core/summary.h"
+#include "core/history.h"
 #include "core/util.h"
 #include "sync/remote.h"
 #include "tui/bgsync.h"
@@ -68,19 +69,6 @@ sync_free_remotes(struct sync *s)
 	s->l.n = 0;
 }
 
-/* A stored RFC 3339 time as local "YYYY-MM-DD HH:MM" (or as it is). */
-static void
-sync_time(char *buf, size_t size, const char *rfc)
-{
-	struct tm	tm;
-	time_t		t;
-
-	if (util_parse_rfc3339(rfc, &t) != 0 ||
-	    localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(buf, size, "%s", rfc);
-}
-
 /* Read what waits; a part that cannot be read is shown as unknown. */
 static void
 sync_load(struct tui *t, struct sync *s)
@@ -110,7 +98,7 @@ sync_load(struct tui *t, struct sync *s)
 		s->drafts_known = 1;
 	s->last_time[0] = '\0';
 	if (db_setting_get(db, "sync.last_time", &v) == 0 && v != NULL)
-		sync_time(s->last_time, sizeof s->last_time, v);
+		history_time(s->last_time, sizeof s->last_time, v);
 	free(v);
 	free(s->last_result);
 	s->last_result = NULL;

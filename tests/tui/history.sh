@@ -75,7 +75,7 @@ screen_has "where" 'Site +李秀英家 \(XY-H-102\)'
 wait_for "its verification status" 'Signature and chain verified'
 keys Space
 wait_for "Space: its finding" 'Findings \(1, 1 open\)'
-screen_has "what, severity" 'Violation: Sale, storage, transport or use of loose coal'
+screen_has "what, severity" 'violation: Sale, storage, transport or use of loose coal'
 screen_has "its state" 'not closed yet|open, past its deadline'
 keys r
 wait_for "r: the exact bytes" 'The exact signed bytes \([0-9]+ bytes\):'

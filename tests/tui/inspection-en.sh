@@ -212,7 +212,7 @@ screen_has "its site" 'Site +老街烩面馆 \(XY-R-101\)'
 wait_for "its verification status" 'Signature and chain verified'
 keys Space
 wait_for "Space: a page down, its findings" 'Findings \(2, 2 open\)'
-screen_has "the violation" 'Violation: Fume purifier not running'
+screen_has "the violation" 'violation: Fume purifier not running'
 keys G
 wait_for "G: the end, the acknowledgment" 'Name +Li Wei'
 screen_has "the attachments with their caption" 'Purifier above the stove 灶台上方'

@@ -1,0 +1,80 @@
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "tui/i18n.h"
+#include "tui/words.h"
+
+struct words {
+	const char	*code;
+	const char	*text;		/* N_() */
+	enum draw_part	 part;
+};
+
+static const struct words words_kinds[] = {
+	{ "household", N_("Household"), DRAW_NORMAL },
+	{ "shop", N_("Shop"), DRAW_NORMAL },
+	{ "enterprise", N_("Enterprise"), DRAW_NORMAL },
+	{ "construction", N_("Construction site"), DRAW_NORMAL },
+	{ "restaurant", N_("Restaurant"), DRAW_NORMAL },
+	{ "mine", N_("Mine"), DRAW_NORMAL },
+	{ "village", N_("Village"), DRAW_NORMAL },
+	{ "road", N_("Road"), DRAW_NORMAL },
+	{ NULL, NULL, DRAW_NORMAL }
+};
+
+static const struct words words_statuses[] = {
+	{ "verified", N_("verified"), DRAW_OK },
+	{ "signed", N_("signed"), DRAW_NORMAL },
+	{ "unknown-key", N_("unknown key"), DRAW_WARN },
+	{ "revoked", N_("key revoked"), DRAW_ERROR },
+	{ "bad-signature", N_("bad signature"), DRAW_ERROR },
+	{ "id-mismatch", N_("id mismatch"), DRAW_ERROR },
+	{ "chain-gap", N_("chain gap"), DRAW_WARN },
+	{ "fork", N_("fork"), DRAW_ERROR },
+	{ NULL, NULL, DRAW_NORMAL }
+};
+
+static const struct words words_severities[] = {
+	{ "violation", N_("violation"), DRAW_ERROR },
+	{ "warning", N_("warning"), DRAW_WARN },
+	{ "note", N_("note"), DRAW_NORMAL },
+	{ NULL, NULL, DRAW_NORMAL }
+};
+
+/* The words of code in the table (the code itself when it is not there). */
+static const char *
+words_find(const struct words *w, const char *code, enum draw_part *part)
+{
+	if (part != NULL)
+		*part = DRAW_WARN;
+	if (code == NULL)
+		return "?";
+	for (; w->code != NULL; w++) {
+		if (strcmp(w->code, code) == 0) {
+			if (part != NULL)
+				*part = w->part;
+			return _(w->text);
+		}
+	}
+	return code;
+}
+
+const char *
+words_kind(const char *kind)
+{
+	return kind == NULL ? "" : words_find(words_kinds, kind, NULL);
+}
+
+const char *
+words_status(const char *status, enum draw_part *part)
+{
+	return words_find(words_statuses, status, part);
+}
+
+const char *
+words_severity(const char *severity, enum draw_part *part)
+{
+	return words_find(words_severities, severity, part);
+}
