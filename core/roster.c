@@ -712,3 +712,31 @@ roster_office_unlock(const struct datadir *dd, const char *pass,
 	*out = sk;
 	return 0;
 }
+
+int
+roster_issue(sqlite3 *db, const struct key_secret *sk, struct roster_entry *e)
+{
+	char	*body = NULL, *sig = NULL;
+	size_t	 len;
+	int	 rc, stored;
+
+	if ((rc = db_begin(db)) != 0)
+		return rc;
+	if ((rc = roster_next_issued(db, e->key_id, e->issued)) != 0 ||
+	    (rc = roster_sign(sk, e, &body, &len, &sig)) != 0 ||
+	    (rc = roster_accept(db, body, len, sig, &stored)) != 0)
+		goto fail;
+	if (!stored) {
+		rc = error_set(LT_EEXISTS, "key %s: a newer roster entry is "
+		    "stored", e->key_id);
+		goto fail;
+	}
+	rc = db_commit(db);
+	goto cleanup;
+fail:
+	db_rollback(db);
+cleanup:
+	free(body);
+	free(sig);
+	return rc;
+}

@@ -109,6 +109,14 @@ int roster_valid_at(const struct roster_entry *e, time_t t);
  */
 int roster_next_issued(sqlite3 *db, const char *key_id, char out[32]);
 
+/*
+ * Sign e with the office key as its key's newest entry and store it, in
+ * one transaction of its own; e->issued is set.  LT_EEXISTS when a newer
+ * entry is stored.
+ */
+int roster_issue(sqlite3 *db, const struct key_secret *sk,
+    struct roster_entry *e);
+
 /* The trusted office key; LT_ENOTFOUND when this store trusts none. */
 int roster_anchor(sqlite3 *db, struct key_public *out);
 

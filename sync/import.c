@@ -111,9 +111,12 @@ import_id_at(sqlite3 *db, const char *device, int64_t seq, char id[65])
 	sqlite3_stmt	*st;
 	int		 rc;
 
+	/* A record whose signature fails is not the device's: it neither
+	 * takes a seq from the genuine record nor links a chain. */
 	id[0] = '\0';
 	if ((rc = db_cached(db, &st, "SELECT id FROM records WHERE device = ?1 "
-	    "AND seq = ?2 ORDER BY status = 'fork' LIMIT 1")) != 0)
+	    "AND seq = ?2 AND status NOT IN ('bad-signature', 'id-mismatch') "
+	    "ORDER BY status = 'fork' LIMIT 1")) != 0)
 		return rc;
 	db_bind_text(st, 1, device);
 	sqlite3_bind_int64(st, 2, seq);
@@ -139,9 +142,13 @@ import_have(sqlite3 *db, const char *id)
 	return have;
 }
 
-/* A record after a gap that the new record fills is judged again. */
+/*
+ * A record after a gap that the new record (seq, id) fills is judged
+ * again, when it links to that record.
+ */
 static int
-import_fill_gap(sqlite3 *db, const char *device, int64_t seq)
+import_fill_gap(sqlite3 *db, const char *device, int64_t seq,
+    const char *filler)
 {
 	const char	*status, *why;
 	sqlite3_stmt	*st;
@@ -149,10 +156,12 @@ import_fill_gap(sqlite3 *db, const char *device, int64_t seq)
 	int		 rc;
 
 	if ((rc = db_cached(db, &st, "SELECT id, created FROM records WHERE "
-	    "device = ?1 AND seq = ?2 AND status = 'chain-gap'")) != 0)
+	    "device = ?1 AND seq = ?2 AND prev = ?3 AND status = "
+	    "'chain-gap'")) != 0)
 		return rc;
 	db_bind_text(st, 1, device);
 	sqlite3_bind_int64(st, 2, seq + 1);
+	db_bind_text(st, 3, filler);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		snprintf(id, sizeof id, "%s", sqlite3_column_text(st, 0));
@@ -248,7 +257,7 @@ import_record(struct import_ctx *c, const char *keyid,
 	    &status, &why)) != 0)
 		goto cleanup;
 	if ((rc = record_store(c->dd->db, &r, status, why)) != 0 ||
-	    (rc = import_fill_gap(c->dd->db, r.device, r.seq)) != 0)
+	    (rc = import_fill_gap(c->dd->db, r.device, r.seq, r.id)) != 0)
 		goto cleanup;
 	c->stats->records++;
 	if (strcmp(status, TRUST_VERIFIED) == 0)
@@ -583,6 +592,21 @@ import_current(struct import_ctx *c, const git_oid *tip)
 	return same;
 }
 
+/* The branch name of a ref: after refs/heads/, or after the remote's name
+ * in a fork's ref; "" for any other ref. */
+static const char *
+import_branch_name(const char *ref)
+{
+	const char	*p;
+
+	if (strncmp(ref, "refs/heads/", 11) == 0)
+		return ref + 11;
+	if (strncmp(ref, IMPORT_FORKS, strlen(IMPORT_FORKS)) == 0 &&
+	    (p = strchr(ref + strlen(IMPORT_FORKS), '/')) != NULL)
+		return p + 1;
+	return "";
+}
+
 /* Import one branch in one transaction. */
 static int
 import_branch(struct import_ctx *c, git_reference *ref, const char *own)
@@ -595,7 +619,7 @@ import_branch(struct import_ctx *c, git_reference *ref, const char *own)
 	int			 rc;
 
 	c->ref = git_reference_name(ref);
-	kind = layout_branch(c->ref + strlen("refs/heads/"), keyid);
+	kind = layout_branch(import_branch_name(c->ref), keyid);
 	if (kind == LAYOUT_NONE || tip == NULL || import_current(c, tip))
 		return 0;
 	if (git_commit_lookup(&commit, c->repo, tip) < 0 ||
@@ -630,7 +654,8 @@ import_all(struct datadir *dd, git_repository *repo, const char *remote,
     import_log_fn log, void *arg, struct import_stats *stats)
 {
 	static const char *const globs[] = { "refs/heads/office",
-	    "refs/heads/devices/*", "refs/heads/attachments/*" };
+	    "refs/heads/devices/*", "refs/heads/attachments/*",
+	    IMPORT_FORKS "*" };
 	struct import_ctx	 c;
 	git_reference_iterator	*it;
 	git_reference		*ref;

@@ -21,6 +21,13 @@
 
 #include "core/datadir.h"
 
+/*
+ * Where sync keeps a remote's branch that diverged from ours (a fork):
+ * refs/lantian-forks/<remote>/<branch>.  Import reads those too, so that
+ * the records only the fork holds are stored, each marked with why.
+ */
+#define IMPORT_FORKS	"refs/lantian-forks/"
+
 struct import_stats {
 	int64_t	records;	/* new records stored */
 	int64_t	verified;	/* of them, verified */
@@ -35,7 +42,8 @@ typedef void (*import_log_fn)(const char *kind, const char *ref,
     const char *path, const char *why, void *arg);
 
 /*
- * Import every branch of repo.git that moved since its last import.
+ * Import every branch of repo.git that moved since its last import, and
+ * every fork kept under IMPORT_FORKS.
  * remote names where the objects came from in the log (may be NULL).
  */
 int import_all(struct datadir *dd, git_repository *repo, const char *remote,

@@ -52,7 +52,8 @@ remote_add(sqlite3 *db, const char *name, const char *url,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(o);
-	if (rc == SQLITE_CONSTRAINT)
+	/* Extended result codes are on (db_open): the primary key's. */
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return error_set(LT_EEXISTS, "remote %s: already there (remove "
 		    "it first)", name);
 	return rc == SQLITE_DONE ? 0 : db_error(db, "remotes");

@@ -16,7 +16,7 @@
 #include "sync.h"
 
 #define SYNC_NS		"refs/lantian/"
-#define SYNC_FORKS	"refs/lantian-forks/"
+#define SYNC_FORKS	IMPORT_FORKS
 
 struct sync_ctx {
 	struct datadir		*dd;

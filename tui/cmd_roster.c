@@ -52,39 +52,6 @@ fail:
 	return rc;
 }
 
-/*
- * Sign e as the key's newest entry and store it, in one transaction;
- * e->issued is set.
- */
-static int
-roster_cli_issue(struct datadir *dd, const struct key_secret *sk,
-    struct roster_entry *e)
-{
-	char	*body = NULL, *sig = NULL;
-	size_t	 len;
-	int	 rc, stored;
-
-	if ((rc = db_begin(dd->db)) != 0)
-		return rc;
-	if ((rc = roster_next_issued(dd->db, e->key_id, e->issued)) != 0 ||
-	    (rc = roster_sign(sk, e, &body, &len, &sig)) != 0 ||
-	    (rc = roster_accept(dd->db, body, len, sig, &stored)) != 0)
-		goto fail;
-	if (!stored) {
-		rc = error_set(LT_EEXISTS, "key %s: a newer roster entry is "
-		    "stored", e->key_id);
-		goto fail;
-	}
-	rc = db_commit(dd->db);
-	goto cleanup;
-fail:
-	db_rollback(dd->db);
-cleanup:
-	free(body);
-	free(sig);
-	return rc;
-}
-
 /* How the stored records of a key stand now, in one line. */
 static void
 roster_cli_counts(sqlite3 *db, const char *key_id)
@@ -199,7 +166,7 @@ roster_add(struct cli *cli, int argc, char **argv)
 		    old.valid_from : "");
 	if (e.valid_from[0] == '\0')
 		util_rfc3339(e.valid_from, sizeof e.valid_from, util_now());
-	if (roster_cli_issue(dd, sk, &e) != 0) {
+	if (roster_issue(dd->db, sk, &e) != 0) {
 		rc = cli_fail();
 		goto cleanup;
 	}
@@ -268,7 +235,7 @@ roster_revoke(struct cli *cli, int argc, char **argv)
 		goto cleanup;
 	}
 	snprintf(e.revoked_at, sizeof e.revoked_at, "%s", at);
-	if (roster_cli_issue(dd, sk, &e) != 0) {
+	if (roster_issue(dd->db, sk, &e) != 0) {
 		rc = cli_fail();
 		goto cleanup;
 	}
