@@ -139,7 +139,7 @@ flow_problem(const struct flow_state *fs, const char *id, int missing)
 		}
 		msg = record_text(json_object_get(q, "constraint_message"),
 		    i18n_lang());
-		if (msg == NULL)
+		if (msg == NULL || *msg == '\0')
 			msg = json_string_value(json_object_get(v, "message"));
 		return xstrdup(msg != NULL ? msg : _("Not allowed."));
 	}

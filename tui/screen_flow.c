@@ -40,6 +40,7 @@ struct flow {
 	int			 e_dirty;	/* typed, not saved yet */
 	char			*problem;	/* what is wrong, shown under */
 	int			 problem_typed;	/* a parse error of the field */
+	int			 moved;		/* the highlight was moved */
 };
 
 static void flow_enter(struct tui *, struct flow *, size_t);
@@ -219,6 +220,7 @@ flow_enter(struct tui *t, struct flow *fl, size_t i)
 		fl->type = "";
 	memset(&fl->l, 0, sizeof fl->l);
 	fl->e_dirty = 0;
+	fl->moved = 0;
 	if (flow_is(fl, "yes_no") || flow_is(fl, "choice") ||
 	    flow_is(fl, "multi")) {
 		fl->w = W_LIST;
@@ -710,10 +712,17 @@ flow_key(struct tui *t, void *priv, const struct tui_key *k)
 		}
 		if (TUI_IS(k, '\r') || TUI_IS(k, '\n') ||
 		    k->code == KEY_ENTER) {
-			if (!flow_is(fl, "multi"))
+			/* Enter takes the highlighted option only once it
+			 * was chosen or moved to: a quick Enter on a fresh
+			 * question never answers it by itself. */
+			if (!flow_is(fl, "multi") && (fl->moved ||
+			    json_object_get(fl->fs.d.answers,
+			    flow_qid(fl, fl->qi)) != NULL))
 				flow_choose(t, fl, fl->l.sel);
 			return flow_next(t, fl, 1);
 		}
+		if (k->code == KEY_PPAGE || k->code == KEY_NPAGE)
+			return flow_key_common(t, fl, k, 1);
 		if (flow_is(fl, "yes_no") && (TUI_IS(k, 'y') ||
 		    TUI_IS(k, 'n'))) {
 			flow_choose(t, fl, TUI_IS(k, 'y') ? 0 : 1);
@@ -726,8 +735,10 @@ flow_key(struct tui *t, void *priv, const struct tui_key *k)
 				return TUI_REDRAW;
 			return flow_next(t, fl, 1);
 		}
-		if ((rc = list_key(&fl->l, k, rows, 0)) != TUI_UNHANDLED)
+		if ((rc = list_key(&fl->l, k, rows, 0)) != TUI_UNHANDLED) {
+			fl->moved = 1;
 			return rc;
+		}
 		return flow_key_common(t, fl, k, 1);
 	case W_FIELD:
 		if (flow_is(fl, "date") && TUI_IS(k, TUI_CTRL('t'))) {
@@ -815,6 +826,17 @@ static const struct tui_keyhelp flow_keys_list[] = {
 	{ NULL, NULL }
 };
 
+static const struct tui_keyhelp flow_keys_yes_no[] = {
+	{ "y/n", N_("yes / no, next") },
+	{ "Enter", N_("next") },
+	{ "p", N_("previous") },
+	{ "Tab", N_("skip") },
+	{ "r", N_("review") },
+	{ "a", N_("attachments") },
+	{ "Esc", N_("pause") },
+	{ NULL, NULL }
+};
+
 static const struct tui_keyhelp flow_keys_multi[] = {
 	{ "Space", N_("tick") },
 	{ "Enter", N_("next") },
@@ -862,6 +884,8 @@ flow_keys(struct tui *t, void *priv)
 	(void)t;
 	switch (fl->w) {
 	case W_LIST:
+		if (flow_is(fl, "yes_no"))
+			return flow_keys_yes_no;
 		return flow_is(fl, "multi") ? flow_keys_multi : flow_keys_list;
 	case W_FIELD:
 		return flow_keys_field;

@@ -240,7 +240,7 @@ tui_home(struct tui *t)
 
 /* Keys every screen has, named in the help. */
 static const struct tui_keyhelp tui_global_keys[] = {
-	{ "?", N_("help: the keys of this screen") },
+	{ "? F1", N_("help: the keys of this screen") },
 	{ "Esc", N_("back") },
 	{ "L F2", N_("中文 / English") },
 	{ "T F3", N_("colour / high-contrast monochrome") },
@@ -297,7 +297,9 @@ tui_paint_keys(struct tui *t)
 		x += draw_str(y, x, COLS - x, what, draw_attr(DRAW_BAR));
 		free(what);
 	}
-	draw_str(y, COLS - 6, 6, "? ", draw_attr(DRAW_KEY));
+	/* In a text field '?' is typed: F1 is the help there. */
+	draw_str(y, COLS - 6, 6, t->cursor_y >= 0 ? "F1" : "? ",
+	    draw_attr(DRAW_KEY));
 	draw_str(y, COLS - 4, 4, _("help"), draw_attr(DRAW_BAR));
 }
 

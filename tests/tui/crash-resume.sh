@@ -59,8 +59,8 @@ wait_for "and the first" '^   y  \(•\) Yes'
 keys Tab Tab
 wait_for "forward again" 'Are there cleaning and maintenance records'
 
-# 2. A yes/no answered
-# with ↓ Enter, then the photo taken, then killed at the notes, typed.
+# 2. A yes/no answered with ↓ Enter, a photo taken, then killed while
+# typing the notes.
 keys Down Enter
 wait_for "no records: the photo" 'Photo of the purifier'
 keys a
@@ -98,7 +98,7 @@ keys Enter
 wait_for "the caption shown" '炉灶上方 above the stove'
 tui_kill9
 is "the caption was saved" \
-    "$(sql "$D" "SELECT json_extract(attachments, '$[0].caption') FROM drafts")" \
+    "$(sql "$D" "SELECT json_extract(attachments, '\$[0].caption') FROM drafts")" \
     '炉灶上方 above the stove'
 restart "after a kill in the attachments"
 wait_for "the draft resumes where it was left: the photo" 'Photo of the purifier'
@@ -106,8 +106,8 @@ keys r
 wait_for "the review has the caption" \
     'Attachment: stove\.gif \(14 B\) · 炉灶上方 above the stove'
 
-# 4. Killed in the notes prompt and in the acknowledgment: what was saved
-# before is kept.
+# 4. Notes and the acknowledgment saved, then killed while the
+# acknowledgment is being changed: what was saved is kept.
 keys o
 wait_for "o: notes" 'Notes for the record'
 type_text 'Owner was present.'

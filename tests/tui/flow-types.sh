@@ -51,7 +51,15 @@ wait_for "p: back to the note" 'A test form'
 keys n
 wait_for "n: forward" '^  Yes or no'
 keys Enter
-wait_for "Enter on yes/no takes the one highlighted (yes): the remark opens (3/11)" \
+wait_for "a quick Enter on a fresh required yes/no answers nothing: it says so" \
+    'An answer is required\.'
+screen_has "and stays" '^  2/10'
+keys PPage
+wait_for "PgUp on a yes/no: back to the note" 'A test form'
+keys NPage
+wait_for "PgDn: forward again" '^  Yes or no'
+keys y
+wait_for "y on yes/no answers yes: the remark opens (3/11)" \
     '^  3/11'
 screen_has "choice: its options numbered" '^   1  \( \) A'
 draft_has "yes is saved at once" 'd == {"yn": True}'
@@ -120,6 +128,11 @@ wait_for "the cursor moves by characters: a comma put before black" \
 keys Enter
 wait_for "a date" '^  Date'
 draft_has "the text saved" 'd["remark"] == "烟囱冒黑烟，black smoke"'
+type_text 2022-12-31
+keys Enter
+wait_for "a constraint without its own message says why" \
+    '^  [^ ].*2023-01-01'
+keys C-u
 type_text 2023-02-30
 keys Enter
 wait_for "not a date" 'Not a date: write it as YYYY-MM-DD\.'

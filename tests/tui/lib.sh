@@ -56,6 +56,8 @@ tui_cleanup() {
 	TUI_SERVERS=
 }
 trap 'tui_cleanup; rm -rf "$T"' EXIT
+# Killed by a closed pipe too: no tmux server is left behind.
+trap 'exit 1' HUP INT TERM PIPE
 
 # Quote a word for sh.
 _tui_q() {
@@ -65,7 +67,7 @@ _tui_q() {
 tui_start() {
 	_tdir=$1
 	_tlang=${2:-en}
-	[ $# -ge 2 ] && shift 2 || shift $#
+	if [ $# -ge 2 ]; then shift 2; else shift $#; fi
 	tui_stop
 	TUI_N=$((TUI_N + 1))
 	TUI_SOCK=lt$$-$TUI_N
@@ -76,7 +78,7 @@ tui_start() {
 		echo 'unset LANTIAN_THEME NO_COLOR LANTIAN_NOW LANTIAN_IMPORT_DIR LC_ALL LANGUAGE LC_MESSAGES'
 		echo "export LANG=C.UTF-8 LANTIAN_LANG=$(_tui_q "$_tlang")"
 		for _v in HOME XDG_DATA_HOME LANTIAN_FORMS_DIR LANTIAN_LOCALEDIR \
-		    ASAN_OPTIONS UBSAN_OPTIONS; do
+		    ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 			eval "_val=\${$_v-}"
 			[ -n "$_val" ] && echo "export $_v=$(_tui_q "$_val")"
 		done

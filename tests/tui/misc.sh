@@ -1,10 +1,11 @@
 #!/bin/sh
 # What every screen shares and what home and sync show: drafts in
 # progress, records waiting, open findings due soon (overdue marked), the
-# last sync; the sync screen; ? help; Esc back; q quit; the language
-# switched anywhere (L, F2); the monochrome theme (T, F3, LANTIAN_THEME,
-# NO_COLOR) kept in the store; a terminal too small, then larger; control
-# characters in a record's answers shown as '?'; abandoning a draft.
+# last sync; the sync screen, without a remote and with one; ? help; Esc
+# back; q quit; the language switched anywhere (L, F2); the monochrome
+# theme (T, F3, LANTIAN_THEME, NO_COLOR) kept in the store; a terminal
+# too small, then larger; control characters in a record's answers shown
+# as '?'; abandoning a draft.
 set -u
 . "$top_srcdir/tests/tui/lib.sh"
 
@@ -67,8 +68,8 @@ screen_has "the attachments" 'Attachments stored: [0-9]+ \([0-9.]+ [kKMG]?i?B\)'
 screen_has "no remote" 'No remote is configured\.'
 screen_has "the last sync" '2026-11-01 10:00  ok'
 keys Enter
-wait_for "Enter: it says it cannot send yet, plainly" \
-    'Sync through git is not built yet: nothing was sent\.'
+wait_for "Enter without a remote says how to add one" \
+    'No remote to sync with: lantian remote add NAME URL\.'
 keys L
 wait_for "L: the sync screen in Chinese" "$(zh 'Waiting to be sent')"
 keys F2
@@ -197,6 +198,23 @@ check "monochrome" sh -c '! grep -q -E "$(printf "\033")\[([0-9;]*;)?[34][0-7](;
     sh "$T/screen-e"
 keys q
 wait_for "q" '^EXITED 0'
+
+# A sync with a remote (a bare repository, as on a USB stick).
+ok "lantian remote add usb DIR --create" lt --data "$D" remote add usb \
+    "$T/usb.git" --create
+tui_start "$D" en
+wait_for "home" "Records waiting to sync: $NREC"
+keys y
+wait_for "y: the remote is listed" "usb +$T/usb\.git"
+screen_has "what waits" "Records of this device not sent: $NREC"
+keys Enter
+wait_for "Enter: synced, with what was sent" "Synced with usb: $NREC sent"
+wait_for "nothing of this device waits now" \
+    "Records of this device: all $NREC sent\."
+keys Escape
+wait_for "home: nothing waits" 'Records waiting to sync: 0'
+screen_has "the last sync is now" "Last sync: [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}  ok"
+tui_quit "q quits"
 
 # Control characters in a record's text never reach the terminal.
 E=$T/d

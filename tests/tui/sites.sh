@@ -98,8 +98,8 @@ screen_has "the forms for households" 'Inspect with \(forms for Household\)'
 screen_has "coal ban" '^    Loose coal and clean heating inspection  coal-ban v1'
 screen_lacks "no boiler" 'boiler v1'
 screen_has "its history" 'History \(1 record\)'
-screen_has "its record: form, findings, status" \
-    'Loose coal and clean heat.* 2 found, 2 open +signed'
+screen_has "its record: form, findings, status (the demo is its own office: verified)" \
+    'Loose coal and clean heat.* 2 found, 2 open +verified'
 screen_has "its open findings" 'Open findings \(2\)'
 screen_has "each with deadline, severity, text" \
     '[0-9]{4}-[0-9]{2}-[0-9]{2} +violation +Sale, storage, transport'
