@@ -29,6 +29,7 @@ struct sync_ctx {
 	char			*refused;	/* refs the server refused */
 	char			**skip;		/* forked branches: not pushed */
 	size_t			 nskip;
+	char			*own;		/* this device's key id, or NULL */
 };
 
 static const char *
@@ -286,11 +287,18 @@ sync_skip(struct sync_ctx *c, const char *local)
 static int
 sync_merge_ref(struct sync_ctx *c, git_reference *theirs, const char *tail)
 {
-	const git_oid	*them = git_reference_target(theirs);
-	git_reference	*mine = NULL, *out = NULL;
-	char		 local[256], fork[300], why[700];
-	int		 rc = 0;
+	const git_oid		*them = git_reference_target(theirs);
+	enum layout_branch	 kind;
+	git_reference		*mine = NULL, *out = NULL;
+	char			 local[256], fork[300], why[700];
+	char			 keyid[KEY_ID_HEX];
+	int			 rc = 0, own, ahead;
 
+	/* Only this device writes its own branches: commits someone else
+	 * added to them on a remote are never taken. */
+	kind = layout_branch(tail, keyid);
+	own = c->own != NULL && (kind == LAYOUT_DEVICE ||
+	    kind == LAYOUT_ATTACHMENTS) && strcmp(keyid, c->own) == 0;
 	snprintf(local, sizeof local, "refs/heads/%s", tail);
 	if (git_reference_lookup(&mine, c->repo, local) != 0) {
 		if (git_reference_create(&out, c->repo, local, them, 0,
@@ -302,15 +310,17 @@ sync_merge_ref(struct sync_ctx *c, git_reference *theirs, const char *tail)
 	    git_graph_descendant_of(c->repo, git_reference_target(mine),
 	    them) == 1)
 		goto cleanup;
-	if (git_graph_descendant_of(c->repo, them,
-	    git_reference_target(mine)) == 1) {
+	ahead = git_graph_descendant_of(c->repo, them,
+	    git_reference_target(mine)) == 1;
+	if (ahead && !own) {
 		if (git_reference_create_matching(&out, c->repo, local, them,
 		    1, git_reference_target(mine), "lantian sync: "
 		    "fast-forward") < 0)
 			rc = gitutil_error(local);
 		goto cleanup;
 	}
-	/* Diverged: both are kept, nothing is forced either way. */
+	/* Diverged, or ahead on a branch of this device's own: both are
+	 * kept, nothing is forced either way. */
 	snprintf(fork, sizeof fork, SYNC_FORKS "%s/%s", c->r.name, tail);
 	if (git_reference_create(&out, c->repo, fork, them, 1,
 	    "lantian sync: fork") < 0) {
@@ -319,8 +329,9 @@ sync_merge_ref(struct sync_ctx *c, git_reference *theirs, const char *tail)
 	}
 	c->res->forks++;
 	sync_skip(c, local);
-	snprintf(why, sizeof why, "the remote's %s diverged from this one: "
-	    "both kept (theirs as %s)", tail, fork);
+	snprintf(why, sizeof why, "the remote's %s %s: both kept (theirs as "
+	    "%s)", tail, ahead ? "has commits this device did not make" :
+	    "diverged from this one", fork);
 	if (c->opts->log != NULL)
 		c->opts->log("fork", local, NULL, why, c->opts->arg);
 cleanup:
@@ -530,7 +541,8 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 		rc = gitutil_error(ca);
 		goto cleanup;
 	}
-	if ((rc = gitutil_open(&c.repo, dd->path)) != 0)
+	if ((rc = gitutil_open(&c.repo, dd->path)) != 0 ||
+	    (rc = db_setting_get(dd->db, "device", &c.own)) != 0)
 		goto cleanup;
 	c.prog.stage = "export";
 	if (sync_report(&c) != 0) {
@@ -568,6 +580,7 @@ cleanup:
 		free(c.skip[i]);
 	free(c.skip);
 	free(c.refused);
+	free(c.own);
 	remote_clear(&c.r);
 	return rc;
 }

@@ -41,7 +41,7 @@ wait_for "the first question" '是否安装油烟净化设施'
 screen_has "2/3" '^  2/3'
 screen_has "required, in Chinese" "^  $(zh '(required)') *$"
 screen_has "yes and no in Chinese" "^   y  \\( \\) $(zh Yes) *$"
-screen_has "the keys of the flow in Chinese" "^Enter $(zh 'answer, next') "
+screen_has "the keys of the flow in Chinese" "^y/n $(zh 'yes / no, next') "
 keys n
 wait_for "n: no, and the notes come next" '^  3/3'
 screen_has "saved as you go, in Chinese" "^  3/3 +$(zh 'saved as you go') *$"
