@@ -36,6 +36,7 @@ struct verify_row {
 	size_t		 len;
 	char		*sig;
 	int		 check;		/* check this row's signature */
+	int		 refused;	/* stored as forged by import */
 	const char	*kind;		/* set by the worker on a problem */
 	char		 why[256];
 };
@@ -330,6 +331,10 @@ verify_batch(struct verify_ctx *ctx)
 			if (r->kind != NULL)
 				verify_say(ctx, r, r->kind, "%s", r->why);
 		}
+		/* A forged copy is no link of the chain: the genuine record
+		 * at its seq is not a fork of it. */
+		if (r->refused)
+			continue;
 		verify_chain(ctx, r);
 	}
 	verify_free_rows(ctx);
@@ -343,8 +348,8 @@ verify_walk(sqlite3 *db, struct verify_ctx *ctx, const char *device)
 	int		 rc;
 
 	if ((rc = db_prepare(db, &st, "SELECT id, device, seq, prev, type, "
-	    "created, body, sig FROM records WHERE ?1 IS NULL OR device = ?1 "
-	    "ORDER BY device, seq")) != 0)
+	    "created, body, sig, status IN ('bad-signature', 'id-mismatch') "
+	    "FROM records WHERE ?1 IS NULL OR device = ?1 ORDER BY device, seq")) != 0)
 		return rc;
 	db_bind_text(st, 1, device);
 	ctx->device[0] = '\0';
@@ -368,6 +373,7 @@ verify_walk(sqlite3 *db, struct verify_ctx *ctx, const char *device)
 		if ((s = (const char *)sqlite3_column_text(st, 7)) != NULL)
 			r->sig = xstrdup(s);
 		r->check = verify_wanted(ctx, r->id);
+		r->refused = sqlite3_column_int(st, 8);
 		if (ctx->nrows == VERIFY_BATCH)
 			verify_batch(ctx);
 	}

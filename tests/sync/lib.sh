@@ -18,9 +18,6 @@
 #   server_ls REPO REF      the paths of REF's tree in the bare repo REPO
 #   ssh_unwind on|off       ASan's slow unwinder for the lts calls (ssh
 #                           syncs), so that lsan.supp sees what leaks there
-#   todo DESC WHY CMD...    a check of a known bug, as a TAP TODO: it does
-#                           not fail the suite while the bug is there, and
-#                           shows as XPASS (a failure) once it is fixed
 #   literal_tree REPO "MODE NAME OID"...  a tree object written as is, in
 #                           git's order (any name: what a hostile server
 #                           may hold)
@@ -143,15 +140,4 @@ p = subprocess.run(["git", "--git-dir", sys.argv[1], "hash-object", "-t",
     capture_output=True, check=True)
 print(p.stdout.decode().strip())
 EOF
-}
-
-todo() {
-	_td=$1 _tw=$2
-	shift 2
-	_n=$((_n + 1))
-	if "$@" >/dev/null 2>&1; then
-		echo "ok $_n - $_td # TODO $_tw"
-	else
-		echo "not ok $_n - $_td # TODO $_tw"
-	fi
 }
