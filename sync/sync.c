@@ -369,37 +369,203 @@ cleanup:
 	return rc;
 }
 
-/* Record files added from old (NULL: none) to new. */
+/*
+ * The highest seq on a device branch's commit (0: none), read from the
+ * last shard only, so that it costs the same however long the history.
+ */
+static int64_t
+sync_top(git_repository *repo, const git_oid *commit_id)
+{
+	git_commit		*commit = NULL;
+	git_tree		*tree = NULL, *records = NULL, *shard = NULL;
+	const git_tree_entry	*e, *last = NULL;
+	git_tree_entry		*re = NULL;
+	int64_t			 top = 0, n, best = -1;
+	size_t			 i;
+
+	if (commit_id == NULL || git_commit_lookup(&commit, repo,
+	    commit_id) < 0 || git_commit_tree(&tree, commit) < 0 ||
+	    git_tree_entry_bypath(&re, tree, "records") < 0 ||
+	    git_tree_lookup(&records, repo, git_tree_entry_id(re)) < 0)
+		goto cleanup;
+	/* Shards are numbers: the largest, not the last by name. */
+	for (i = 0; i < git_tree_entrycount(records); i++) {
+		e = git_tree_entry_byindex(records, i);
+		if ((n = strtoll(git_tree_entry_name(e), NULL, 10)) > best) {
+			best = n;
+			last = e;
+		}
+	}
+	if (last == NULL || git_tree_lookup(&shard, repo,
+	    git_tree_entry_id(last)) < 0)
+		goto cleanup;
+	for (i = 0; i < git_tree_entrycount(shard); i++) {
+		n = strtoll(git_tree_entry_name(git_tree_entry_byindex(shard, i)),
+		    NULL, 10);
+		if (n > top)
+			top = n;
+	}
+cleanup:
+	git_tree_free(shard);
+	git_tree_free(records);
+	git_tree_entry_free(re);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return top;
+}
+
+/* Records a device branch gains from old (NULL: none) to new. */
 static int64_t
 sync_count(git_repository *repo, const git_oid *old, const git_oid *new)
 {
-	git_commit	*a = NULL, *b = NULL;
-	git_tree	*ta = NULL, *tb = NULL;
-	git_diff	*diff = NULL;
-	int64_t		 n = 0, seq;
-	size_t		 i;
-	int		 sig;
+	int64_t	n = sync_top(repo, new) - sync_top(repo, old);
 
-	if (git_commit_lookup(&b, repo, new) < 0 ||
-	    git_commit_tree(&tb, b) < 0)
+	return n > 0 ? n : 0;
+}
+
+/* A branch to push: its local tip, and the remote's (zero: none). */
+struct sync_out {
+	char	*name;
+	git_oid	 ours;
+	git_oid	 theirs;
+	int	 have_theirs;
+};
+
+/* Add tree_id and what it holds, unless the remote has it, to pb. */
+static int
+sync_pack_tree(git_repository *repo, git_odb *dst, git_packbuilder *pb,
+    const git_oid *tree_id)
+{
+	const git_tree_entry	*e;
+	git_tree		*tree;
+	size_t			 i;
+	int			 rc = 0;
+
+	/* A tree the remote holds comes with all it names. */
+	if (git_odb_exists(dst, tree_id))
+		return 0;
+	if (git_tree_lookup(&tree, repo, tree_id) < 0)
+		return gitutil_error("repo.git: tree");
+	for (i = 0; i < git_tree_entrycount(tree) && rc == 0; i++) {
+		e = git_tree_entry_byindex(tree, i);
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			rc = sync_pack_tree(repo, dst, pb, git_tree_entry_id(e));
+		else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+		    !git_odb_exists(dst, git_tree_entry_id(e)) &&
+		    git_packbuilder_insert(pb, git_tree_entry_id(e), NULL) < 0)
+			rc = gitutil_error("repo.git: pack");
+	}
+	git_tree_free(tree);
+	if (rc == 0 && git_packbuilder_insert(pb, tree_id, NULL) < 0)
+		rc = gitutil_error("repo.git: pack");
+	return rc;
+}
+
+/* The new commits of one branch, and their new trees and files. */
+static int
+sync_pack_branch(struct sync_ctx *c, git_odb *dst, git_packbuilder *pb,
+    const struct sync_out *o)
+{
+	git_revwalk	*walk = NULL;
+	git_commit	*commit;
+	git_oid		 id;
+	int		 rc = 0;
+
+	if (git_revwalk_new(&walk, c->repo) < 0 ||
+	    git_revwalk_push(walk, &o->ours) < 0 ||
+	    (o->have_theirs && git_odb_exists(dst, &o->theirs) &&
+	    git_revwalk_hide(walk, &o->theirs) < 0)) {
+		rc = gitutil_error(o->name);
 		goto cleanup;
-	if (old != NULL && (git_commit_lookup(&a, repo, old) < 0 ||
-	    git_commit_tree(&ta, a) < 0))
-		goto cleanup;
-	if (git_diff_tree_to_tree(&diff, repo, ta, tb, NULL) < 0)
-		goto cleanup;
-	for (i = 0; i < git_diff_num_deltas(diff); i++) {
-		if (layout_parse_record_path(git_diff_get_delta(diff,
-		    i)->new_file.path, &seq, &sig) && !sig)
-			n++;
+	}
+	while (rc == 0 && git_revwalk_next(&id, walk) == 0) {
+		if (git_odb_exists(dst, &id))
+			continue;
+		if (git_commit_lookup(&commit, c->repo, &id) < 0) {
+			rc = gitutil_error(o->name);
+			break;
+		}
+		rc = sync_pack_tree(c->repo, dst, pb, git_commit_tree_id(commit));
+		git_commit_free(commit);
+		if (rc == 0 && git_packbuilder_insert(pb, &id, NULL) < 0)
+			rc = gitutil_error("repo.git: pack");
 	}
 cleanup:
-	git_diff_free(diff);
-	git_tree_free(ta);
-	git_tree_free(tb);
-	git_commit_free(a);
-	git_commit_free(b);
-	return n;
+	git_revwalk_free(walk);
+	return rc;
+}
+
+static int
+sync_pack_progress(const git_indexer_progress *p, void *payload)
+{
+	struct sync_ctx	*c = payload;
+
+	c->prog.objects = p->indexed_objects;
+	c->prog.total = p->total_objects;
+	c->prog.bytes = p->received_bytes;
+	return sync_report(c);
+}
+
+/*
+ * A repository by its path (the USB stick): write one pack of exactly the
+ * objects it lacks into it, then move its branches by compare-and-swap.
+ * git_remote_push() would walk the remote's whole tree to find them.
+ */
+static int
+sync_push_path(struct sync_ctx *c, struct sync_out *out, size_t n)
+{
+	git_repository	*dst = NULL;
+	git_odb		*odb = NULL;
+	git_packbuilder	*pb = NULL;
+	git_reference	*ref = NULL;
+	char		*packdir = NULL;
+	const char	*path = c->r.url;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (strncmp(path, "file://", 7) == 0)
+		path += 7;
+	if (git_repository_open_bare(&dst, path) < 0 ||
+	    git_repository_odb(&odb, dst) < 0 ||
+	    git_packbuilder_new(&pb, c->repo) < 0) {
+		rc = sync_error(c, "push");
+		goto cleanup;
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		rc = sync_pack_branch(c, odb, pb, &out[i]);
+	if (rc != 0)
+		goto cleanup;
+	packdir = xasprintf("%s/objects/pack", git_repository_path(dst));
+	if (git_packbuilder_object_count(pb) > 0 &&
+	    git_packbuilder_write(pb, packdir, 0, sync_pack_progress, c) < 0) {
+		rc = sync_error(c, "push");
+		goto cleanup;
+	}
+	c->res->bytes_sent += git_packbuilder_written(pb) > 0 ?
+	    (size_t)git_packbuilder_written(pb) : 0;
+	/* The objects are all there: now the refs, last. */
+	for (i = 0; i < n && rc == 0; i++) {
+		if (out[i].have_theirs)
+			rc = git_reference_create_matching(&ref, dst,
+			    out[i].name, &out[i].ours, 1, &out[i].theirs,
+			    "lantian sync");
+		else
+			rc = git_reference_create(&ref, dst, out[i].name,
+			    &out[i].ours, 0, "lantian sync");
+		git_reference_free(ref);
+		ref = NULL;
+		if (rc < 0)
+			rc = error_set(LT_EIO, "%s: %s moved meanwhile (another "
+			    "sync?): sync again", c->r.url, out[i].name);
+		else
+			c->res->refs_pushed++;
+	}
+cleanup:
+	free(packdir);
+	git_packbuilder_free(pb);
+	git_odb_free(odb);
+	git_repository_free(dst);
+	return rc;
 }
 
 /* Push the local branches matching glob the remote does not have yet. */
@@ -410,9 +576,10 @@ sync_push(struct sync_ctx *c, git_remote *remote, const char *glob)
 	git_reference		*ref, *theirs;
 	git_push_options	 po;
 	git_strarray		 specs = { NULL, 0 };
+	struct sync_out		*out = NULL;
 	char			 keyid[KEY_ID_HEX], *name;
 	const char		*tail;
-	size_t			 i;
+	size_t			 i, n = 0;
 	int			 rc = 0, skip;
 
 	if (git_reference_iterator_glob_new(&it, c->repo, glob) < 0)
@@ -433,29 +600,46 @@ sync_push(struct sync_ctx *c, git_remote *remote, const char *glob)
 				c->res->sent += sync_count(c->repo, theirs ?
 				    git_reference_target(theirs) : NULL,
 				    git_reference_target(ref));
-			specs.strings = xrealloc(specs.strings,
-			    (specs.count + 1) * sizeof *specs.strings);
-			specs.strings[specs.count++] = xasprintf("%s:%s",
-			    git_reference_name(ref), git_reference_name(ref));
+			out = xrealloc(out, (n + 1) * sizeof *out);
+			memset(&out[n], 0, sizeof out[n]);
+			out[n].name = xstrdup(git_reference_name(ref));
+			git_oid_cpy(&out[n].ours, git_reference_target(ref));
+			if (theirs != NULL) {
+				git_oid_cpy(&out[n].theirs,
+				    git_reference_target(theirs));
+				out[n].have_theirs = 1;
+			}
+			n++;
 		}
 		git_reference_free(theirs);
 		free(name);
 		git_reference_free(ref);
 	}
 	git_reference_iterator_free(it);
-	if (specs.count > 0) {
+	c->prog.stage = "push";
+	if (n > 0 && (remote_is_path(c->r.url) ||
+	    strncmp(c->r.url, "file://", 7) == 0))
+		rc = sync_push_path(c, out, n);
+	else if (n > 0) {
+		specs.strings = xcalloc(n, sizeof *specs.strings);
+		for (i = 0; i < n; i++)
+			specs.strings[i] = xasprintf("%s:%s", out[i].name,
+			    out[i].name);
+		specs.count = n;
 		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 		sync_callbacks(c, &po.callbacks);
-		c->prog.stage = "push";
 		if (git_remote_push(remote, &specs, &po) < 0)
 			rc = sync_error(c, "push");
 		else if (c->refused != NULL)
 			rc = error_set(LT_EIO, "%s: the server refused: %s",
 			    c->r.url, c->refused);
+		for (i = 0; i < specs.count; i++)
+			free(specs.strings[i]);
+		free(specs.strings);
 	}
-	for (i = 0; i < specs.count; i++)
-		free(specs.strings[i]);
-	free(specs.strings);
+	for (i = 0; i < n; i++)
+		free(out[i].name);
+	free(out);
 	return rc;
 }
 
