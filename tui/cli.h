@@ -75,6 +75,16 @@ const char *cli_lang(void);
 void cli_json_item(int *n, json_t *item);
 void cli_json_end(int n);
 
+/*
+ * "show ID [--raw|--minisig]": parse the options of a show command
+ * (*mode 'r', 'm' or 0); the id is argv[optind].  0, or the usage status.
+ */
+int cli_show_args(int argc, char **argv, const char *synopsis,
+    const char *what, int *mode);
+/* Print the exact signed bytes ('r') or the signature file ('m'). */
+int cli_show_signed(int mode, const char *body, size_t len, const char *sig,
+    const char *what);
+
 /* Print a json value on stdout, indented, with a newline. */
 void cli_print_json(const json_t *v);
 

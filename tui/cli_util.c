@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,4 +237,46 @@ void
 cli_json_end(int n)
 {
 	printf("%s]\n", n ? "\n" : "[");
+}
+
+int
+cli_show_args(int argc, char **argv, const char *synopsis, const char *what,
+    int *mode)
+{
+	static const struct option opts[] = {
+		{ "raw", no_argument, NULL, 'r' },
+		{ "minisig", no_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	c;
+
+	*mode = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'r' && c != 'm')
+			return cli_usage(synopsis, "%s: bad option", what);
+		if (*mode != 0 && *mode != c)
+			return cli_usage(synopsis, "%s: --raw or --minisig, "
+			    "not both", what);
+		*mode = c;
+	}
+	if (optind + 1 != argc)
+		return cli_usage(synopsis, "%s: one id", what);
+	return 0;
+}
+
+int
+cli_show_signed(int mode, const char *body, size_t len, const char *sig,
+    const char *what)
+{
+	if (mode == 'r') {
+		/* The exact signed bytes, nothing added. */
+		if (fwrite(body, 1, len, stdout) != len)
+			return cli_error("standard output: write failed");
+		return 0;
+	}
+	if (sig == NULL)
+		return cli_error("%s: no signature stored", what);
+	fputs(sig, stdout);
+	return 0;
 }

@@ -322,48 +322,22 @@ records_print(sqlite3 *db, const struct record *r)
 static int
 records_show(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "raw", no_argument, NULL, 'r' },
-		{ "minisig", no_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct datadir	*dd;
 	struct record	 r;
-	int		 c, mode = 0, rc = 0;
+	int		 mode, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-		case 'm':
-			if (mode != 0 && mode != c)
-				return cli_usage(RECORDS_SYNOPSIS, "records "
-				    "show: --raw or --minisig, not both");
-			mode = c;
-			break;
-		default:
-			return cli_usage(RECORDS_SYNOPSIS, "records show: bad "
-			    "option");
-		}
-	}
-	if (optind + 1 != argc)
-		return cli_usage(RECORDS_SYNOPSIS, "records show: one record id");
+	if ((rc = cli_show_args(argc, argv, RECORDS_SYNOPSIS, "records show",
+	    &mode)) != 0)
+		return rc;
 	if (cli_open(cli, &dd) != 0)
 		return 1;
 	if (record_load(dd->db, argv[optind], &r) != 0) {
 		datadir_close(dd);
 		return cli_fail();
 	}
-	if (mode == 'r') {
-		/* The exact signed bytes, nothing added. */
-		if (fwrite(r.body, 1, r.len, stdout) != r.len)
-			rc = cli_error("standard output: write failed");
-	} else if (mode == 'm') {
-		if (r.sig == NULL)
-			rc = cli_error("record %s: no signature stored", r.id);
-		else
-			fputs(r.sig, stdout);
-	} else
+	if (mode != 0)
+		rc = cli_show_signed(mode, r.body, r.len, r.sig, r.id);
+	else
 		records_print(dd->db, &r);
 	record_clear(&r);
 	datadir_close(dd);

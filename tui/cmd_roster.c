@@ -335,44 +335,21 @@ roster_list(struct cli *cli, int argc, char **argv)
 static int
 roster_show(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "raw", no_argument, NULL, 'r' },
-		{ "minisig", no_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct roster_entry	 e;
 	struct datadir		*dd;
-	int			 c, mode = 0, rc = 0;
+	int			 mode, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-		case 'm':
-			if (mode != 0 && mode != c)
-				return cli_usage(ROSTER_SYNOPSIS, "roster "
-				    "show: --raw or --minisig, not both");
-			mode = c;
-			break;
-		default:
-			return cli_usage(ROSTER_SYNOPSIS, "roster show: bad "
-			    "option");
-		}
-	}
-	if (optind + 1 != argc)
-		return cli_usage(ROSTER_SYNOPSIS, "roster show: one key id");
+	if ((rc = cli_show_args(argc, argv, ROSTER_SYNOPSIS, "roster show",
+	    &mode)) != 0)
+		return rc;
 	if (cli_open(cli, &dd) != 0)
 		return 1;
 	if (roster_get(dd->db, argv[optind], &e) != 0) {
 		datadir_close(dd);
 		return cli_fail();
 	}
-	if (mode == 'r') {
-		/* The exact signed bytes, nothing added. */
-		if (fwrite(e.body, 1, e.len, stdout) != e.len)
-			rc = cli_error("standard output: write failed");
-	} else if (mode == 'm')
-		fputs(e.sig, stdout);
+	if (mode != 0)
+		rc = cli_show_signed(mode, e.body, e.len, e.sig, e.key_id);
 	else {
 		printf("key        %s\nname       ", e.key_id);
 		cli_put(stdout, e.name);
