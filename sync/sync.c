@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <git2.h>
 
@@ -541,8 +542,16 @@ sync_push_path(struct sync_ctx *c, struct sync_out *out, size_t n)
 		rc = sync_error(c, "push");
 		goto cleanup;
 	}
-	c->res->bytes_sent += git_packbuilder_written(pb) > 0 ?
-	    (size_t)git_packbuilder_written(pb) : 0;
+	if (git_packbuilder_object_count(pb) > 0) {
+		/* What crossed to the stick: the pack's size. */
+		struct stat	 st;
+		char		*pack = xasprintf("%s/pack-%s.pack", packdir,
+		    git_packbuilder_name(pb));
+
+		if (stat(pack, &st) == 0)
+			c->res->bytes_sent += (size_t)st.st_size;
+		free(pack);
+	}
 	/* The objects are all there: now the refs, last. */
 	for (i = 0; i < n && rc == 0; i++) {
 		if (out[i].have_theirs)
