@@ -354,7 +354,7 @@ db_setting_get(sqlite3 *db, const char *key, char **out)
 	int		 rc;
 
 	*out = NULL;
-	if ((rc = db_prepare(db, &st,
+	if ((rc = db_cached(db, &st,
 	    "SELECT value FROM settings WHERE key = ?1")) != 0)
 		return rc;
 	db_bind_text(st, 1, key);
@@ -366,7 +366,7 @@ db_setting_get(sqlite3 *db, const char *key, char **out)
 		rc = 0;
 	else
 		rc = db_error(db, "settings");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 

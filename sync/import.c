@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,9 @@
 #include "gitutil.h"
 #include "import.h"
 #include "layout.h"
+
+/* Records whose signatures are verified together. */
+#define IMPORT_BATCH	256
 
 /* One file of a record: seq and which half. */
 struct import_file {
@@ -184,89 +188,156 @@ import_fill_gap(sqlite3 *db, const char *device, int64_t seq,
 	return rc;
 }
 
-/* Judge and store one record of the branch's device. */
-static int
-import_record(struct import_ctx *c, const char *keyid,
-    const struct key_public *pk, const struct import_file *json,
-    const struct import_file *sigf)
-{
-	struct record	 r;
-	const char	*status, *why;
-	char		*body = NULL, *sig = NULL, prev[65], why_buf[160];
-	size_t		 len, siglen;
-	int		 rc;
+/* A record read from the branch, waiting for its signature's verdict. */
+struct import_pending {
+	struct record			 r;
+	const struct import_file	*json;
+	const struct key_public		*pk;
+	int				 sig_ok;
+	char				 why[256];
+};
 
-	memset(&r, 0, sizeof r);
+/*
+ * Read and check what can be checked without the signature: 1 with p
+ * filled when there is a record to judge, 0 when it was refused (logged)
+ * or is stored already, or an error.
+ */
+static int
+import_prepare(struct import_ctx *c, const char *keyid,
+    const struct import_file *json, const struct import_file *sigf,
+    struct import_pending *p)
+{
+	char	*body = NULL, *sig = NULL;
+	size_t	 len, siglen;
+	int	 rc;
+
+	memset(p, 0, sizeof *p);
+	p->json = json;
 	if ((rc = import_read(c, &json->oid, json->path, RECORD_MAX, &body,
 	    &len)) != 1 || (rc = import_read(c, &sigf->oid, sigf->path,
 	    LAYOUT_SIG_MAX, &sig, &siglen)) != 1)
 		goto cleanup;
-	if (strlen(sig) != siglen) {
+	rc = 0;
+	if (strlen(sig) != siglen)
 		import_refuse(c, "bad-signature", sigf->path, "not a "
 		    "signature file");
-		rc = 0;
-		goto cleanup;
-	}
-	if ((rc = record_parse(&r, body, len)) != 0) {
+	else if (record_parse(&p->r, body, len) != 0)
 		import_refuse(c, "bad-record", json->path, "%s", error_msg());
-		rc = 0;
-		goto cleanup;
-	}
-	if (strcmp(r.device, keyid) != 0 || r.seq != json->seq) {
+	else if (strcmp(p->r.device, keyid) != 0 || p->r.seq != json->seq)
 		import_refuse(c, "misplaced", json->path, "record of device %s "
-		    "seq %" PRId64 " on the branch of %s", r.device, r.seq,
-		    keyid);
-		rc = 0;
-		goto cleanup;
+		    "seq %" PRId64 " on the branch of %s", p->r.device,
+		    p->r.seq, keyid);
+	else if (!import_have(c->dd->db, p->r.id)) {
+		p->r.sig = sig;
+		sig = NULL;
+		rc = 1;
 	}
-	if (import_have(c->dd->db, r.id)) {
-		rc = 0;
-		goto cleanup;
+	if (rc != 1)
+		record_clear(&p->r);
+cleanup:
+	free(body);
+	free(sig);
+	return rc;
+}
+
+/* Store a prepared record with its verdict. */
+static int
+import_commit(struct import_ctx *c, struct import_pending *p)
+{
+	struct record	*r = &p->r;
+	const char	*status, *why;
+	char		 prev[65], why_buf[160];
+	int		 rc;
+
+	if (!p->sig_ok) {
+		import_refuse(c, "bad-signature", p->json->path, "%s", p->why);
+		return record_store_row(c->dd->db, r, TRUST_BAD_SIGNATURE,
+		    p->why);
 	}
-	r.sig = xstrdup(sig);
-	if (record_check_sig(r.id, r.type, r.device, r.seq, r.body, r.len,
-	    r.sig, pk) != 0) {
-		import_refuse(c, "bad-signature", json->path, "%s",
-		    error_msg());
-		rc = record_store_row(c->dd->db, &r, TRUST_BAD_SIGNATURE,
-		    error_msg());
-		goto cleanup;
-	}
-	if ((rc = import_id_at(c->dd->db, r.device, r.seq, prev)) != 0)
-		goto cleanup;
+	if ((rc = import_id_at(c->dd->db, r->device, r->seq, prev)) != 0)
+		return rc;
 	if (prev[0] != '\0') {
 		snprintf(why_buf, sizeof why_buf, "record %.16s has the same "
-		    "seq %" PRId64, prev, r.seq);
-		import_refuse(c, "fork", json->path, "%s", why_buf);
-		rc = record_store_row(c->dd->db, &r, TRUST_FORK, why_buf);
-		goto cleanup;
+		    "seq %" PRId64, prev, r->seq);
+		import_refuse(c, "fork", p->json->path, "%s", why_buf);
+		return record_store_row(c->dd->db, r, TRUST_FORK, why_buf);
 	}
-	if ((rc = import_id_at(c->dd->db, r.device, r.seq - 1, prev)) != 0)
-		goto cleanup;
-	if (r.seq > 1 && prev[0] == '\0') {
+	if ((rc = import_id_at(c->dd->db, r->device, r->seq - 1, prev)) != 0)
+		return rc;
+	if (r->seq > 1 && prev[0] == '\0') {
 		status = TRUST_CHAIN_GAP;
 		snprintf(why_buf, sizeof why_buf, "seq %" PRId64 " (before it) "
-		    "is missing", r.seq - 1);
+		    "is missing", r->seq - 1);
 		why = why_buf;
-	} else if (r.seq > 1 && strcmp(prev, r.prev) != 0) {
+	} else if (r->seq > 1 && strcmp(prev, r->prev) != 0) {
 		status = TRUST_FORK;
 		snprintf(why_buf, sizeof why_buf, "prev names %.16s, but seq %"
-		    PRId64 " is %.16s", r.prev, r.seq - 1, prev);
+		    PRId64 " is %.16s", r->prev, r->seq - 1, prev);
 		why = why_buf;
-	} else if ((rc = trust_status(c->dd->db, r.device, r.created,
+	} else if ((rc = trust_status(c->dd->db, r->device, r->created,
 	    &status, &why)) != 0)
-		goto cleanup;
-	if ((rc = record_store(c->dd->db, &r, status, why)) != 0 ||
-	    (rc = import_fill_gap(c->dd->db, r.device, r.seq, r.id)) != 0)
-		goto cleanup;
+		return rc;
+	if ((rc = record_store(c->dd->db, r, status, why)) != 0 ||
+	    (rc = import_fill_gap(c->dd->db, r->device, r->seq, r->id)) != 0)
+		return rc;
 	c->stats->records++;
 	if (strcmp(status, TRUST_VERIFIED) == 0)
 		c->stats->verified++;
-cleanup:
-	record_clear(&r);
-	free(body);
-	free(sig);
-	return rc < 0 ? rc : 0;
+	return 0;
+}
+
+/* One verifier's share of a batch: every nth record from first. */
+struct import_verifier {
+	pthread_t		 thread;
+	struct import_pending	*p;
+	size_t			 n, first, step;
+};
+
+static void *
+import_verify(void *arg)
+{
+	struct import_verifier	*v = arg;
+	struct import_pending	*p;
+	size_t			 i;
+
+	for (i = v->first; i < v->n; i += v->step) {
+		p = &v->p[i];
+		p->sig_ok = record_check_sig(p->r.id, p->r.type, p->r.device,
+		    p->r.seq, p->r.body, p->r.len, p->r.sig, p->pk) == 0;
+		if (!p->sig_ok)
+			snprintf(p->why, sizeof p->why, "%s", error_msg());
+	}
+	return NULL;
+}
+
+/* Verify a batch's signatures on two threads (the import's own and one
+ * more), then store the records in seq order. */
+static int
+import_batch(struct import_ctx *c, struct import_pending *p, size_t n)
+{
+	struct import_verifier	v[2];
+	size_t			i;
+	int			rc = 0, started;
+
+	for (i = 0; i < 2; i++) {
+		v[i].p = p;
+		v[i].n = n;
+		v[i].first = i;
+		v[i].step = 2;
+	}
+	started = n > 1 && pthread_create(&v[1].thread, NULL, import_verify,
+	    &v[1]) == 0;
+	if (!started)
+		v[0].step = 1;
+	import_verify(&v[0]);
+	if (started)
+		pthread_join(v[1].thread, NULL);
+	for (i = 0; i < n; i++) {
+		if (rc == 0)
+			rc = import_commit(c, &p[i]);
+		record_clear(&p[i].r);
+	}
+	return rc;
 }
 
 static int
@@ -362,10 +433,11 @@ import_device(struct import_ctx *c, const char *keyid, git_tree *old,
     git_tree *tip)
 {
 	struct import_file	*files = NULL;
+	struct import_pending	*pending;
 	struct key_public	 pk;
 	const git_diff_delta	*d;
 	git_diff		*diff = NULL;
-	size_t			 i, n, nfiles = 0;
+	size_t			 i, n, nfiles = 0, np = 0;
 	int			 rc;
 
 	if ((rc = import_device_key(c, tip, keyid, &pk)) != 1)
@@ -391,6 +463,7 @@ import_device(struct import_ctx *c, const char *keyid, git_tree *old,
 		nfiles++;
 	}
 	qsort(files, nfiles, sizeof *files, import_file_cmp);
+	pending = xcalloc(IMPORT_BATCH, sizeof *pending);
 	for (i = 0; i < nfiles && rc == 0; i++) {
 		if (files[i].sig)
 			import_refuse(c, "incomplete", files[i].path, "a "
@@ -400,11 +473,23 @@ import_device(struct import_ctx *c, const char *keyid, git_tree *old,
 			import_refuse(c, "incomplete", files[i].path, "a record "
 			    "without its signature");
 		else {
-			rc = import_record(c, keyid, &pk, &files[i],
-			    &files[i + 1]);
+			rc = import_prepare(c, keyid, &files[i], &files[i + 1],
+			    &pending[np]);
+			if (rc == 1) {
+				pending[np++].pk = &pk;
+				rc = 0;
+			}
 			i++;
 		}
+		if (rc == 0 && np > 0 && (np == IMPORT_BATCH ||
+		    i + 1 >= nfiles)) {
+			rc = import_batch(c, pending, np);
+			np = 0;
+		}
 	}
+	for (i = 0; i < np; i++)
+		record_clear(&pending[i].r);
+	free(pending);
 	free(files);
 	git_diff_free(diff);
 	return rc;
