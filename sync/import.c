@@ -193,51 +193,56 @@ struct import_pending {
 	struct record			 r;
 	const struct import_file	*json;
 	const struct key_public		*pk;
+	const char			*keyid;	/* the branch's device */
+	char				*body;	/* as read, NUL added */
+	size_t				 len;
+	char				*sig;
+	const char			*refuse;	/* kind, when refused */
 	int				 sig_ok;
 	char				 why[256];
 };
 
 /*
- * Read and check what can be checked without the signature: 1 with p
- * filled when there is a record to judge, 0 when it was refused (logged)
- * or is stored already, or an error.
+ * Read a record's two files (the verifier threads judge them): 1 with p
+ * filled, 0 when refused (logged), or an error.
  */
 static int
 import_prepare(struct import_ctx *c, const char *keyid,
     const struct import_file *json, const struct import_file *sigf,
     struct import_pending *p)
 {
-	char	*body = NULL, *sig = NULL;
-	size_t	 len, siglen;
-	int	 rc;
+	size_t	siglen;
+	int	rc;
 
 	memset(p, 0, sizeof *p);
 	p->json = json;
-	if ((rc = import_read(c, &json->oid, json->path, RECORD_MAX, &body,
-	    &len)) != 1 || (rc = import_read(c, &sigf->oid, sigf->path,
-	    LAYOUT_SIG_MAX, &sig, &siglen)) != 1)
-		goto cleanup;
-	rc = 0;
-	if (strlen(sig) != siglen)
+	p->keyid = keyid;
+	if ((rc = import_read(c, &json->oid, json->path, RECORD_MAX, &p->body,
+	    &p->len)) != 1 || (rc = import_read(c, &sigf->oid, sigf->path,
+	    LAYOUT_SIG_MAX, &p->sig, &siglen)) != 1) {
+		free(p->body);
+		p->body = NULL;
+		return rc;
+	}
+	if (strlen(p->sig) != siglen) {
 		import_refuse(c, "bad-signature", sigf->path, "not a "
 		    "signature file");
-	else if (record_parse(&p->r, body, len) != 0)
-		import_refuse(c, "bad-record", json->path, "%s", error_msg());
-	else if (strcmp(p->r.device, keyid) != 0 || p->r.seq != json->seq)
-		import_refuse(c, "misplaced", json->path, "record of device %s "
-		    "seq %" PRId64 " on the branch of %s", p->r.device,
-		    p->r.seq, keyid);
-	else if (!import_have(c->dd->db, p->r.id)) {
-		p->r.sig = sig;
-		sig = NULL;
-		rc = 1;
+		free(p->body);
+		free(p->sig);
+		p->body = p->sig = NULL;
+		return 0;
 	}
-	if (rc != 1)
-		record_clear(&p->r);
-cleanup:
-	free(body);
-	free(sig);
-	return rc;
+	return 1;
+}
+
+/* Free what a pending record holds. */
+static void
+import_pending_clear(struct import_pending *p)
+{
+	record_clear(&p->r);
+	free(p->body);
+	free(p->sig);
+	p->body = p->sig = NULL;
 }
 
 /* Store a prepared record with its verdict. */
@@ -302,6 +307,21 @@ import_verify(void *arg)
 
 	for (i = v->first; i < v->n; i += v->step) {
 		p = &v->p[i];
+		if (record_parse(&p->r, p->body, p->len) != 0) {
+			p->refuse = "bad-record";
+			snprintf(p->why, sizeof p->why, "%s", error_msg());
+			continue;
+		}
+		if (strcmp(p->r.device, p->keyid) != 0 ||
+		    p->r.seq != p->json->seq) {
+			p->refuse = "misplaced";
+			snprintf(p->why, sizeof p->why, "record of device %s "
+			    "seq %" PRId64 " on the branch of %s", p->r.device,
+			    p->r.seq, p->keyid);
+			continue;
+		}
+		p->r.sig = p->sig;
+		p->sig = NULL;
 		p->sig_ok = record_check_sig(p->r.id, p->r.type, p->r.device,
 		    p->r.seq, p->r.body, p->r.len, p->r.sig, p->pk) == 0;
 		if (!p->sig_ok)
@@ -310,7 +330,7 @@ import_verify(void *arg)
 	return NULL;
 }
 
-/* Verify a batch's signatures on two threads (the import's own and one
+/* Parse and verify a batch on two threads (the import's own and one
  * more), then store the records in seq order. */
 static int
 import_batch(struct import_ctx *c, struct import_pending *p, size_t n)
@@ -333,9 +353,12 @@ import_batch(struct import_ctx *c, struct import_pending *p, size_t n)
 	if (started)
 		pthread_join(v[1].thread, NULL);
 	for (i = 0; i < n; i++) {
-		if (rc == 0)
+		if (rc == 0 && p[i].refuse != NULL)
+			import_refuse(c, p[i].refuse, p[i].json->path, "%s",
+			    p[i].why);
+		else if (rc == 0 && !import_have(c->dd->db, p[i].r.id))
 			rc = import_commit(c, &p[i]);
-		record_clear(&p[i].r);
+		import_pending_clear(&p[i]);
 	}
 	return rc;
 }
@@ -488,7 +511,7 @@ import_device(struct import_ctx *c, const char *keyid, git_tree *old,
 		}
 	}
 	for (i = 0; i < np; i++)
-		record_clear(&pending[i].r);
+		import_pending_clear(&pending[i]);
 	free(pending);
 	free(files);
 	git_diff_free(diff);
