@@ -189,18 +189,17 @@ datadir_device_public(const struct datadir *dd, struct key_public *out)
 }
 
 int
-datadir_device_unlock(const struct datadir *dd, const char *pass,
-    size_t passlen, struct key_secret **out)
+datadir_unlock(const struct datadir *dd, const char *rel,
+    const struct key_public *want, const char *pass, size_t passlen,
+    struct key_secret **out)
 {
-	struct key_public	 pk, check;
+	struct key_public	 check;
 	struct key_secret	*sk;
 	char			*path, *text;
 	size_t			 len;
 	int			 rc;
 
-	if ((rc = datadir_device_public(dd, &pk)) != 0)
-		return rc;
-	path = datadir_file(dd, "keys/device.key");
+	path = datadir_file(dd, rel);
 	rc = util_read_file(path, 4096, &text, &len);
 	free(path);
 	if (rc != 0)
@@ -211,13 +210,25 @@ datadir_device_unlock(const struct datadir *dd, const char *pass,
 	if (rc != 0)
 		return rc;
 	key_secret_public(sk, &check);
-	if (memcmp(&check, &pk, sizeof pk) != 0) {
+	if (memcmp(&check, want, sizeof check) != 0) {
 		key_secret_free(sk);
-		return error_set(LT_ECRYPTO, "keys/device.key does not match "
-		    "keys/device.pub");
+		return error_set(LT_ECRYPTO, "%s does not match the public "
+		    "key this store expects", rel);
 	}
 	*out = sk;
 	return 0;
+}
+
+int
+datadir_device_unlock(const struct datadir *dd, const char *pass,
+    size_t passlen, struct key_secret **out)
+{
+	struct key_public	pk;
+	int			rc;
+
+	if ((rc = datadir_device_public(dd, &pk)) != 0)
+		return rc;
+	return datadir_unlock(dd, "keys/device.key", &pk, pass, passlen, out);
 }
 
 int

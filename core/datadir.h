@@ -43,6 +43,14 @@ int datadir_init_key(struct datadir *dd, const char *name, const char *badge,
 
 /* The device's public key, from keys/device.pub. */
 int datadir_device_public(const struct datadir *dd, struct key_public *out);
+/*
+ * Unlock the sealed secret key file rel (under the data directory) and
+ * check that it is the key want; LT_EPASS on a wrong passphrase,
+ * LT_ECRYPTO when it is another key.
+ */
+int datadir_unlock(const struct datadir *dd, const char *rel,
+    const struct key_public *want, const char *pass, size_t passlen,
+    struct key_secret **out);
 /* Unlock the device's secret key; LT_EPASS on a wrong passphrase. */
 int datadir_device_unlock(const struct datadir *dd, const char *pass,
     size_t passlen, struct key_secret **out);

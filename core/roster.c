@@ -680,37 +680,19 @@ int
 roster_office_unlock(const struct datadir *dd, const char *pass,
     size_t passlen, struct key_secret **out)
 {
-	struct key_public	 anchor, pk;
-	struct key_secret	*sk;
-	char			*path, *text;
-	size_t			 len;
+	struct key_public	 anchor;
+	char			*path;
 	int			 rc;
 
 	path = datadir_file(dd, "keys/office.key");
-	rc = util_read_file(path, 4096, &text, &len);
-	if (rc == LT_ENOTFOUND)
-		rc = error_set(LT_ENOTFOUND, "%s: no office key here (run "
-		    "lantian office init on the office's machine)", path);
+	rc = util_exists(path) ? 0 : error_set(LT_ENOTFOUND, "%s: no office "
+	    "key here (run lantian office init on the office's machine)",
+	    path);
 	free(path);
-	if (rc != 0)
+	if (rc != 0 || (rc = roster_anchor(dd->db, &anchor)) != 0)
 		return rc;
-	rc = key_secret_open(text, len, pass, passlen, &sk);
-	sodium_memzero(text, len);
-	free(text);
-	if (rc != 0)
-		return rc;
-	if ((rc = roster_anchor(dd->db, &anchor)) != 0) {
-		key_secret_free(sk);
-		return rc;
-	}
-	key_secret_public(sk, &pk);
-	if (memcmp(&pk, &anchor, sizeof pk) != 0) {
-		key_secret_free(sk);
-		return error_set(LT_ECRYPTO, "keys/office.key is not the "
-		    "office key this store trusts");
-	}
-	*out = sk;
-	return 0;
+	return datadir_unlock(dd, "keys/office.key", &anchor, pass, passlen,
+	    out);
 }
 
 int

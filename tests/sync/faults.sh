@@ -35,11 +35,11 @@ for p in os.listdir("/proc"):
     except (OSError, IndexError, ValueError):
         continue
     kids.setdefault(ppid, []).append(int(p))
-todo, out = [int(sys.argv[1])], []
-while todo:
-    for k in kids.get(todo.pop(), []):
+stack, out = [int(sys.argv[1])], []
+while stack:
+    for k in kids.get(stack.pop(), []):
         out.append(k)
-        todo.append(k)
+        stack.append(k)
 print(" ".join(str(p) for p in out))
 EOF
 }
