@@ -77,6 +77,11 @@ remote_cmd_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	url = argv[optind + 1];
+	if (!remote_name_valid(argv[optind])) {
+		rc = cli_error("remote %s: a name is letters, digits, '-' and "
+		    "'_' (at most 64)", argv[optind]);
+		goto out;
+	}
 	if (remote_is_path(url)) {
 		if (create && remote_create(url) != 0) {
 			rc = cli_fail();
