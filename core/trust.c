@@ -61,45 +61,56 @@ trust_entry(sqlite3 *db, const char *device, int *found, char from[32],
 	return rc;
 }
 
-/* The roster-derived status of one record. */
+int
+trust_key_load(sqlite3 *db, const char *device, struct trust_key *k)
+{
+	struct trust_ctx	 ctx;
+	int			 rc;
+
+	memset(k, 0, sizeof *k);
+	if ((rc = trust_ctx_load(db, &ctx)) != 0)
+		goto cleanup;
+	k->anchor = ctx.anchor;
+	k->own = ctx.own != NULL && strcmp(ctx.own, device) == 0;
+	if (k->anchor)
+		rc = trust_entry(db, device, &k->enrolled, k->from, k->until);
+cleanup:
+	free(ctx.own);
+	return rc;
+}
+
+void
+trust_key_status(const struct trust_key *k, const char *created,
+    const char **status, const char **why)
+{
+	*why = NULL;
+	if (!k->anchor) {
+		*status = k->own ? TRUST_SIGNED : TRUST_UNKNOWN_KEY;
+		*why = k->own ? NULL : TRUST_WHY_NO_OFFICE;
+	} else if (!k->enrolled) {
+		*status = TRUST_UNKNOWN_KEY;
+		*why = TRUST_WHY_NOT_ENROLLED;
+	} else if (strcmp(created, k->from) < 0) {
+		*status = TRUST_UNKNOWN_KEY;
+		*why = TRUST_WHY_NOT_YET;
+	} else if (k->until[0] != '\0' && strcmp(created, k->until) >= 0) {
+		*status = TRUST_REVOKED;
+		*why = TRUST_WHY_REVOKED;
+	} else
+		*status = TRUST_VERIFIED;
+}
+
 int
 trust_status(sqlite3 *db, const char *device, const char *created,
     const char **status, const char **why)
 {
-	struct trust_ctx	 ctx;
-	char			 from[32], until[32];
-	int			 rc, found;
+	struct trust_key	k;
+	int			rc;
 
-	if ((rc = trust_ctx_load(db, &ctx)) != 0)
-		goto cleanup;
-	if (!ctx.anchor) {
-		if (ctx.own != NULL && strcmp(ctx.own, device) == 0) {
-			*status = TRUST_SIGNED;
-			*why = NULL;
-		} else {
-			*status = TRUST_UNKNOWN_KEY;
-			*why = TRUST_WHY_NO_OFFICE;
-		}
-		goto cleanup;
-	}
-	if ((rc = trust_entry(db, device, &found, from, until)) != 0)
-		goto cleanup;
-	if (!found) {
-		*status = TRUST_UNKNOWN_KEY;
-		*why = TRUST_WHY_NOT_ENROLLED;
-	} else if (strcmp(created, from) < 0) {
-		*status = TRUST_UNKNOWN_KEY;
-		*why = TRUST_WHY_NOT_YET;
-	} else if (until[0] != '\0' && strcmp(created, until) >= 0) {
-		*status = TRUST_REVOKED;
-		*why = TRUST_WHY_REVOKED;
-	} else {
-		*status = TRUST_VERIFIED;
-		*why = NULL;
-	}
-cleanup:
-	free(ctx.own);
-	return rc;
+	if ((rc = trust_key_load(db, device, &k)) != 0)
+		return rc;
+	trust_key_status(&k, created, status, why);
+	return 0;
 }
 
 /*

@@ -65,6 +65,24 @@ int trust_status(sqlite3 *db, const char *device, const char *created,
     const char **status, const char **why);
 
 /*
+ * The same judgement for many records of one device: what the store says
+ * of the device (the office anchor, whether the key is this device's own,
+ * its roster entry) read once, then each record's status from its created
+ * time alone.  Valid while the roster and the office key do not change.
+ */
+struct trust_key {
+	int	anchor;		/* the store trusts an office key */
+	int	own;		/* the device is this store's own */
+	int	enrolled;	/* the device has a roster entry */
+	char	from[32];	/* its valid_from */
+	char	until[32];	/* its revoked_at, or "" */
+};
+
+int trust_key_load(sqlite3 *db, const char *device, struct trust_key *k);
+void trust_key_status(const struct trust_key *k, const char *created,
+    const char **status, const char **why);
+
+/*
  * Recompute the roster-derived status of the stored records of device
  * (all devices when NULL) from the trusted office key and the roster.
  * Only rows whose status changes are written; each device's records are

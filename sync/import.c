@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,21 +246,71 @@ import_pending_clear(struct import_pending *p)
 	p->body = p->sig = NULL;
 }
 
+/*
+ * What one device branch's import knows of the device: the highest seq
+ * stored before it began (every record above it comes from this import,
+ * in seq order, one per seq), the last record it stored that links a
+ * chain, and the roster's judgement of the key.  Above start, nothing
+ * needs asking of the store: no record is there yet, seq-1 is the last
+ * one stored or missing, and no chain gap waits to be filled.
+ */
+struct import_dev {
+	int64_t			start;
+	int64_t			last_seq;
+	char			last_id[65];
+	struct trust_key	trust;
+};
+
+static int
+import_dev_load(sqlite3 *db, const char *device, struct import_dev *dev)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(dev, 0, sizeof *dev);
+	if ((rc = db_cached(db, &st, "SELECT max(seq) FROM records WHERE "
+	    "device = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		dev->start = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW ? 0 : db_error(db, "records");
+	sqlite3_reset(st);
+	if (rc != 0)
+		return rc;
+	return trust_key_load(db, device, &dev->trust);
+}
+
+/* The id of the record linking the chain at seq, or "" (id of 65). */
+static int
+import_dev_id_at(sqlite3 *db, const struct import_dev *dev,
+    const char *device, int64_t seq, char id[65])
+{
+	if (seq <= dev->start)
+		return import_id_at(db, device, seq, id);
+	snprintf(id, 65, "%s", seq == dev->last_seq ? dev->last_id : "");
+	return 0;
+}
+
 /* Store a prepared record with its verdict. */
 static int
-import_commit(struct import_ctx *c, struct import_pending *p)
+import_commit(struct import_ctx *c, struct import_dev *dev,
+    struct import_pending *p)
 {
 	struct record	*r = &p->r;
 	const char	*status, *why;
 	char		 prev[65], why_buf[160];
 	int		 rc;
 
+	if (r->seq <= dev->start && import_have(c->dd->db, r->id))
+		return 0;
 	if (!p->sig_ok) {
 		import_refuse(c, "bad-signature", p->json->path, "%s", p->why);
 		return record_store_row(c->dd->db, r, TRUST_BAD_SIGNATURE,
 		    p->why);
 	}
-	if ((rc = import_id_at(c->dd->db, r->device, r->seq, prev)) != 0)
+	if ((rc = import_dev_id_at(c->dd->db, dev, r->device, r->seq,
+	    prev)) != 0)
 		return rc;
 	if (prev[0] != '\0') {
 		snprintf(why_buf, sizeof why_buf, "record %.16s has the same "
@@ -267,7 +318,8 @@ import_commit(struct import_ctx *c, struct import_pending *p)
 		import_refuse(c, "fork", p->json->path, "%s", why_buf);
 		return record_store_row(c->dd->db, r, TRUST_FORK, why_buf);
 	}
-	if ((rc = import_id_at(c->dd->db, r->device, r->seq - 1, prev)) != 0)
+	if ((rc = import_dev_id_at(c->dd->db, dev, r->device, r->seq - 1,
+	    prev)) != 0)
 		return rc;
 	if (r->seq > 1 && prev[0] == '\0') {
 		status = TRUST_CHAIN_GAP;
@@ -279,87 +331,155 @@ import_commit(struct import_ctx *c, struct import_pending *p)
 		snprintf(why_buf, sizeof why_buf, "prev names %.16s, but seq %"
 		    PRId64 " is %.16s", r->prev, r->seq - 1, prev);
 		why = why_buf;
-	} else if ((rc = trust_status(c->dd->db, r->device, r->created,
-	    &status, &why)) != 0)
+	} else
+		trust_key_status(&dev->trust, r->created, &status, &why);
+	if ((rc = record_store(c->dd->db, r, status, why)) != 0)
 		return rc;
-	if ((rc = record_store(c->dd->db, r, status, why)) != 0 ||
-	    (rc = import_fill_gap(c->dd->db, r->device, r->seq, r->id)) != 0)
+	if (r->seq + 1 <= dev->start && (rc = import_fill_gap(c->dd->db,
+	    r->device, r->seq, r->id)) != 0)
 		return rc;
+	if (r->seq > dev->start) {
+		dev->last_seq = r->seq;
+		snprintf(dev->last_id, sizeof dev->last_id, "%s", r->id);
+	}
 	c->stats->records++;
 	if (strcmp(status, TRUST_VERIFIED) == 0)
 		c->stats->verified++;
 	return 0;
 }
 
-/* One verifier's share of a batch: every nth record from first. */
-struct import_verifier {
-	pthread_t		 thread;
+/*
+ * The verifier threads and the batch they share.  Each takes the next
+ * record not yet taken, so the threads finish together, and the import's
+ * own thread takes what is left once it has read and stored its batches.
+ */
+struct import_pool {
+	pthread_t		 thread[2];
+	size_t			 started;
 	struct import_pending	*p;
-	size_t			 n, first, step;
+	size_t			 n;
+	atomic_size_t		 next;
 };
+
+/* Parse a record, check it is where the branch says, verify it. */
+static void
+import_verify_one(struct import_pending *p)
+{
+	if (record_parse(&p->r, p->body, p->len) != 0) {
+		p->refuse = "bad-record";
+		snprintf(p->why, sizeof p->why, "%s", error_msg());
+		return;
+	}
+	if (strcmp(p->r.device, p->keyid) != 0 || p->r.seq != p->json->seq) {
+		p->refuse = "misplaced";
+		snprintf(p->why, sizeof p->why, "record of device %s seq %"
+		    PRId64 " on the branch of %s", p->r.device, p->r.seq,
+		    p->keyid);
+		return;
+	}
+	p->r.sig = p->sig;
+	p->sig = NULL;
+	p->sig_ok = record_check_sig(p->r.id, p->r.type, p->r.device,
+	    p->r.seq, p->r.body, p->r.len, p->r.sig, p->pk) == 0;
+	if (!p->sig_ok)
+		snprintf(p->why, sizeof p->why, "%s", error_msg());
+}
 
 static void *
 import_verify(void *arg)
 {
-	struct import_verifier	*v = arg;
-	struct import_pending	*p;
+	struct import_pool	*pool = arg;
 	size_t			 i;
 
-	for (i = v->first; i < v->n; i += v->step) {
-		p = &v->p[i];
-		if (record_parse(&p->r, p->body, p->len) != 0) {
-			p->refuse = "bad-record";
-			snprintf(p->why, sizeof p->why, "%s", error_msg());
-			continue;
-		}
-		if (strcmp(p->r.device, p->keyid) != 0 ||
-		    p->r.seq != p->json->seq) {
-			p->refuse = "misplaced";
-			snprintf(p->why, sizeof p->why, "record of device %s "
-			    "seq %" PRId64 " on the branch of %s", p->r.device,
-			    p->r.seq, p->keyid);
-			continue;
-		}
-		p->r.sig = p->sig;
-		p->sig = NULL;
-		p->sig_ok = record_check_sig(p->r.id, p->r.type, p->r.device,
-		    p->r.seq, p->r.body, p->r.len, p->r.sig, p->pk) == 0;
-		if (!p->sig_ok)
-			snprintf(p->why, sizeof p->why, "%s", error_msg());
-	}
+	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->n)
+		import_verify_one(&pool->p[i]);
 	return NULL;
 }
 
-/* Parse and verify a batch on two threads (the import's own and one
- * more), then store the records in seq order. */
-static int
-import_batch(struct import_ctx *c, struct import_pending *p, size_t n)
+/* Start verifying the batch p of n records (nothing when n is 0). */
+static void
+import_pool_start(struct import_pool *pool, struct import_pending *p,
+    size_t n)
 {
-	struct import_verifier	v[2];
-	size_t			i;
-	int			rc = 0, started;
+	size_t	i;
 
-	for (i = 0; i < 2; i++) {
-		v[i].p = p;
-		v[i].n = n;
-		v[i].first = i;
-		v[i].step = 2;
+	pool->p = p;
+	pool->n = n;
+	atomic_store(&pool->next, 0);
+	for (pool->started = 0, i = 0; i < 2 && n > i; i++) {
+		if (pthread_create(&pool->thread[i], NULL, import_verify,
+		    pool) != 0)
+			break;
+		pool->started++;
 	}
-	started = n > 1 && pthread_create(&v[1].thread, NULL, import_verify,
-	    &v[1]) == 0;
-	if (!started)
-		v[0].step = 1;
-	import_verify(&v[0]);
-	if (started)
-		pthread_join(v[1].thread, NULL);
-	for (i = 0; i < n; i++) {
+}
+
+/* Help with what is left of the batch, then wait for it. */
+static void
+import_pool_join(struct import_pool *pool)
+{
+	size_t	i;
+
+	import_verify(pool);
+	for (i = 0; i < pool->started; i++)
+		pthread_join(pool->thread[i], NULL);
+	pool->started = 0;
+	pool->n = 0;
+}
+
+/* Store a verified batch in seq order, clearing it. */
+static int
+import_store(struct import_ctx *c, struct import_dev *dev,
+    struct import_pending *p, size_t *n)
+{
+	size_t	i;
+	int	rc = 0;
+
+	for (i = 0; i < *n; i++) {
 		if (rc == 0 && p[i].refuse != NULL)
 			import_refuse(c, p[i].refuse, p[i].json->path, "%s",
 			    p[i].why);
-		else if (rc == 0 && !import_have(c->dd->db, p[i].r.id))
-			rc = import_commit(c, &p[i]);
+		else if (rc == 0)
+			rc = import_commit(c, dev, &p[i]);
 		import_pending_clear(&p[i]);
 	}
+	*n = 0;
+	return rc;
+}
+
+/*
+ * Read the next batch of records from files[*next]: up to IMPORT_BATCH
+ * pairs of a record and its signature, into p (*n of them).  A file
+ * without its other half is refused.
+ */
+static int
+import_read_batch(struct import_ctx *c, const char *keyid,
+    const struct key_public *pk, const struct import_file *files,
+    size_t nfiles, size_t *next, struct import_pending *p, size_t *n)
+{
+	size_t	i;
+	int	rc = 0;
+
+	*n = 0;
+	for (i = *next; i < nfiles && *n < IMPORT_BATCH && rc == 0; i++) {
+		if (files[i].sig)
+			import_refuse(c, "incomplete", files[i].path, "a "
+			    "signature without its record");
+		else if (i + 1 == nfiles || files[i + 1].seq != files[i].seq ||
+		    !files[i + 1].sig)
+			import_refuse(c, "incomplete", files[i].path, "a record "
+			    "without its signature");
+		else {
+			rc = import_prepare(c, keyid, &files[i], &files[i + 1],
+			    &p[*n]);
+			if (rc == 1) {
+				p[(*n)++].pk = pk;
+				rc = 0;
+			}
+			i++;
+		}
+	}
+	*next = i;
 	return rc;
 }
 
@@ -456,14 +576,17 @@ import_device(struct import_ctx *c, const char *keyid, git_tree *old,
     git_tree *tip)
 {
 	struct import_file	*files = NULL;
-	struct import_pending	*pending;
+	struct import_pending	*pending, *buf[3];
+	struct import_pool	 pool;
 	struct key_public	 pk;
+	struct import_dev	 dev;
 	const git_diff_delta	*d;
 	git_diff		*diff = NULL;
-	size_t			 i, n, nfiles = 0, np = 0;
-	int			 rc;
+	size_t			 i, n, nfiles = 0, cnt[3];
+	int			 rc, rd = 0, ver = 1, st = 2, tmp;
 
-	if ((rc = import_device_key(c, tip, keyid, &pk)) != 1)
+	if ((rc = import_device_key(c, tip, keyid, &pk)) != 1 ||
+	    (rc = import_dev_load(c->dd->db, keyid, &dev)) != 0)
 		return rc;
 	if ((rc = import_diff(c, old, tip, &diff)) != 0)
 		return rc;
@@ -486,31 +609,34 @@ import_device(struct import_ctx *c, const char *keyid, git_tree *old,
 		nfiles++;
 	}
 	qsort(files, nfiles, sizeof *files, import_file_cmp);
-	pending = xcalloc(IMPORT_BATCH, sizeof *pending);
-	for (i = 0; i < nfiles && rc == 0; i++) {
-		if (files[i].sig)
-			import_refuse(c, "incomplete", files[i].path, "a "
-			    "signature without its record");
-		else if (i + 1 == nfiles || files[i + 1].seq != files[i].seq ||
-		    !files[i + 1].sig)
-			import_refuse(c, "incomplete", files[i].path, "a record "
-			    "without its signature");
-		else {
-			rc = import_prepare(c, keyid, &files[i], &files[i + 1],
-			    &pending[np]);
-			if (rc == 1) {
-				pending[np++].pk = &pk;
-				rc = 0;
-			}
-			i++;
-		}
-		if (rc == 0 && np > 0 && (np == IMPORT_BATCH ||
-		    i + 1 >= nfiles)) {
-			rc = import_batch(c, pending, np);
-			np = 0;
-		}
+
+	/*
+	 * A pipeline of three batches: while the verifier threads check one,
+	 * this thread reads the next from git and stores the one checked
+	 * before, so reading and storing overlap the signatures.
+	 */
+	pending = xcalloc(3 * IMPORT_BATCH, sizeof *pending);
+	for (i = 0; i < 3; i++) {
+		buf[i] = pending + i * IMPORT_BATCH;
+		cnt[i] = 0;
 	}
-	for (i = 0; i < np; i++)
+	memset(&pool, 0, sizeof pool);
+	atomic_init(&pool.next, 0);
+	for (i = 0;;) {
+		rc = import_read_batch(c, keyid, &pk, files, nfiles, &i,
+		    buf[rd], &cnt[rd]);
+		if (rc == 0)
+			rc = import_store(c, &dev, buf[st], &cnt[st]);
+		import_pool_join(&pool);
+		if (rc != 0 || (cnt[rd] == 0 && cnt[ver] == 0))
+			break;
+		tmp = st;
+		st = ver;
+		ver = rd;
+		rd = tmp;
+		import_pool_start(&pool, buf[ver], cnt[ver]);
+	}
+	for (i = 0; i < 3 * IMPORT_BATCH; i++)
 		import_pending_clear(&pending[i]);
 	free(pending);
 	free(files);
