@@ -165,6 +165,16 @@ static const char *const db_migrations[] = {
 	"  path TEXT,"
 	"  kind TEXT NOT NULL,"		/* skipped-path, too-big, fork ... */
 	"  why TEXT NOT NULL);",
+
+	/* 7: what the office publishes besides the roster (core/office.h):
+	 * sites.json and forms/<id>.json, each as signed, the newest of its
+	 * path alone. */
+	"CREATE TABLE office_docs ("
+	"  path TEXT PRIMARY KEY,"
+	"  body BLOB NOT NULL,"		/* the exact signed bytes */
+	"  sig TEXT NOT NULL,"			/* the minisign signature */
+	"  sha256 TEXT NOT NULL,"
+	"  issued TEXT NOT NULL);",
 };
 
 #define DB_VERSIONS	((int)(sizeof db_migrations / sizeof db_migrations[0]))

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "db.h"
 #include "error.h"
 #include "site.h"
@@ -110,6 +112,70 @@ site_clear(struct site *s)
 	free(s->industry);
 	free(s->grade);
 	memset(s, 0, sizeof *s);
+}
+
+json_t *
+site_to_json(const struct site *s)
+{
+	json_t	*j;
+
+	j = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}",
+	    "id", s->id, "name", s->name, "village", s->village, "kind",
+	    s->kind, "address", s->address, "grid_person", s->grid_person,
+	    "credit_code", s->credit_code, "industry", s->industry, "grade",
+	    s->grade);
+	if (j != NULL && s->has_location) {
+		json_object_set_new(j, "lat", json_real(s->lat));
+		json_object_set_new(j, "lon", json_real(s->lon));
+	}
+	return j;
+}
+
+/* A string member of a site object, copied; NULL when absent or null. */
+static int
+site_json_str(const json_t *j, const char *key, char **out)
+{
+	const json_t	*v = json_object_get(j, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return error_set(LT_EINVAL, "site: %s is not a string", key);
+	*out = xstrdup(json_string_value(v));
+	return 0;
+}
+
+int
+site_from_json(const json_t *j, struct site *out)
+{
+	static const char *const keys[] = { "id", "name", "village", "kind",
+	    "address", "grid_person", "credit_code", "industry", "grade" };
+	char		**fields[] = { &out->id, &out->name, &out->village,
+	    &out->kind, &out->address, &out->grid_person, &out->credit_code,
+	    &out->industry, &out->grade };
+	const json_t	*lat, *lon;
+	size_t		 i;
+	int		 rc = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!json_is_object(j))
+		return error_set(LT_EINVAL, "site: not an object");
+	for (i = 0; i < sizeof keys / sizeof keys[0] && rc == 0; i++)
+		rc = site_json_str(j, keys[i], fields[i]);
+	lat = json_object_get(j, "lat");
+	lon = json_object_get(j, "lon");
+	if (rc == 0 && (lat != NULL || lon != NULL)) {
+		if (!json_is_number(lat) || !json_is_number(lon))
+			rc = error_set(LT_EINVAL, "site %s: lat and lon must "
+			    "both be numbers", out->id != NULL ? out->id : "");
+		out->has_location = 1;
+		out->lat = json_number_value(lat);
+		out->lon = json_number_value(lon);
+	}
+	if (rc != 0)
+		site_clear(out);
+	return rc;
 }
 
 int

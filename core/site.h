@@ -8,6 +8,7 @@
 #ifndef LANTIAN_SITE_H
 #define LANTIAN_SITE_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 struct site {
@@ -32,6 +33,16 @@ const char *const *site_kinds(void);
 /* LT_ENOTFOUND names the site when it is not registered. */
 int site_get(sqlite3 *db, const char *id, struct site *out);
 void site_clear(struct site *s);
+/*
+ * A site as a JSON object: id, name, village, kind, and address,
+ * grid_person, credit_code, industry, grade, lat, lon when set (the shape
+ * of `sites list --json` and of the office's sites.json).  site_from_json
+ * checks the types only (site_put checks the values); out is the caller's
+ * to clear.
+ */
+json_t *site_to_json(const struct site *s);
+int site_from_json(const json_t *j, struct site *out);
+
 /* Insert or update a site (inside or outside a transaction). */
 int site_put(sqlite3 *db, const struct site *s);
 

@@ -11,6 +11,7 @@
 #include "core/db.h"
 #include "core/error.h"
 #include "core/key.h"
+#include "core/office.h"
 #include "core/roster.h"
 #include "core/util.h"
 #include "export.h"
@@ -259,6 +260,23 @@ export_roster_entry(const struct roster_entry *e, void *arg)
 	return export_blob(o->repo, &o->t, path, e->sig, strlen(e->sig));
 }
 
+/* Add one published document and its signature. */
+static int
+export_office_doc(const char *path, const char *body, size_t len,
+    const char *sig, void *arg)
+{
+	struct export_ctx_office	*o = arg;
+	char				*sigpath;
+	int				 rc;
+
+	if ((rc = export_blob(o->repo, &o->t, path, body, len)) != 0)
+		return rc;
+	sigpath = xasprintf("%s.minisig", path);
+	rc = export_blob(o->repo, &o->t, sigpath, sig, strlen(sig));
+	free(sigpath);
+	return rc;
+}
+
 int
 export_office(struct datadir *dd, git_repository *repo)
 {
@@ -277,8 +295,10 @@ export_office(struct datadir *dd, git_repository *repo)
 	if (rc == 0)
 		rc = roster_each(dd->db, export_roster_entry, &o);
 	if (rc == 0)
+		rc = office_each(dd->db, export_office_doc, &o);
+	if (rc == 0)
 		rc = export_commit(repo, "refs/heads/office", &o.t,
-		    "office: roster");
+		    "office: roster, sites, forms");
 	export_free(&o.t);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "core/db.h"
 #include "core/error.h"
 #include "core/key.h"
+#include "core/office.h"
 #include "core/record.h"
 #include "core/roster.h"
 #include "core/trust.h"
@@ -703,54 +704,91 @@ import_attachments(struct import_ctx *c, git_tree *old, git_tree *tip)
 	return rc;
 }
 
-/* The office branch: roster entries signed by the trusted office key. */
+/*
+ * One signed file of the office branch and its .minisig, read from the
+ * tip: a roster entry, or a document the office publishes (sites.json,
+ * forms/<id>.json), checked against the trusted office key and taken.
+ */
+static int
+import_office_file(struct import_ctx *c, git_tree *tip, const char *path)
+{
+	enum office_kind	 kind;
+	git_tree_entry		*e = NULL, *se = NULL;
+	char			*body = NULL, *sig = NULL, *sigpath, id[64];
+	size_t			 len, siglen, max;
+	int			 rc, taken = 0;
+
+	kind = office_doc_kind(path, id);
+	if (kind == OFFICE_NONE && !layout_parse_roster_path(path)) {
+		import_refuse(c, "skipped-path", path, "not a path of the "
+		    "office layout");
+		return 0;
+	}
+	max = kind == OFFICE_NONE ? ROSTER_MAX : office_doc_max(kind);
+	sigpath = xasprintf("%s.minisig", path);
+	if (git_tree_entry_bypath(&e, tip, path) < 0 ||
+	    git_tree_entry_bypath(&se, tip, sigpath) < 0) {
+		import_refuse(c, "incomplete", path, e == NULL ? "a signature "
+		    "without its file" : "a file without its signature");
+		rc = 0;
+		goto cleanup;
+	}
+	if ((rc = import_read(c, git_tree_entry_id(e), path, max, &body,
+	    &len)) != 1 || (rc = import_read(c, git_tree_entry_id(se), sigpath,
+	    LAYOUT_SIG_MAX, &sig, &siglen)) != 1)
+		goto cleanup;
+	rc = kind == OFFICE_NONE ? roster_accept(c->dd->db, body, len, sig,
+	    &taken) : office_accept(c->dd, path, body, len, sig, &taken);
+	if (rc != 0)
+		import_refuse(c, kind == OFFICE_NONE ? "bad-roster" :
+		    "bad-office-file", path, "%s", error_msg());
+	else if (taken && kind == OFFICE_NONE)
+		c->stats->roster++;
+	else if (taken)
+		c->stats->office++;
+	rc = 0;
+cleanup:
+	git_tree_entry_free(e);
+	git_tree_entry_free(se);
+	free(body);
+	free(sig);
+	free(sigpath);
+	return rc < 0 ? rc : 0;
+}
+
+/* The office branch: every file new or changed since the last import. */
 static int
 import_office(struct import_ctx *c, git_tree *old, git_tree *tip)
 {
 	const git_diff_delta	*d;
-	git_tree_entry		*e;
 	git_diff		*diff = NULL;
-	char			*body, *sig, *sigpath;
-	size_t			 i, n, len, siglen;
-	int			 rc, stored;
+	char			*path;
+	size_t			 i, n, len;
+	int			 rc;
 
 	if ((rc = import_diff(c, old, tip, &diff)) != 0)
 		return rc;
 	n = git_diff_num_deltas(diff);
 	for (i = 0; i < n && rc == 0; i++) {
 		d = git_diff_get_delta(diff, i);
-		if (!import_plain(c, d))
+		if (!import_plain(c, d) ||
+		    strcmp(d->new_file.path, "office.pub") == 0)
 			continue;
+		/* A changed signature is read with its file; a file whose
+		 * signature changed too is read once. */
 		len = strlen(d->new_file.path);
-		if (strncmp(d->new_file.path, "roster/", 7) != 0 ||
-		    len != 7 + 16 + 5 || strcmp(d->new_file.path + len - 5,
-		    ".json") != 0)
-			continue;	/* the rest is not read yet */
-		sigpath = xasprintf("%s.minisig", d->new_file.path);
-		body = sig = NULL;
-		if (git_tree_entry_bypath(&e, tip, sigpath) < 0)
-			import_refuse(c, "incomplete", d->new_file.path,
-			    "a roster entry without its signature");
-		else {
-			if ((rc = import_read(c, &d->new_file.id,
-			    d->new_file.path, ROSTER_MAX, &body, &len)) == 1 &&
-			    (rc = import_read(c, git_tree_entry_id(e), sigpath,
-			    LAYOUT_SIG_MAX, &sig, &siglen)) == 1) {
-				rc = 0;
-				if (roster_accept(c->dd->db, body, len, sig,
-				    &stored) != 0)
-					import_refuse(c, "bad-roster",
-					    d->new_file.path, "%s",
-					    error_msg());
-				else if (stored)
-					c->stats->roster++;
+		if (len > 8 && strcmp(d->new_file.path + len - 8,
+		    ".minisig") == 0) {
+			path = xstrndup(d->new_file.path, len - 8);
+			if (i > 0 && strcmp(git_diff_get_delta(diff,
+			    i - 1)->new_file.path, path) == 0) {
+				free(path);
+				continue;
 			}
-			git_tree_entry_free(e);
-			rc = rc < 0 ? rc : 0;
-		}
-		free(body);
-		free(sig);
-		free(sigpath);
+		} else
+			path = xstrdup(d->new_file.path);
+		rc = import_office_file(c, tip, path);
+		free(path);
 	}
 	git_diff_free(diff);
 	return rc;

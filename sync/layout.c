@@ -102,3 +102,12 @@ layout_parse_attachment_path(const char *path, char sha256[65])
 	memcpy(sha256, path + 9, 65);
 	return 1;
 }
+
+int
+layout_parse_roster_path(const char *path)
+{
+	return strlen(path) == 7 + KEY_ID_HEX - 1 + 5 &&
+	    strncmp(path, "roster/", 7) == 0 &&
+	    strspn(path + 7, "0123456789ABCDEF") == KEY_ID_HEX - 1 &&
+	    strcmp(path + 7 + KEY_ID_HEX - 1, ".json") == 0;
+}

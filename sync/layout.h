@@ -9,7 +9,8 @@
  *                                      <seq, 8 digits>.json[.minisig]
  *   refs/heads/attachments/<key id>  blobs/<aa>/<sha256>
  *   refs/heads/office                office.pub, roster/<key id>.json[.minisig],
- *                                    sites.json[.minisig], forms/..., assignments/...
+ *                                    sites.json[.minisig],
+ *                                    forms/<id>.json[.minisig] (core/office.h)
  */
 #ifndef LANTIAN_LAYOUT_H
 #define LANTIAN_LAYOUT_H
@@ -49,5 +50,7 @@ int layout_parse_record_path(const char *path, int64_t *seq, int *sig);
 void layout_attachment_path(char *buf, size_t size, const char *sha256);
 /* Is path an attachment of the layout?  sha256 gets its hash. */
 int layout_parse_attachment_path(const char *path, char sha256[65]);
+/* Is path a roster entry of the office branch, roster/<key id>.json? */
+int layout_parse_roster_path(const char *path);
 
 #endif

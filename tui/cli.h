@@ -55,6 +55,12 @@ int cli_open(struct cli *cli, struct datadir **out);
 int cli_passphrase(const char *file, int confirm, char **out, size_t *len);
 void cli_passphrase_free(char *pass);
 
+/*
+ * Open the data directory of the office's machine and unlock the office
+ * key (passphrase as cli_passphrase()); 1 after saying why not.
+ */
+int cli_office(struct cli *cli, const char *passfile, struct datadir **dd,
+    struct key_secret **sk);
 /* Unlock the device key with a passphrase read as cli_passphrase(). */
 int cli_unlock(struct datadir *dd, const char *passfile,
     struct key_secret **out);

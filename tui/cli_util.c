@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "core/error.h"
+#include "core/roster.h"
 #include "core/util.h"
 
 #define CLI_PASS_MAX	1024
@@ -279,4 +280,39 @@ cli_show_signed(int mode, const char *body, size_t len, const char *sig,
 		return cli_error("%s: no signature stored", what);
 	fputs(sig, stdout);
 	return 0;
+}
+
+/* Open the office's data directory and unlock its key. */
+int
+cli_office(struct cli *cli, const char *passfile, struct datadir **dd,
+    struct key_secret **sk)
+{
+	char	*pass;
+	size_t	 len;
+	int	 rc;
+
+	*sk = NULL;
+	if (cli_open(cli, dd) != 0)
+		return 1;
+	if (!roster_office_has_key(*dd)) {
+		rc = cli_error("%s: no office key here: what the office signs "
+		    "is signed on its machine (lantian office init)",
+		    (*dd)->path);
+		goto fail;
+	}
+	if (cli_passphrase(passfile, 0, &pass, &len) != 0) {
+		rc = cli_fail();
+		goto fail;
+	}
+	rc = roster_office_unlock(*dd, pass, len, sk);
+	cli_passphrase_free(pass);
+	if (rc != 0) {
+		rc = cli_fail();
+		goto fail;
+	}
+	return 0;
+fail:
+	datadir_close(*dd);
+	*dd = NULL;
+	return rc;
 }

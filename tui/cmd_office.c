@@ -6,11 +6,13 @@
 
 #include "cli.h"
 #include "core/error.h"
+#include "core/office.h"
 #include "core/roster.h"
 #include "core/util.h"
 
 #define OFFICE_SYNOPSIS "office init [--passphrase-file F|-] | " \
-	"office trust FILE [--replace]"
+	"office trust FILE [--replace] | " \
+	"office publish [--passphrase-file F|-]"
 
 /* office init: the office key of the supervisor's machine. */
 static int
@@ -118,6 +120,52 @@ cleanup:
 	return rc;
 }
 
+/*
+ * office publish: sign the site register and the forms for the office
+ * branch; devices take them at their next sync.
+ */
+static int
+office_publish_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct datadir		*dd = NULL;
+	struct key_secret	*sk = NULL;
+	const char		*passfile = NULL;
+	int			 c, rc, sites, forms;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			passfile = optarg;
+			break;
+		default:
+			return cli_usage(OFFICE_SYNOPSIS, "office publish: bad "
+			    "option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage(OFFICE_SYNOPSIS, "office publish: unexpected "
+		    "argument %s", argv[optind]);
+	if ((rc = cli_office(cli, passfile, &dd, &sk)) != 0)
+		return rc;
+	if (office_publish(dd, sk, &sites, &forms) != 0)
+		rc = cli_fail();
+	else if (sites == 0 && forms == 0)
+		printf("nothing new to publish: the site register and the "
+		    "forms are as signed before\n");
+	else
+		printf("signed %s and %d form(s); they are published on the "
+		    "office branch at the next sync\n", sites > 0 ?
+		    "the site register" : "no new site register", forms);
+	key_secret_free(sk);
+	datadir_close(dd);
+	return rc;
+}
+
 /* lantian office: the office key. */
 int
 cmd_office(struct cli *cli, int argc, char **argv)
@@ -128,6 +176,8 @@ cmd_office(struct cli *cli, int argc, char **argv)
 		return office_init(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "trust") == 0)
 		return office_trust(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "publish") == 0)
+		return office_publish_cmd(cli, argc - 1, argv + 1);
 	return cli_usage(OFFICE_SYNOPSIS, "office %s: unknown subcommand",
 	    argv[1]);
 }

@@ -17,40 +17,6 @@
 	"[--passphrase-file F|-] | roster list [--json] | " \
 	"roster show KEYID [--raw|--minisig] | roster import ENTRY.json..."
 
-/* Open the office's data directory and unlock its key. */
-static int
-roster_cli_office(struct cli *cli, const char *passfile, struct datadir **dd,
-    struct key_secret **sk)
-{
-	char	*pass;
-	size_t	 len;
-	int	 rc;
-
-	*sk = NULL;
-	if (cli_open(cli, dd) != 0)
-		return 1;
-	if (!roster_office_has_key(*dd)) {
-		rc = cli_error("%s: no office key here: roster entries are "
-		    "signed on the office's machine (lantian office init)",
-		    (*dd)->path);
-		goto fail;
-	}
-	if (cli_passphrase(passfile, 0, &pass, &len) != 0) {
-		rc = cli_fail();
-		goto fail;
-	}
-	rc = roster_office_unlock(*dd, pass, len, sk);
-	cli_passphrase_free(pass);
-	if (rc != 0) {
-		rc = cli_fail();
-		goto fail;
-	}
-	return 0;
-fail:
-	datadir_close(*dd);
-	*dd = NULL;
-	return rc;
-}
 
 /* How the stored records of a key stand now, in one line. */
 static void
@@ -144,7 +110,7 @@ roster_add(struct cli *cli, int argc, char **argv)
 	e.name = xstrdup(name);
 	e.badge = xstrdup(badge);
 
-	if ((rc = roster_cli_office(cli, passfile, &dd, &sk)) != 0)
+	if ((rc = cli_office(cli, passfile, &dd, &sk)) != 0)
 		goto cleanup;
 	rc = roster_get(dd->db, e.key_id, &old);
 	if (rc != 0 && rc != LT_ENOTFOUND) {
@@ -223,7 +189,7 @@ roster_revoke(struct cli *cli, int argc, char **argv)
 		return cli_usage(ROSTER_SYNOPSIS, "roster revoke: one key id");
 	if (at[0] == '\0')
 		util_rfc3339(at, sizeof at, util_now());
-	if ((rc = roster_cli_office(cli, passfile, &dd, &sk)) != 0)
+	if ((rc = cli_office(cli, passfile, &dd, &sk)) != 0)
 		return rc;
 	if (roster_get(dd->db, argv[optind], &e) != 0) {
 		rc = cli_fail();

@@ -20,19 +20,9 @@ static int
 sites_print(const struct site *s, void *arg)
 {
 	struct sites_out	*o = arg;
-	json_t			*j;
 
 	if (o->as_json) {
-		j = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, "
-		    "s:s?}", "id", s->id, "name", s->name, "village",
-		    s->village, "kind", s->kind, "address", s->address,
-		    "grid_person", s->grid_person, "credit_code",
-		    s->credit_code, "industry", s->industry, "grade", s->grade);
-		if (s->has_location) {
-			json_object_set_new(j, "lat", json_real(s->lat));
-			json_object_set_new(j, "lon", json_real(s->lon));
-		}
-		cli_json_item(&o->n, j);
+		cli_json_item(&o->n, site_to_json(s));
 		return 0;
 	} else {
 		cli_put(stdout, s->id);

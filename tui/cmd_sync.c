@@ -79,6 +79,9 @@ sync_one(struct datadir *dd, const char *target)
 	if (r.imported.roster > 0)
 		printf("; %lld roster entr%s taken", (long long)
 		    r.imported.roster, r.imported.roster == 1 ? "y" : "ies");
+	if (r.imported.office > 0)
+		printf("; %lld office file(s) taken (sites, forms)",
+		    (long long)r.imported.office);
 	if (r.forks > 0)
 		printf("; %d fork(s) kept aside", r.forks);
 	printf("\n");

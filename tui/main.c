@@ -50,7 +50,8 @@ static const struct {
 	  "[--json]" },
 	{ "office", cmd_office,
 	  "office init [--passphrase-file F|-] | "
-	  "office trust FILE [--replace]" },
+	  "office trust FILE [--replace] | "
+	  "office publish [--passphrase-file F|-]" },
 	{ "roster", cmd_roster,
 	  "roster add PUB --name N --badge B [--from DATE] "
 	  "[--passphrase-file F|-] | roster revoke KEYID [--at DATE] "

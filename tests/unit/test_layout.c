@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/office.h"
 #include "sync/layout.h"
 #include "testhelp.h"
 
@@ -100,6 +101,41 @@ test_branches(void **state)
 	assert_int_equal(layout_branch("office/x", id), LAYOUT_NONE);
 }
 
+/* The paths of the office branch: roster entries and published files. */
+static void
+test_office_paths(void **state)
+{
+	static const char *const bad[] = { "sites.json.minisig", "site.json",
+	    "/sites.json", "forms/Boiler.json", "forms/../sites.json",
+	    "forms/.json", "forms/a/b.json", "forms/boiler.json.minisig",
+	    "forms/boiler", "assignments/2030-03.json",
+	    "forms/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    ".json" };
+	char	id[64];
+	size_t	i;
+
+	(void)state;
+	assert_true(layout_parse_roster_path("roster/DB1B9BAC9C4A0465.json"));
+	assert_false(layout_parse_roster_path("roster/db1b9bac9c4a0465.json"));
+	assert_false(layout_parse_roster_path("roster/DB1B9BAC9C4A046.json"));
+	assert_false(layout_parse_roster_path("roster/../DB1B9BAC9C4A.json"));
+	assert_false(layout_parse_roster_path(
+	    "roster/DB1B9BAC9C4A0465.json.minisig"));
+	assert_int_equal(office_doc_kind("sites.json", id), OFFICE_SITES_DOC);
+	assert_int_equal(office_doc_kind("forms/coal-ban.json", id),
+	    OFFICE_FORM_DOC);
+	assert_string_equal(id, "coal-ban");
+	assert_int_equal(office_doc_kind("forms/restaurant_fume2.json", id),
+	    OFFICE_FORM_DOC);
+	assert_string_equal(id, "restaurant_fume2");
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (office_doc_kind(bad[i], id) != OFFICE_NONE)
+			fail_msg("accepted %s", bad[i]);
+	}
+	assert_true(office_doc_max(OFFICE_SITES_DOC) > office_doc_max(
+	    OFFICE_FORM_DOC));
+}
+
 int
 main(void)
 {
@@ -108,6 +144,7 @@ main(void)
 		cmocka_unit_test(test_other_paths_are_refused),
 		cmocka_unit_test(test_attachment_paths),
 		cmocka_unit_test(test_branches),
+		cmocka_unit_test(test_office_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,76 @@
+/*
+ * What the office publishes besides the roster (core/roster.h): the site
+ * register and the forms, each a file on the office branch signed by the
+ * office key in minisign's format, so that `minisign -V -p office.pub -m
+ * FILE` checks it:
+ *
+ *   sites.json        {"type":"sites","format":1,"issued":"<RFC 3339>",
+ *                      "sites":[{"id":...,"name":...,"kind":...,
+ *                      "village":...,  the columns of `sites list --json`}]}
+ *   forms/<id>.json   the exact bytes of a form file
+ *
+ * with <path>.minisig beside each, whose trusted comment is "lantian
+ * office path=<path> sha256=<hex of the file> issued=<time>": a signature
+ * cannot be moved to another path, and the newer of two documents of one
+ * path is the one issued later.
+ *
+ * The supervisor signs them with `lantian office publish` (office_publish):
+ * they are kept in the table office_docs (migration 7) and written to the
+ * office branch at the next sync.  A device importing the branch checks
+ * each against its trusted office key (office_accept) and, when it is
+ * newer than the one it has, keeps it and applies it: sites.json updates
+ * the register (sites it does not name are kept: records cite them), a
+ * form is written to the data directory's forms/ where every form list
+ * finds it.
+ */
+#ifndef LANTIAN_OFFICE_H
+#define LANTIAN_OFFICE_H
+
+#include <stddef.h>
+
+#include "datadir.h"
+#include "key.h"
+
+#define OFFICE_SITES		"sites.json"
+#define OFFICE_SITES_MAX	(8 * 1024 * 1024)	/* bytes of sites.json */
+#define OFFICE_FORM_MAX		(1024 * 1024)		/* bytes of a form */
+
+/* What a published document is, from its path; OFFICE_NONE otherwise. */
+enum office_kind {
+	OFFICE_NONE,
+	OFFICE_SITES_DOC,
+	OFFICE_FORM_DOC
+};
+
+/* The kind of path; for a form, its id is copied to form_id (64 bytes). */
+enum office_kind office_doc_kind(const char *path, char form_id[64]);
+/* The most bytes a document of that kind may have. */
+size_t office_doc_max(enum office_kind kind);
+
+/*
+ * Sign the store's whole site register and every form the data
+ * directory's form list holds, as documents issued now, and keep them
+ * for the next sync.  A document whose bytes did not change is not signed
+ * again.  *sites and *forms (may be NULL) get how many were (re)signed.
+ */
+int office_publish(struct datadir *dd, const struct key_secret *sk,
+    int *sites, int *forms);
+
+/*
+ * A document read from the office branch: check it against the trusted
+ * office key (the signature, and the trusted comment naming path, the
+ * file's hash and the issued time), then keep and apply it when it is
+ * newer than the stored one of its path.  *applied (may be NULL) says
+ * whether it was.  LT_ESIG, LT_EINVAL (a bad document: nothing of it is
+ * applied), LT_ENOTFOUND when no office key is trusted.  Must run inside a
+ * transaction (db_begin).
+ */
+int office_accept(struct datadir *dd, const char *path, const char *body,
+    size_t len, const char *sig, int *applied);
+
+/* Call fn with each stored document until it returns non-zero. */
+typedef int (*office_each_fn)(const char *path, const char *body,
+    size_t len, const char *sig, void *arg);
+int office_each(sqlite3 *db, office_each_fn fn, void *arg);
+
+#endif
