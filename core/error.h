@@ -20,7 +20,8 @@
 	X(LT_EANSWER,   -9,   "answers do not satisfy the form")        \
 	X(LT_ECRYPTO,   -10,  "cryptographic failure")                  \
 	X(LT_ETOOBIG,   -11,  "too large")                              \
-	X(LT_ECHAIN,    -12,  "chain broken")
+	X(LT_ECHAIN,    -12,  "chain broken")                           \
+	X(LT_EBUSY,     -13,  "busy")
 
 enum lt_error {
 #define LT_ERROR_ENUM(name, value, text) name = value,

@@ -182,3 +182,22 @@ remote_create(const char *path)
 	git_repository_free(repo);
 	return rc;
 }
+
+int
+remote_priority(const struct remote *r)
+{
+	json_t		*v = json_object_get(r->opts, "priority");
+	json_int_t	 n;
+
+	if (!json_is_integer(v))
+		return REMOTE_PRIORITY_DEFAULT;
+	n = json_integer_value(v);
+	return n < 0 ? 0 : n > REMOTE_PRIORITY_MAX ? REMOTE_PRIORITY_MAX :
+	    (int)n;
+}
+
+int
+remote_records_only(const struct remote *r)
+{
+	return json_is_true(json_object_get(r->opts, "records_only"));
+}

@@ -16,8 +16,18 @@ struct remote {
 	char	*name;		/* [A-Za-z0-9_-], at most 64 */
 	char	*url;		/* a path or a URL */
 	json_t	*opts;		/* ssh_key, known_hosts, user,
-				   password_file, ca_file (object) */
+				   password_file, ca_file, priority,
+				   records_only (object) */
 };
+
+/* Automatic sync takes remotes by priority: the lower first. */
+#define REMOTE_PRIORITY_DEFAULT	10
+#define REMOTE_PRIORITY_MAX	99
+
+/* The remote's priority (0 .. REMOTE_PRIORITY_MAX). */
+int remote_priority(const struct remote *r);
+/* Does the remote carry records only (never attachment branches)? */
+int remote_records_only(const struct remote *r);
 
 /* Is name a remote name (letters, digits, '-', '_')? */
 int remote_name_valid(const char *name);

@@ -1,9 +1,15 @@
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -37,6 +43,76 @@ static const char *
 sync_opt(const struct sync_ctx *c, const char *key)
 {
 	return json_string_value(json_object_get(c->r.opts, key));
+}
+
+/*
+ * A test's hold on the sync (LANTIAN_TEST_SYNC_HOLD=STAGE:FILE): on
+ * reaching STAGE the sync creates FILE and waits, at most a minute, until
+ * the test removes it, so that a test can act at an exact point of a
+ * sync (a USB stick pulled out in the middle of one).  Unset, nothing.
+ */
+static void
+sync_hold(const char *stage)
+{
+	const char	*v = getenv("LANTIAN_TEST_SYNC_HOLD"), *file;
+	struct timespec	 pause = { 0, 50 * 1000 * 1000 };
+	int		 fd, i;
+
+	if (v == NULL || (file = strchr(v, ':')) == NULL ||
+	    strncmp(v, stage, (size_t)(file - v)) != 0 ||
+	    stage[file - v] != '\0')
+		return;
+	file++;
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return;
+	close(fd);
+	for (i = 0; i < 1200 && access(file, F_OK) == 0; i++)
+		nanosleep(&pause, NULL);
+}
+
+/*
+ * One sync at a time per store: an flock on <data>/sync.lock, taken
+ * without waiting.  The kernel drops it when its process dies, so the
+ * lock of a sync that crashed is free again (the process id in the file
+ * is only for the message).  The descriptor in *fd holds it.
+ */
+static int
+sync_lock(struct datadir *dd, int *fd)
+{
+	char	*path, buf[32];
+	ssize_t	 n;
+	int	 rc = 0;
+
+	path = datadir_file(dd, "sync.lock");
+	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK)
+			rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
+		else {
+			n = pread(*fd, buf, sizeof buf - 1, 0);
+			buf[n > 0 ? n : 0] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+			/* The id left by an earlier sync is not the holder's. */
+			if (atol(buf) <= 0 || kill((pid_t)atol(buf), 0) != 0)
+				buf[0] = '\0';
+			rc = error_set(LT_EBUSY, "sync: a sync is already "
+			    "running on this store%s%s%s", buf[0] != '\0' ?
+			    " (process " : "", buf, buf[0] != '\0' ? ")" : "");
+		}
+		close(*fd);
+		*fd = -1;
+		goto cleanup;
+	}
+	n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (ftruncate(*fd, 0) != 0 || pwrite(*fd, buf, (size_t)n, 0) != n) {
+		/* The lock holds all the same: the id is only for messages. */
+	}
+cleanup:
+	free(path);
+	return rc;
 }
 
 /* Tell where the sync is; non-zero when the caller wants it stopped. */
@@ -259,12 +335,15 @@ sync_fetch(struct sync_ctx *c, git_remote *remote)
 	s[2] = xasprintf("+refs/heads/attachments/*:" SYNC_NS
 	    "%s/attachments/*", c->r.name);
 	specs.strings = s;
-	specs.count = 3;
+	/* A records-only remote (a weak or metered link) never carries
+	 * attachments, either way. */
+	specs.count = remote_records_only(&c->r) ? 2 : 3;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	sync_callbacks(c, &fo.callbacks);
 	fo.prune = GIT_FETCH_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	c->prog.stage = "fetch";
+	sync_hold("fetch");
 	if (sync_report(c) != 0)
 		rc = error_set(LT_EIO, "sync: cancelled");
 	else if (git_remote_fetch(remote, &specs, &fo, "lantian sync") < 0)
@@ -626,6 +705,8 @@ sync_push(struct sync_ctx *c, git_remote *remote, const char *glob)
 	}
 	git_reference_iterator_free(it);
 	c->prog.stage = "push";
+	if (n > 0)
+		sync_hold("push");
 	if (n > 0 && (remote_is_path(c->r.url) ||
 	    strncmp(c->r.url, "file://", 7) == 0))
 		rc = sync_push_path(c, out, n);
@@ -714,15 +795,19 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	const char	*ca;
 	int64_t		 files;
 	size_t		 i;
-	int		 rc;
+	int		 rc, lock;
 
 	memset(&c, 0, sizeof c);
 	memset(res, 0, sizeof *res);
 	c.dd = dd;
 	c.opts = opts;
 	c.res = res;
-	if ((rc = sync_target(&c, target)) != 0)
+	if ((rc = sync_lock(dd, &lock)) != 0)
 		return rc;
+	if ((rc = sync_target(&c, target)) != 0) {
+		close(lock);
+		return rc;
+	}
 	if (remote_is_path(c.r.url) && !util_exists(c.r.url)) {
 		rc = error_set(LT_ENOTFOUND, "%s: no repository there (is the "
 		    "USB stick mounted? lantian remote add NAME PATH --create "
@@ -752,6 +837,7 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	if ((rc = sync_fetch(&c, remote)) != 0 || (rc = sync_merge(&c)) != 0)
 		goto cleanup;
 	c.prog.stage = "import";
+	sync_hold("import");
 	if (sync_report(&c) != 0) {
 		rc = error_set(LT_EIO, "sync: cancelled");
 		goto cleanup;
@@ -762,7 +848,8 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	/* Records (and the office) before attachments. */
 	if ((rc = sync_push(&c, remote, "refs/heads/devices/*")) != 0 ||
 	    (rc = sync_push(&c, remote, "refs/heads/office")) != 0 ||
-	    (rc = sync_push(&c, remote, "refs/heads/attachments/*")) != 0)
+	    (!remote_records_only(&c.r) && (rc = sync_push(&c, remote,
+	    "refs/heads/attachments/*")) != 0))
 		goto cleanup;
 cleanup:
 	if (c.r.name != NULL)
@@ -775,5 +862,6 @@ cleanup:
 	free(c.refused);
 	free(c.own);
 	remote_clear(&c.r);
+	close(lock);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
- * lantian remote add NAME URL [--create] [--ssh-key F] [--known-hosts F]
- *     [--user U --password-file F] [--ca-file F] | remote list [--json] |
- *     remote remove NAME
+ * lantian remote add NAME URL [--create] [--priority N] [--records-only]
+ *     [--ssh-key F] [--known-hosts F] [--user U --password-file F]
+ *     [--ca-file F] | remote list [--json] | remote remove NAME
  */
 #include "config.h"
 
@@ -17,7 +17,8 @@
 #include "core/util.h"
 #include "sync/remote.h"
 
-#define REMOTE_SYNOPSIS "remote add NAME URL|PATH [--create] [--ssh-key F] " \
+#define REMOTE_SYNOPSIS "remote add NAME URL|PATH [--create] " \
+	"[--priority N] [--records-only] [--ssh-key F] " \
 	"[--known-hosts F] [--user U --password-file F] [--ca-file F] | " \
 	"remote list [--json] | remote remove NAME"
 
@@ -44,6 +45,8 @@ remote_cmd_add(struct cli *cli, int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "ca-file", required_argument, NULL, 'a' },
+		{ "priority", required_argument, NULL, 'P' },
+		{ "records-only", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const keys[] = { ['k'] = "ssh_key",
@@ -51,7 +54,8 @@ remote_cmd_add(struct cli *cli, int argc, char **argv)
 	    ['a'] = "ca_file" };
 	struct datadir	*dd;
 	json_t		*opts = json_object();
-	char		 real[PATH_MAX], *url;
+	char		 real[PATH_MAX], *url, *end;
+	long		 prio;
 	int		 c, create = 0, rc = 1;
 
 	optind = 1;
@@ -66,6 +70,22 @@ remote_cmd_add(struct cli *cli, int argc, char **argv)
 		case 'k': case 'h': case 'p': case 'a':
 			if (remote_file_opt(opts, keys[c], optarg) != 0)
 				goto out;
+			break;
+		case 'P':
+			errno = 0;
+			prio = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    prio < 0 || prio > REMOTE_PRIORITY_MAX) {
+				rc = cli_usage(REMOTE_SYNOPSIS, "remote add: "
+				    "--priority %s: a number from 0 (first) to "
+				    "%d", optarg, REMOTE_PRIORITY_MAX);
+				goto out;
+			}
+			json_object_set_new(opts, "priority", json_integer(
+			    prio));
+			break;
+		case 'r':
+			json_object_set_new(opts, "records_only", json_true());
 			break;
 		default:
 			rc = cli_usage(REMOTE_SYNOPSIS, "remote add: bad option");

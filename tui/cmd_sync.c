@@ -1,9 +1,14 @@
 /*
  * lantian sync [NAME|URL|PATH]: with one remote, or with every remote in
  * turn when none is named.  Progress on stderr; a summary at the end.
+ * lantian sync --auto: one pass over every reachable remote by priority
+ * (cron, a systemd timer); lantian sync --watch: sync whenever a remote
+ * becomes reachable, until stopped (sync/autosync.h).  Exit status 3:
+ * another sync holds the store.
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +17,14 @@
 #include "cli.h"
 #include "core/error.h"
 #include "core/util.h"
+#include "sync/autosync.h"
 #include "sync/remote.h"
 #include "sync/sync.h"
 
-#define SYNC_SYNOPSIS "sync [NAME|URL|PATH]"
+#define SYNC_SYNOPSIS "sync [NAME|URL|PATH] | sync --auto | sync --watch"
+#define SYNC_BUSY	3	/* exit status: another sync holds the store */
+
+static volatile sig_atomic_t sync_stop;
 
 struct sync_cli {
 	int	tty;		/* stderr is a terminal: redraw one line */
@@ -68,6 +77,10 @@ sync_one(struct datadir *dd, const char *target)
 	rc = sync_run(dd, target, &o, &r);
 	if (s.tty)
 		fprintf(stderr, "\r%60s\r", "");
+	if (rc == LT_EBUSY) {
+		cli_fail();
+		return SYNC_BUSY;
+	}
 	if (rc != 0)
 		return cli_fail();
 	printf("sync with %s: %lld record(s) sent, %lld received (%lld "
@@ -98,14 +111,67 @@ sync_each(const struct remote *r, void *arg)
 	return 0;
 }
 
+/* A line of --auto and --watch, on standard output as it happens. */
+static void
+sync_auto_log(const char *line, void *arg)
+{
+	(void)arg;
+	cli_put(stdout, line);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void
+sync_on_signal(int sig)
+{
+	(void)sig;
+	sync_stop = 1;
+}
+
+/* --auto and --watch: the policy of sync/autosync.h. */
+static int
+sync_auto(struct cli *cli, int watch)
+{
+	struct sigaction	 sa;
+	struct datadir		*dd;
+	int			 rc;
+
+	/* The data directory must be there: opened once to say so. */
+	if (cli_open(cli, &dd) != 0)
+		return 1;
+	datadir_close(dd);
+	if (!watch) {
+		rc = autosync_pass(cli->datadir, sync_auto_log, NULL);
+		if (rc == LT_EBUSY) {
+			cli_fail();
+			return SYNC_BUSY;
+		}
+		return rc != 0 ? cli_fail() : 0;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = sync_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (autosync_watch(cli->datadir, &sync_stop, sync_auto_log, NULL) != 0)
+		return cli_fail();
+	return 0;
+}
+
 int
 cmd_sync(struct cli *cli, int argc, char **argv)
 {
 	struct datadir	*dd;
 	int		 rc;
 
+	if (argc == 2 && strcmp(argv[1], "--auto") == 0)
+		return sync_auto(cli, 0);
+	if (argc == 2 && strcmp(argv[1], "--watch") == 0)
+		return sync_auto(cli, 1);
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
-		return cli_usage(SYNC_SYNOPSIS, "sync: at most one remote");
+		return cli_usage(SYNC_SYNOPSIS, "sync: at most one remote, or "
+		    "--auto, or --watch");
 	if (cli_open(cli, &dd) != 0)
 		return 1;
 	if (argc == 2)

@@ -41,10 +41,11 @@ static const struct {
 	  "findings list [--open] [--overdue] [--site S] [--task N] [--json]" },
 	{ "verify", cmd_verify, "verify [ID...]" },
 	{ "remote", cmd_remote,
-	  "remote add NAME URL|PATH [--create] [--ssh-key F] "
+	  "remote add NAME URL|PATH [--create] [--priority N] "
+	  "[--records-only] [--ssh-key F] "
 	  "[--known-hosts F] [--user U --password-file F] [--ca-file F] | "
 	  "remote list [--json] | remote remove NAME" },
-	{ "sync", cmd_sync, "sync [NAME|URL|PATH]" },
+	{ "sync", cmd_sync, "sync [NAME|URL|PATH] | sync --auto | sync --watch" },
 	{ "sites", cmd_sites,
 	  "sites import FILE.csv | sites list [--kind K] [--village V] "
 	  "[--json]" },

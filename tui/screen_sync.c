@@ -22,6 +22,7 @@
 #include "tui/draw.h"
 #include "tui/list.h"
 #include "tui/screens.h"
+#include "tui/words.h"
 
 #define SYNC_REMOTES_MAX	32
 
@@ -187,8 +188,8 @@ sync_draw_remotes(struct tui *t, struct sync *s, int y, int x, int cols)
 	if (st.running) {
 		draw_size(size, sizeof size, (long long)st.bytes);
 		draw_printf(y++, x, cols, draw_attr(DRAW_WARN), _("Syncing "
-		    "with %s: %s, %zu/%zu objects, %s"), st.target, st.stage,
-		    st.objects, st.total, size);
+		    "with %s: %s, %zu/%zu objects, %s"), st.target,
+		    words_stage(st.stage), st.objects, st.total, size);
 	} else if (st.rc != 0)
 		y += draw_wrap(y, x, cols, 3, st.error, draw_attr(DRAW_ERROR));
 	else

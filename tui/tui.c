@@ -16,11 +16,13 @@
 #include "core/db.h"
 #include "core/error.h"
 #include "core/util.h"
+#include "sync/autosync.h"
 #include "tui/bgsync.h"
 #include "tui/draw.h"
 #include "tui/edit.h"
 #include "tui/screens.h"
 #include "tui/tui.h"
+#include "tui/words.h"
 
 /* Keys in the spare time of a turn: how long to wait for one (ms). */
 #define TUI_TICK_MS	250
@@ -244,6 +246,8 @@ static const struct tui_keyhelp tui_global_keys[] = {
 	{ "Esc", N_("back") },
 	{ "L F2", N_("中文 / English") },
 	{ "T F3", N_("colour / high-contrast monochrome") },
+	{ "S F9", N_("sync now with every remote in reach") },
+	{ "P F11", N_("pause / resume automatic sync") },
 	{ "q", N_("quit (everything is already saved)") },
 	{ NULL, NULL }
 };
@@ -334,6 +338,137 @@ tui_paint_help(struct tui *t)
 	}
 }
 
+/*
+ * The message line: the message at the left, the state of automatic
+ * sync at the right (cut to half the width when a message needs room).
+ */
+static void
+tui_paint_status(struct tui *t)
+{
+	int	w = t->status[0] != '\0' ? draw_width(t->status) : 0;
+	int	room = COLS;
+
+	if (w > 0) {
+		if (t->msg[0] != '\0' && w > COLS / 2)
+			w = COLS / 2;
+		if (w > COLS - 2)
+			w = COLS - 2;
+		draw_str(LINES - 2, COLS - w, w, t->status,
+		    draw_attr(DRAW_DIM));
+		room = COLS - w - 1;
+	}
+	if (t->msg[0] != '\0')
+		draw_line(LINES - 2, 0, room, t->msg,
+		    draw_attr(t->msg_error ? DRAW_ERROR : DRAW_OK));
+}
+
+/* "45 s", "3 min", "2 h": how long until a time. */
+static void
+tui_until(char *buf, size_t size, time_t when)
+{
+	time_t	d = when - time(NULL);
+
+	if (d < 1)
+		d = 1;
+	if (d < 120)
+		snprintf(buf, size, _("%lld s"), (long long)d);
+	else if (d < 2 * 3600)
+		snprintf(buf, size, _("%lld min"), (long long)(d + 59) / 60);
+	else
+		snprintf(buf, size, _("%lld h"), (long long)(d + 1799) / 3600);
+}
+
+/* The state of automatic sync in a few words; 1 when it changed. */
+static int
+tui_autosync_text(struct tui *t)
+{
+	struct autosync_status	 st;
+	struct tm		 tm;
+	char			 text[sizeof t->status], hm[8] = "", next[32];
+	char			 size[32];
+
+	if (t->autos == NULL) {
+		snprintf(text, sizeof text, "%s", t->autos_off ?
+		    _("auto sync off") : "");
+		goto done;
+	}
+	autosync_poll(t->autos, &st);
+	if (st.synced != 0 && localtime_r(&st.synced, &tm) != NULL)
+		strftime(hm, sizeof hm, "%H:%M", &tm);
+	tui_until(next, sizeof next, st.next);
+	if (st.state == AUTOSYNC_SYNCING) {
+		draw_size(size, sizeof size, (long long)st.bytes);
+		snprintf(text, sizeof text, _("syncing %s: %s %zu/%zu, %s"),
+		    st.remote, words_stage(st.stage), st.objects, st.total, size);
+	} else if (st.paused)
+		snprintf(text, sizeof text, _("auto sync paused (P resumes)"));
+	else if (st.state == AUTOSYNC_NONE)
+		snprintf(text, sizeof text, _("no remote to sync with"));
+	else if (st.state == AUTOSYNC_OFFLINE && hm[0] != '\0')
+		snprintf(text, sizeof text, _("offline, next try in %s; "
+		    "synced at %s"), next, hm);
+	else if (st.state == AUTOSYNC_OFFLINE)
+		snprintf(text, sizeof text, _("offline, next try in %s"), next);
+	else if (st.state == AUTOSYNC_SYNCED)
+		snprintf(text, sizeof text, _("synced at %s with %s: %lld "
+		    "sent, %lld received"), hm, st.remote, (long long)st.sent,
+		    (long long)st.received);
+	else
+		snprintf(text, sizeof text, _("sync failed, next try in %s: "
+		    "%s"), next, st.why);
+done:
+	if (strcmp(text, t->status) == 0)
+		return 0;
+	snprintf(t->status, sizeof t->status, "%s", text);
+	return 1;
+}
+
+/* Start automatic sync once there is a store with a key. */
+static void
+tui_autosync_start(struct tui *t)
+{
+	const char	*env = getenv("LANTIAN_AUTOSYNC");
+	char		*v = NULL;
+	int		 paused;
+
+	if (t->autos != NULL || t->dd == NULL || !datadir_has_key(t->dd))
+		return;
+	if (env != NULL && strcmp(env, "0") == 0) {
+		t->autos_off = 1;
+		return;
+	}
+	paused = db_setting_get(t->dd->db, "sync.auto", &v) == 0 &&
+	    v != NULL && strcmp(v, "paused") == 0;
+	free(v);
+	if (autosync_start(&t->autos, t->dd->path, paused) != 0) {
+		tui_error(t, "%s", error_msg());
+		t->autos_off = 1;
+	}
+}
+
+static void
+tui_autosync_key(struct tui *t, int pause)
+{
+	struct autosync_status	st;
+
+	if (t->autos == NULL) {
+		tui_error(t, "%s", t->autos_off ? _("Automatic sync is off "
+		    "(LANTIAN_AUTOSYNC=0).") : _("Nothing to sync yet: "
+		    "create the inspector's key first."));
+		return;
+	}
+	if (!pause) {
+		autosync_now(t->autos);
+		tui_msg(t, "%s", _("Syncing now with every remote in reach."));
+		return;
+	}
+	autosync_poll(t->autos, &st);
+	autosync_pause(t->autos, !st.paused);
+	db_setting_set(t->dd->db, "sync.auto", st.paused ? "on" : "paused");
+	tui_msg(t, "%s", st.paused ? _("Automatic sync resumed.") :
+	    _("Automatic sync paused: S or F9 still syncs now."));
+}
+
 static void
 tui_paint(struct tui *t)
 {
@@ -353,9 +488,7 @@ tui_paint(struct tui *t)
 			tui_paint_help(t);
 		else if (f != NULL && f->screen->draw != NULL)
 			f->screen->draw(t, f->priv);
-		if (t->msg[0] != '\0')
-			draw_line(LINES - 2, 0, COLS, t->msg,
-			    draw_attr(t->msg_error ? DRAW_ERROR : DRAW_OK));
+		tui_paint_status(t);
 		tui_paint_keys(t);
 	}
 	if (t->cursor_y >= 0 && !t->help) {
@@ -420,6 +553,10 @@ tui_global_key(struct tui *t, const struct tui_key *k)
 		tui_toggle_lang(t);
 	else if (TUI_IS(k, 'T') || k->code == KEY_F(3))
 		tui_toggle_theme(t);
+	else if (TUI_IS(k, 'S') || k->code == KEY_F(9))
+		tui_autosync_key(t, 0);
+	else if (TUI_IS(k, 'P') || k->code == KEY_F(11))
+		tui_autosync_key(t, 1);
 	else if (TUI_IS(k, TUI_ESC) || k->code == KEY_LEFT) {
 		if (t->depth > 1)
 			tui_pop(t);
@@ -439,6 +576,9 @@ tui_loop(struct tui *t)
 
 	t->dirty = 1;
 	while (!t->quit && !tui_stop && t->depth > 0) {
+		tui_autosync_start(t);
+		if (tui_autosync_text(t))
+			t->dirty = 1;
 		if (t->dirty)
 			tui_paint(t);
 		if (!tui_read(&k)) {
@@ -586,6 +726,7 @@ tui_main(const char *path, struct datadir *dd)
 		bgsync_cancel(t.bg);
 		bgsync_free(t.bg);
 	}
+	autosync_stop(t.autos);
 	tui_restore();
 	util_set_fatal_hook(NULL);
 	if (rc != 0)

@@ -10,8 +10,10 @@
  * time to the top screen's tick().
  *
  * Layout at 80x24 and larger: row 0 the title bar, rows 1 .. LINES-3 the
- * body (TUI_BODY_TOP, tui_body_rows()), row LINES-2 the message line, row
- * LINES-1 the keys of the screen.
+ * body (TUI_BODY_TOP, tui_body_rows()), row LINES-2 the message line with
+ * the state of automatic sync at its right (sync/autosync.h: it runs on a
+ * thread of its own, polled each turn), row LINES-1 the keys of the
+ * screen.
  *
  * Ownership: a screen's private state (priv, priv_size bytes, zeroed) is
  * allocated by the loop when it is pushed and freed after close().  The
@@ -60,6 +62,7 @@ struct tui_keyhelp {
 
 struct tui;
 struct bgsync;
+struct autosync;
 
 struct tui_screen {
 	const char	*name;		/* "home", "sites" ...: trace, tests */
@@ -107,6 +110,10 @@ struct tui {
 	size_t			 nforms;
 	int			 trace_fd;	/* LANTIAN_TUI_TRACE, or -1 */
 	struct bgsync		*bg;		/* a sync running, or NULL */
+	struct autosync		*autos;		/* automatic sync, or NULL */
+	int			 autos_off;	/* LANTIAN_AUTOSYNC=0 */
+	char			 status[160];	/* its state, on the message
+						   line's right */
 };
 
 /*

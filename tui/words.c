@@ -43,6 +43,15 @@ static const struct words words_severities[] = {
 	{ NULL, NULL, DRAW_NORMAL }
 };
 
+/* The stages of a sync (sync/sync.h struct sync_progress). */
+static const struct words words_stages[] = {
+	{ "export", N_("export"), DRAW_NORMAL },
+	{ "fetch", N_("fetch"), DRAW_NORMAL },
+	{ "import", N_("import"), DRAW_NORMAL },
+	{ "push", N_("push"), DRAW_NORMAL },
+	{ NULL, NULL, DRAW_NORMAL }
+};
+
 /* The words of code in the table (the code itself when it is not there). */
 static const char *
 words_find(const struct words *w, const char *code, enum draw_part *part)
@@ -77,4 +86,10 @@ const char *
 words_severity(const char *severity, enum draw_part *part)
 {
 	return words_find(words_severities, severity, part);
+}
+
+const char *
+words_stage(const char *stage)
+{
+	return words_find(words_stages, stage, NULL);
 }

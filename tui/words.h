@@ -14,5 +14,7 @@ const char *words_kind(const char *kind);
 const char *words_status(const char *status, enum draw_part *part);
 /* A finding's severity: violation, warning, note. */
 const char *words_severity(const char *severity, enum draw_part *part);
+/* A stage of a sync: export, fetch, import, push. */
+const char *words_stage(const char *stage);
 
 #endif
