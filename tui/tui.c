@@ -240,6 +240,9 @@ tui_home(struct tui *t)
 	tui_resume(t);
 }
 
+/* The fewest columns the state of automatic sync is shown in. */
+#define TUI_STATUS_MIN	16
+
 /* Keys every screen has, named in the help. */
 static const struct tui_keyhelp tui_global_keys[] = {
 	{ "? F1", N_("help: the keys of this screen") },
@@ -340,7 +343,7 @@ tui_paint_help(struct tui *t)
 
 /*
  * The message line: the message at the left, the state of automatic
- * sync at the right (cut to half the width when a message needs room).
+ * sync at the right, cut short when a message needs the room.
  */
 static void
 tui_paint_status(struct tui *t)
@@ -349,13 +352,18 @@ tui_paint_status(struct tui *t)
 	int	room = COLS;
 
 	if (w > 0) {
-		if (t->msg[0] != '\0' && w > COLS / 2)
-			w = COLS / 2;
+		/* A message first (it lasts until the next key): the state
+		 * takes the room left, and steps aside when that is too
+		 * little to say anything. */
+		if (t->msg[0] != '\0' && w > COLS - draw_width(t->msg) - 2)
+			w = COLS - draw_width(t->msg) - 2;
 		if (w > COLS - 2)
 			w = COLS - 2;
-		draw_str(LINES - 2, COLS - w, w, t->status,
-		    draw_attr(DRAW_DIM));
-		room = COLS - w - 1;
+		if (w >= TUI_STATUS_MIN) {
+			draw_str(LINES - 2, COLS - w, w, t->status,
+			    draw_attr(DRAW_DIM));
+			room = COLS - w - 1;
+		}
 	}
 	if (t->msg[0] != '\0')
 		draw_line(LINES - 2, 0, room, t->msg,
@@ -403,7 +411,7 @@ tui_autosync_text(struct tui *t)
 	} else if (st.paused)
 		snprintf(text, sizeof text, _("auto sync paused (P resumes)"));
 	else if (st.state == AUTOSYNC_NONE)
-		snprintf(text, sizeof text, _("no remote to sync with"));
+		text[0] = '\0';	/* nothing to say: no remote yet */
 	else if (st.state == AUTOSYNC_OFFLINE && hm[0] != '\0')
 		snprintf(text, sizeof text, _("offline, next try in %s; "
 		    "synced at %s"), next, hm);

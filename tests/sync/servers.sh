@@ -293,6 +293,16 @@ _srv_daemon_setup() {
 	:
 }
 
+# _srv_daemon_go PORT: launch git daemon on PORT.
+_srv_daemon_go() {
+	_srv_launch daemon "$1" "$SRV_ROOT/logs/daemon.log" \
+	    "$_srv_gitd" --listen=127.0.0.1 --port="$1" \
+	    --base-path="$SRV_REPOS" --export-all \
+	    --enable=receive-pack --reuseaddr --informative-errors \
+	    --verbose --init-timeout=30 --timeout=120 \
+	    --pid-file="$SRV_ROOT/logs/daemon.pid" "$SRV_REPOS"
+}
+
 srv_git_daemon() {
 	_srv_running daemon && return 0
 	_srv_need git || return 1
@@ -302,18 +312,29 @@ srv_git_daemon() {
 		return 1
 	fi
 	_srv_go() {
-		_srv_launch daemon "$1" "$SRV_ROOT/logs/daemon.log" \
-		    "$_srv_gitd" --listen=127.0.0.1 --port="$1" \
-		    --base-path="$SRV_REPOS" --export-all \
-		    --enable=receive-pack --reuseaddr --informative-errors \
-		    --verbose --init-timeout=30 --timeout=120 \
-		    --pid-file="$SRV_ROOT/logs/daemon.pid" "$SRV_REPOS"
+		_srv_daemon_go "$1"
 	}
 	_srv_start daemon _srv_daemon_setup || return 1
 	SRV_GIT_PORT=$_srv_port
 	SRV_GIT_URL_BASE=git://127.0.0.1:$_srv_port
 	export SRV_GIT_PORT SRV_GIT_URL_BASE
 	return 0
+}
+
+# srv_git_daemon_again: the git daemon started again on the port it had
+# before srv_stop daemon, so that the URLs handed out reach it again (a
+# server coming back after an outage).
+srv_git_daemon_again() {
+	_srv_running daemon && return 0
+	if [ -z "${SRV_GIT_PORT:-}" ]; then
+		SRV_WHY="the git daemon never ran"
+		return 1
+	fi
+	_srv_gitd=$(git --exec-path)/git-daemon
+	_srv_daemon_go "$SRV_GIT_PORT" || {
+		SRV_WHY="git daemon did not start again on port $SRV_GIT_PORT"
+		return 1
+	}
 }
 
 # --- sshd -------------------------------------------------------------

@@ -202,7 +202,9 @@ wait_for "q" '^EXITED 0'
 # A sync with a remote (a bare repository, as on a USB stick).
 ok "lantian remote add usb DIR --create" lt --data "$D" remote add usb \
     "$T/usb.git" --create
-tui_start "$D" en
+# (Automatic sync off: the sync screen's own sync is what is tested here;
+# tests/tui/autosync.sh tests the automatic one.)
+tui_start "$D" en LANTIAN_AUTOSYNC=0
 wait_for "home" "Records waiting to sync: $NREC"
 keys y
 wait_for "y: the remote is listed" "usb +$T/usb\.git"
