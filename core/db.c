@@ -175,6 +175,9 @@ static const char *const db_migrations[] = {
 	"  sig TEXT NOT NULL,"			/* the minisign signature */
 	"  sha256 TEXT NOT NULL,"
 	"  issued TEXT NOT NULL);",
+
+	/* 8: the supervisor's figures (core/report.h) by form and month. */
+	"CREATE INDEX records_form ON records(form, created);",
 };
 
 #define DB_VERSIONS	((int)(sizeof db_migrations / sizeof db_migrations[0]))

@@ -30,6 +30,7 @@
 #define AUTOSYNC_PROBE_MS	3000
 #define AUTOSYNC_LOOK		1		/* a path remote: look again */
 #define AUTOSYNC_IDLE_MAX	30		/* the longest sleep */
+#define AUTOSYNC_STOP_WAIT	5		/* for a sync to stop */
 
 /* A remote and what the policy knows of it. */
 struct as_remote {
@@ -681,13 +682,22 @@ autosync_pause(struct autosync *a, int paused)
 void
 autosync_stop(struct autosync *a)
 {
+	struct timespec	until;
+
 	if (a == NULL)
 		return;
 	pthread_mutex_lock(&a->lock);
 	a->stop = 1;
 	pthread_cond_signal(&a->cond);
 	pthread_mutex_unlock(&a->lock);
-	if (a->threaded)
-		pthread_join(a->thread, NULL);
+	if (a->threaded) {
+		/* A sync stops at its next progress call; one stuck in a
+		 * network call is left to the end of the process (the store
+		 * stays consistent: each import is one transaction). */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += AUTOSYNC_STOP_WAIT;
+		if (pthread_timedjoin_np(a->thread, NULL, &until) != 0)
+			return;
+	}
 	as_free(a);
 }

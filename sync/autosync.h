@@ -90,7 +90,11 @@ void autosync_poll(struct autosync *a, struct autosync_status *out);
 void autosync_now(struct autosync *a);
 /* Stop (1) or resume (0) the automatic tries. */
 void autosync_pause(struct autosync *a, int paused);
-/* Stop the thread (a sync running is cancelled) and free everything. */
+/*
+ * Stop the thread (a sync running is cancelled at its next step) and free
+ * everything; a sync stuck in a network call for more than 5 s is left to
+ * the end of the process.
+ */
 void autosync_stop(struct autosync *a);
 
 #endif

@@ -53,6 +53,8 @@ static const struct {
 	  "office init [--passphrase-file F|-] | "
 	  "office trust FILE [--replace] | "
 	  "office publish [--passphrase-file F|-]" },
+	{ "report", cmd_report,
+	  "report monthly --month YYYY-MM [--json|--csv]" },
 	{ "roster", cmd_roster,
 	  "roster add PUB --name N --badge B [--from DATE] "
 	  "[--passphrase-file F|-] | roster revoke KEYID [--at DATE] "

@@ -439,7 +439,8 @@ tui_autosync_start(struct tui *t)
 	char		*v = NULL;
 	int		 paused;
 
-	if (t->autos != NULL || t->dd == NULL || !datadir_has_key(t->dd))
+	if (t->autos != NULL || t->autos_off || t->dd == NULL ||
+	    !datadir_has_key(t->dd))
 		return;
 	if (env != NULL && strcmp(env, "0") == 0) {
 		t->autos_off = 1;
