@@ -178,6 +178,15 @@ static const char *const db_migrations[] = {
 
 	/* 8: the supervisor's figures (core/report.h) by form and month. */
 	"CREATE INDEX records_form ON records(form, created);",
+
+	/* 9: the office's assignments (core/assign.h), by inspector. */
+	"CREATE TABLE assignments ("
+	"  month TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  site TEXT NOT NULL,"
+	"  key_id TEXT NOT NULL,"
+	"  PRIMARY KEY (month, kind, site, key_id)) WITHOUT ROWID;"
+	"CREATE INDEX assignments_mine ON assignments(key_id, month);",
 };
 
 #define DB_VERSIONS	((int)(sizeof db_migrations / sizeof db_migrations[0]))

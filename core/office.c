@@ -6,8 +6,10 @@
 
 #include <jansson.h>
 
+#include "assign.h"
 #include "db.h"
 #include "error.h"
+#include "assign.h"
 #include "form.h"
 #include "office.h"
 #include "roster.h"
@@ -18,23 +20,34 @@
 #define OFFICE_FORMAT	1
 
 enum office_kind
-office_doc_kind(const char *path, char form_id[64])
+office_doc_kind(const char *path, char id[64])
 {
-	size_t	n;
+	enum office_kind	 kind;
+	size_t			 n;
 
 	if (strcmp(path, OFFICE_SITES) == 0)
 		return OFFICE_SITES_DOC;
-	if (strncmp(path, "forms/", 6) != 0)
+	if (strncmp(path, "forms/", 6) == 0) {
+		kind = OFFICE_FORM_DOC;
+		path += 6;
+	} else if (strncmp(path, "assignments/", 12) == 0) {
+		kind = OFFICE_ASSIGN_DOC;
+		path += 12;
+	} else
 		return OFFICE_NONE;
-	path += 6;
 	n = strlen(path);
-	/* An id a form file may have: lowercase letters, digits, - and _. */
+	/* An id a form file may have: lowercase letters, digits, - and _;
+	 * an assignments file: YYYY-MM-<a kind of site>. */
 	if (n <= 5 || n - 5 >= 64 || strcmp(path + n - 5, ".json") != 0 ||
 	    strspn(path, "abcdefghijklmnopqrstuvwxyz0123456789-_") != n - 5)
 		return OFFICE_NONE;
-	memcpy(form_id, path, n - 5);
-	form_id[n - 5] = '\0';
-	return OFFICE_FORM_DOC;
+	if (kind == OFFICE_ASSIGN_DOC && (n - 5 < 9 ||
+	    strspn(path, "0123456789") != 4 || path[4] != '-' ||
+	    strspn(path + 5, "0123456789") != 2 || path[7] != '-'))
+		return OFFICE_NONE;
+	memcpy(id, path, n - 5);
+	id[n - 5] = '\0';
+	return kind;
 }
 
 size_t
@@ -42,6 +55,7 @@ office_doc_max(enum office_kind kind)
 {
 	return kind == OFFICE_SITES_DOC ? OFFICE_SITES_MAX : OFFICE_FORM_MAX;
 }
+
 
 static char *
 office_trusted(const char *path, const char *sha, const char *issued)
@@ -311,6 +325,27 @@ cleanup:
 	return rc;
 }
 
+/* Apply a document here: the register, a form, a month's assignments. */
+static int
+office_apply(struct datadir *dd, enum office_kind kind, const char *path,
+    const char *id, const char *body, size_t len)
+{
+	char	month[8];
+
+	switch (kind) {
+	case OFFICE_SITES_DOC:
+		return office_apply_sites(dd->db, body, len);
+	case OFFICE_FORM_DOC:
+		return office_apply_form(dd, path, id, body, len);
+	case OFFICE_ASSIGN_DOC:
+		snprintf(month, sizeof month, "%.7s", id);
+		return assign_store(dd->db, month, id + 8, body, len);
+	default:
+		return error_set(LT_EINVAL, "%s: not a file the office "
+		    "publishes", path);
+	}
+}
+
 int
 office_accept(struct datadir *dd, const char *path, const char *body,
     size_t len, const char *sig, int *applied)
@@ -337,8 +372,7 @@ office_accept(struct datadir *dd, const char *path, const char *body,
 	/* All of it or nothing: a savepoint inside the caller's transaction. */
 	if ((rc = db_exec(dd->db, "SAVEPOINT office_doc")) != 0)
 		return rc;
-	rc = kind == OFFICE_SITES_DOC ? office_apply_sites(dd->db, body, len) :
-	    office_apply_form(dd, path, id, body, len);
+	rc = office_apply(dd, kind, path, id, body, len);
 	if (rc == 0) {
 		util_sha256_hex(sha, body, len);
 		rc = office_store(dd->db, path, body, len, sig, sha, issued);
@@ -377,5 +411,26 @@ office_each(sqlite3 *db, office_each_fn fn, void *arg)
 	else
 		rc = rc == SQLITE_DONE ? 0 : db_error(db, "office_docs");
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+office_issue(struct datadir *dd, const struct key_secret *sk,
+    const char *path, const char *body, size_t len)
+{
+	enum office_kind	kind;
+	char			id[64];
+	int			rc;
+
+	if ((kind = office_doc_kind(path, id)) == OFFICE_NONE)
+		return error_set(LT_EINVAL, "%s: not a file the office "
+		    "publishes", path);
+	if ((rc = db_begin(dd->db)) != 0)
+		return rc;
+	if ((rc = office_apply(dd, kind, path, id, body, len)) == 0)
+		rc = office_sign_doc(dd->db, sk, path, body, len, NULL);
+	if (rc == 0)
+		return db_commit(dd->db);
+	db_rollback(dd->db);
 	return rc;
 }

@@ -8,6 +8,9 @@
  *                      "sites":[{"id":...,"name":...,"kind":...,
  *                      "village":...,  the columns of `sites list --json`}]}
  *   forms/<id>.json   the exact bytes of a form file
+ *   assignments/<YYYY-MM>-<kind>.json
+ *                     the draw of a month's inspections of a kind of site
+ *                     (core/assign.h)
  *
  * with <path>.minisig beside each, whose trusted comment is "lantian
  * office path=<path> sha256=<hex of the file> issued=<time>": a signature
@@ -39,11 +42,15 @@
 enum office_kind {
 	OFFICE_NONE,
 	OFFICE_SITES_DOC,
-	OFFICE_FORM_DOC
+	OFFICE_FORM_DOC,
+	OFFICE_ASSIGN_DOC
 };
 
-/* The kind of path; for a form, its id is copied to form_id (64 bytes). */
-enum office_kind office_doc_kind(const char *path, char form_id[64]);
+/*
+ * The kind of path; id (64 bytes) gets a form's id, or an assignments
+ * file's "YYYY-MM-kind".
+ */
+enum office_kind office_doc_kind(const char *path, char id[64]);
 /* The most bytes a document of that kind may have. */
 size_t office_doc_max(enum office_kind kind);
 
@@ -55,6 +62,13 @@ size_t office_doc_max(enum office_kind kind);
  */
 int office_publish(struct datadir *dd, const struct key_secret *sk,
     int *sites, int *forms);
+
+/*
+ * Sign one document (path, body) issued now, keep it for the next sync and
+ * apply it here too, in one transaction: what `lantian draw` publishes.
+ */
+int office_issue(struct datadir *dd, const struct key_secret *sk,
+    const char *path, const char *body, size_t len);
 
 /*
  * A document read from the office branch: check it against the trusted

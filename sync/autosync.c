@@ -314,7 +314,8 @@ as_load(struct autosync *a)
 		a->nrem = nold;
 		return rc;
 	}
-	qsort(a->rem, a->nrem, sizeof *a->rem, as_order);
+	if (a->nrem > 1)
+		qsort(a->rem, a->nrem, sizeof *a->rem, as_order);
 	for (i = 0; i < a->nrem; i++) {
 		for (j = 0; j < nold; j++) {
 			if (strcmp(old[j].r.name, a->rem[i].r.name) != 0 ||

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -11,6 +12,8 @@
 #include "core/db.h"
 #include "core/error.h"
 #include "core/inspect.h"
+#include "core/assign.h"
+#include "core/office.h"
 #include "core/roster.h"
 #include "core/site.h"
 #include "core/util.h"
@@ -176,6 +179,37 @@ done:
 }
 
 /*
+ * This month's "双随机" draw of the demo office: two of the enterprises,
+ * for the one inspector on its roster, shown on the home screen.
+ */
+static int
+demo_draw(struct datadir *dd, const struct key_secret *office)
+{
+	struct assign_req	 r;
+	struct tm		 tm;
+	time_t			 now = util_now();
+	char			 month[8], *body = NULL, *path;
+	size_t			 len;
+	int			 rc;
+
+	if (localtime_r(&now, &tm) == NULL)
+		return error_set(LT_EIO, "demo: no local time");
+	strftime(month, sizeof month, "%Y-%m", &tm);
+	r.month = month;
+	r.kind = "enterprise";
+	r.seed = "下冶镇演示抽签";
+	r.sites = 2;
+	r.per_site = 1;
+	if ((rc = assign_draw(dd->db, &r, &body, &len)) != 0)
+		return rc;
+	path = xasprintf("assignments/%s-%s.json", r.month, r.kind);
+	rc = office_issue(dd, office, path, body, len);
+	free(path);
+	free(body);
+	return rc;
+}
+
+/*
  * The demo is its own office too: an office key (passphrase "demo") that
  * the store trusts, with the demo inspector on its roster since 2020, so
  * that the demo's records show as verified.
@@ -202,7 +236,8 @@ demo_office(struct datadir *dd)
 	e.name = xstrdup("张伟");
 	e.badge = xstrdup("XY-017");
 	snprintf(e.valid_from, sizeof e.valid_from, "2020-01-01T00:00:00Z");
-	rc = roster_issue(dd->db, office, &e);
+	if ((rc = roster_issue(dd->db, office, &e)) == 0)
+		rc = demo_draw(dd, office);
 cleanup:
 	roster_entry_clear(&e);
 	key_secret_free(office);

@@ -53,6 +53,9 @@ static const struct {
 	  "office init [--passphrase-file F|-] | "
 	  "office trust FILE [--replace] | "
 	  "office publish [--passphrase-file F|-]" },
+	{ "draw", cmd_draw,
+	  "draw --month YYYY-MM --kind K --sites N --inspectors-per-site M "
+	  "--seed TEXT [--dry-run] [--json] [--passphrase-file F|-]" },
 	{ "report", cmd_report,
 	  "report monthly --month YYYY-MM [--json|--csv]" },
 	{ "roster", cmd_roster,

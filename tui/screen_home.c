@@ -1,6 +1,6 @@
 /*
- * Home, the inspector's start screen: the office's assignments (when it
- * publishes some), the drafts in progress, the open findings due soon and
+ * Home, the inspector's start screen: the office's assignments of the
+ * month (core/assign.h: the sites still to inspect), the drafts in progress, the open findings due soon and
  * what waits to be synced.  The drafts and the findings make one list.
  *
  * Painted first on start, with a store of 1,000,000 records: everything
@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "core/assign.h"
 #include "core/db.h"
 #include "core/draft.h"
 #include "core/error.h"
@@ -67,6 +68,9 @@ struct home {
 	char			 last_time[24];	/* local, or "" never */
 	char			*last_result;	/* or NULL */
 	char			 today[11];
+	int			 nassign;	/* sites assigned this month */
+	int			 nassign_done;	/* of them, inspected */
+	char			*assign_todo;	/* the sites still to do */
 	struct list		 list;		/* drafts, then findings */
 	int			 dtop, ftop;	/* first shown of each */
 	int64_t			 abandon;	/* draft asked about */
@@ -91,9 +95,12 @@ home_free(struct home *h)
 	}
 	free(h->due);
 	free(h->last_result);
+	free(h->assign_todo);
 	h->drafts = NULL;
 	h->due = NULL;
 	h->last_result = NULL;
+	h->assign_todo = NULL;
+	h->nassign = h->nassign_done = 0;
 	h->ndrafts = h->ndue = h->noverdue = 0;
 	h->drafts_total = 0;
 	h->due_more = 0;
@@ -169,6 +176,42 @@ home_add_due(const struct summary_finding *f, void *arg)
 	return 0;
 }
 
+/* One site assigned to this device this month. */
+static int
+home_add_assign(const struct assign_site *a, void *arg)
+{
+	struct home	*h = arg;
+	char		*more;
+
+	h->nassign++;
+	if (a->done) {
+		h->nassign_done++;
+		return 0;
+	}
+	more = xasprintf("%s%s%s", h->assign_todo != NULL ? h->assign_todo :
+	    "", h->assign_todo != NULL ? ", " : "", a->name);
+	free(h->assign_todo);
+	h->assign_todo = more;
+	return 0;
+}
+
+/* The office's assignments of this month for this device. */
+static void
+home_load_assign(struct tui *t, struct home *h, time_t now)
+{
+	struct key_public	 pk;
+	struct tm		 tm;
+	char			 device[KEY_ID_HEX], month[8];
+
+	if (datadir_device_public(t->dd, &pk) != 0 ||
+	    localtime_r(&now, &tm) == NULL)
+		return;
+	key_id_hex(device, pk.id);
+	strftime(month, sizeof month, "%Y-%m", &tm);
+	if (assign_mine(t->dd->db, device, month, home_add_assign, h) != 0)
+		tui_error(t, "%s", _("Cannot read the assignments"));
+}
+
 /* What waits to be sent and when the last sync was. */
 static void
 home_load_sync(struct tui *t, struct home *h)
@@ -211,6 +254,7 @@ home_load(struct tui *t, struct home *h)
 	    &w) != 0)
 		tui_error(t, "%s", _("Cannot read the findings"));
 	home_load_sync(t, h);
+	home_load_assign(t, h, now);
 	h->list.n = h->ndrafts + h->ndue;
 	list_fix(&h->list, tui_body_rows());
 	t->dirty = 1;
@@ -386,9 +430,16 @@ home_draw(struct tui *t, void *priv)
 	home_split(h, &drows, &frows);
 	list_fix(&h->list, drows + frows);
 
-	draw_str(y++, 1, COLS - 2, _("Today's assignments"), head);
-	draw_str(y++, 4, COLS - 6, _("No assignments published by the "
-	    "office."), draw_attr(DRAW_DIM));
+	draw_str(y++, 1, COLS - 2, _("This month's assignments"), head);
+	if (h->nassign == 0)
+		draw_str(y++, 4, COLS - 6, _("No assignments published by "
+		    "the office."), draw_attr(DRAW_DIM));
+	else if (h->assign_todo == NULL)
+		draw_printf(y++, 4, COLS - 6, draw_attr(DRAW_OK), _("All %d "
+		    "site(s) inspected."), h->nassign);
+	else
+		draw_printf(y++, 4, COLS - 6, A_NORMAL, _("%d of %d to do: %s"),
+		    h->nassign - h->nassign_done, h->nassign, h->assign_todo);
 	y++;
 
 	if (h->drafts_total > h->ndrafts)
