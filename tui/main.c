@@ -56,6 +56,7 @@ static const struct {
 	{ "draw", cmd_draw,
 	  "draw --month YYYY-MM --kind K --sites N --inspectors-per-site M "
 	  "--seed TEXT [--dry-run] [--json] [--passphrase-file F|-]" },
+	{ "publish", cmd_publish, "publish --month YYYY-MM --out DIR" },
 	{ "report", cmd_report,
 	  "report monthly --month YYYY-MM [--json|--csv]" },
 	{ "roster", cmd_roster,
