@@ -38,10 +38,15 @@ finding_each(sqlite3 *db, const struct finding_filter *filter,
 
 	if ((rc = db_prepare(db, &st, "SELECT f.record, f.rule, f.task, "
 	    "f.severity, f.deadline, f.closed_by, r.site, r.form, r.created, "
-	    "r.body FROM findings f JOIN records r ON r.id = f.record "
+	    "r.body, s.village, (SELECT c.created FROM records c WHERE "
+	    "c.id = f.closed_by) FROM findings f JOIN records r ON "
+	    "r.id = f.record LEFT JOIN sites s ON s.id = r.site "
 	    "WHERE (?1 = 0 OR f.closed_by IS NULL) "
 	    "AND (?2 = 0 OR (f.closed_by IS NULL AND f.deadline < ?5)) "
 	    "AND (?3 IS NULL OR r.site = ?3) AND (?4 = 0 OR f.task = ?4) "
+	    "AND (?6 = 0 OR f.closed_by IS NOT NULL) "
+	    "AND (?7 IS NULL OR s.village = ?7) "
+	    "AND (?8 IS NULL OR f.severity = ?8) "
 	    "ORDER BY f.deadline, r.site, f.rule")) != 0)
 		return rc;
 	sqlite3_bind_int(st, 1, filter->open || filter->overdue);
@@ -49,6 +54,9 @@ finding_each(sqlite3 *db, const struct finding_filter *filter,
 	db_bind_text(st, 3, filter->site);
 	sqlite3_bind_int(st, 4, filter->task);
 	db_bind_text(st, 5, filter->today);
+	sqlite3_bind_int(st, 6, filter->closed);
+	db_bind_text(st, 7, filter->village);
+	db_bind_text(st, 8, filter->severity);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&f, 0, sizeof f);
 		f.record = (const char *)sqlite3_column_text(st, 0);
@@ -60,6 +68,8 @@ finding_each(sqlite3 *db, const struct finding_filter *filter,
 		f.site = (const char *)sqlite3_column_text(st, 6);
 		f.form = (const char *)sqlite3_column_text(st, 7);
 		f.created = (const char *)sqlite3_column_text(st, 8);
+		f.village = (const char *)sqlite3_column_text(st, 10);
+		f.closed_at = (const char *)sqlite3_column_text(st, 11);
 		if (f.closed_by != NULL)
 			f.state = "closed";
 		else if (f.deadline != NULL && filter->today != NULL &&

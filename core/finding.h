@@ -17,6 +17,9 @@ struct finding_filter {
 	const char	*site;		/* only this site, or NULL */
 	int		 task;		/* only this task, or 0 */
 	const char	*today;		/* "YYYY-MM-DD": what overdue means */
+	int		 closed;	/* only findings closed */
+	const char	*village;	/* only sites of this village, or NULL */
+	const char	*severity;	/* only this severity, or NULL */
 };
 
 /* One finding as the lists show it (all borrowed for the callback). */
@@ -31,6 +34,8 @@ struct finding {
 	const char	*form;		/* the record's form */
 	const char	*created;	/* when the record was made */
 	const char	*state;		/* "open", "overdue" or "closed" */
+	const char	*village;	/* the site's village, or NULL */
+	const char	*closed_at;	/* when the closing record was made */
 	const json_t	*text;		/* {zh, en} from the record, or NULL */
 	const json_t	*action;	/* {zh, en} from the record, or NULL */
 };

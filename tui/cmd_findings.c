@@ -11,14 +11,90 @@
 #include "core/record.h"
 #include "core/util.h"
 
-#define FINDINGS_SYNOPSIS "findings list [--open] [--overdue] [--site S] " \
-	"[--task N] [--json]"
+#define FINDINGS_SYNOPSIS "findings list [--open|--overdue|--closed] " \
+	"[--site S] [--village V] [--task N] [--severity S] [--json] | " \
+	"findings count --by task|village [--open|--overdue|--closed]"
 
 struct findings_out {
 	int		 as_json;
 	int		 n;
 	const char	*lang;
+	int		 by;		/* findings count: 't' task, 'v' village */
+	json_t		*counts;	/* key -> [open, overdue, closed] */
 };
+
+/* findings count: one finding into its group's tallies. */
+static int
+findings_count_one(const struct finding *f, void *arg)
+{
+	struct findings_out	*o = arg;
+	json_t			*c;
+	char			 key[64];
+	int			 i;
+
+	if (o->by == 't')
+		snprintf(key, sizeof key, "%03" PRId64, f->task);
+	else
+		snprintf(key, sizeof key, "%s", f->village != NULL ?
+		    f->village : "?");
+	if ((c = json_object_get(o->counts, key)) == NULL) {
+		c = json_pack("[i, i, i]", 0, 0, 0);
+		json_object_set_new(o->counts, key, c);
+	}
+	i = strcmp(f->state, "open") == 0 ? 0 : strcmp(f->state,
+	    "overdue") == 0 ? 1 : 2;
+	json_array_set_new(c, (size_t)i, json_integer(json_integer_value(
+	    json_array_get(c, (size_t)i)) + 1));
+	return 0;
+}
+
+/* Print the tallies of findings count, by key (task numbers in order). */
+static void
+findings_count_print(const struct findings_out *o)
+{
+	const char	*key, **keys;
+	json_t		*c, *arr = json_array();
+	size_t		 n = 0, i, j;
+
+	keys = xcalloc(json_object_size(o->counts) + 1, sizeof *keys);
+	json_object_foreach(o->counts, key, c)
+		keys[n++] = key;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+			key = keys[j];
+			keys[j] = keys[j - 1];
+			keys[j - 1] = key;
+		}
+	if (!o->as_json)
+		printf("%6s  %7s  %6s  %s\n", "open", "overdue", "closed",
+		    o->by == 't' ? "task" : "village");
+	for (i = 0; i < n; i++) {
+		c = json_object_get(o->counts, keys[i]);
+		if (o->as_json) {
+			json_array_append_new(arr, json_pack("{s:o, s:O, s:O, "
+			    "s:O}", o->by == 't' ? "task" : "village",
+			    o->by == 't' ? json_integer(strtol(keys[i], NULL,
+			    10)) : json_string(keys[i]), "open",
+			    json_array_get(c, 0), "overdue", json_array_get(c,
+			    1), "closed", json_array_get(c, 2)));
+			continue;
+		}
+		printf("%6" JSON_INTEGER_FORMAT "  %7" JSON_INTEGER_FORMAT "  %6"
+		    JSON_INTEGER_FORMAT "  ", json_integer_value(
+		    json_array_get(c, 0)), json_integer_value(json_array_get(c,
+		    1)), json_integer_value(json_array_get(c, 2)));
+		if (o->by == 't')
+			printf("%ld\n", strtol(keys[i], NULL, 10));
+		else {
+			cli_put(stdout, keys[i]);
+			printf("\n");
+		}
+	}
+	if (o->as_json)
+		cli_print_json(arr);
+	json_decref(arr);
+	free(keys);
+}
 
 static int
 findings_print(const struct finding *f, void *arg)
@@ -34,6 +110,12 @@ findings_print(const struct finding *f, void *arg)
 		    "closed_by", f->closed_by, "site", f->site, "form",
 		    f->form, "created", f->created, "text", f->text, "action",
 		    f->action);
+		if (f->village != NULL)
+			json_object_set_new(j, "village", json_string(
+			    f->village));
+		if (f->closed_at != NULL)
+			json_object_set_new(j, "closed_at", json_string(
+			    f->closed_at));
 		cli_json_item(&o->n, j);
 		return 0;
 	} else {
@@ -45,7 +127,8 @@ findings_print(const struct finding *f, void *arg)
 		printf(": ");
 		cli_put(stdout, record_text(f->text, o->lang));
 		if (f->closed_by != NULL)
-			printf("  (closed by %.12s)", f->closed_by);
+			printf("  (closed by %.12s on %.10s)", f->closed_by,
+			    f->closed_at != NULL ? f->closed_at : "?");
 		printf("\n");
 	}
 	o->n++;
@@ -58,21 +141,29 @@ cmd_findings(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "open", no_argument, NULL, 'o' },
 		{ "overdue", no_argument, NULL, 'd' },
+		{ "closed", no_argument, NULL, 'c' },
 		{ "site", required_argument, NULL, 's' },
+		{ "village", required_argument, NULL, 'v' },
 		{ "task", required_argument, NULL, 't' },
+		{ "severity", required_argument, NULL, 'S' },
+		{ "by", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct finding_filter	 filter;
-	struct findings_out	 out = { 0, 0, cli_lang() };
+	struct findings_out	 out = { 0, 0, cli_lang(), 0, NULL };
 	struct datadir		*dd;
 	char			 today[16], *end;
 	long			 task;
 	int			 c, rc;
 
-	if (argc < 2 || strcmp(argv[1], "list") != 0)
+	int			 count;
+
+	if (argc < 2 || (strcmp(argv[1], "list") != 0 &&
+	    strcmp(argv[1], "count") != 0))
 		return cli_usage(FINDINGS_SYNOPSIS, "findings: which "
 		    "subcommand?");
+	count = strcmp(argv[1], "count") == 0;
 	memset(&filter, 0, sizeof filter);
 	optind = 1;
 	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
@@ -83,8 +174,24 @@ cmd_findings(struct cli *cli, int argc, char **argv)
 		case 'd':
 			filter.overdue = 1;
 			break;
+		case 'c':
+			filter.closed = 1;
+			break;
 		case 's':
 			filter.site = optarg;
+			break;
+		case 'v':
+			filter.village = optarg;
+			break;
+		case 'S':
+			filter.severity = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "task") != 0 &&
+			    strcmp(optarg, "village") != 0)
+				return cli_usage(FINDINGS_SYNOPSIS, "findings "
+				    "count: --by task or --by village");
+			out.by = optarg[0];
 			break;
 		case 't':
 			task = strtol(optarg, &end, 10);
@@ -105,13 +212,28 @@ cmd_findings(struct cli *cli, int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage(FINDINGS_SYNOPSIS, "findings list: unexpected "
 		    "argument");
+	if (filter.open + filter.overdue + filter.closed > 1)
+		return cli_usage(FINDINGS_SYNOPSIS, "findings: --open, "
+		    "--overdue or --closed, one of them");
+	if (count != (out.by != 0))
+		return cli_usage(FINDINGS_SYNOPSIS, count ? "findings count: "
+		    "--by task or --by village" : "findings list: --by is for "
+		    "findings count");
 	util_date_after(today, sizeof today, util_now(), 0);
 	filter.today = today;
 	if (cli_open(cli, &dd) != 0)
 		return 1;
-	rc = finding_each(dd->db, &filter, findings_print, &out);
-	if (out.as_json)
-		cli_json_end(out.n);
+	if (count) {
+		out.counts = json_object();
+		rc = finding_each(dd->db, &filter, findings_count_one, &out);
+		if (rc == 0)
+			findings_count_print(&out);
+		json_decref(out.counts);
+	} else {
+		rc = finding_each(dd->db, &filter, findings_print, &out);
+		if (out.as_json)
+			cli_json_end(out.n);
+	}
 	datadir_close(dd);
 	return rc != 0 ? cli_fail() : 0;
 }

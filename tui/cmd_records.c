@@ -13,8 +13,10 @@
 #include "core/site.h"
 #include "core/util.h"
 
-#define RECORDS_SYNOPSIS "records list [--site S] [--form F] " \
-	"[--status[=STATUS]] [--json] | " \
+#define RECORDS_SYNOPSIS "records list [--site S] [--village V] " \
+	"[--inspector KEYID|NAME|BADGE] [--form F] [--task N] [--severity S] " \
+	"[--from DATE] [--to DATE] [--status[=STATUS]] [--limit N] " \
+	"[--after ID] [--json] | " \
 	"records show ID [--raw|--minisig]"
 
 /* A column of the list: sanitized, cut or padded to width bytes. */
@@ -42,12 +44,24 @@ records_list(struct cli *cli, int argc, char **argv)
 		{ "form", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "status", optional_argument, NULL, 'S' },
+		{ "village", required_argument, NULL, 'v' },
+		{ "inspector", required_argument, NULL, 'i' },
+		{ "task", required_argument, NULL, 't' },
+		{ "severity", required_argument, NULL, 'e' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "after", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct datadir	*dd;
 	sqlite3_stmt	*st;
 	const char	*site = NULL, *form = NULL, *status = NULL;
+	const char	*village = NULL, *who = NULL, *severity = NULL;
+	const char	*from = NULL, *to = NULL, *after = NULL;
 	json_t		*o;
+	char		*end;
+	long		 task = 0, limit = -1;
 	int		 c, as_json = 0, why = 0, n = 0, rc;
 
 	optind = 1;
@@ -67,6 +81,42 @@ records_list(struct cli *cli, int argc, char **argv)
 			why = 1;
 			status = optarg;
 			break;
+		case 'v':
+			village = optarg;
+			break;
+		case 'i':
+			who = optarg;
+			break;
+		case 'e':
+			severity = optarg;
+			break;
+		case 'a':
+			after = optarg;
+			break;
+		case 'F':
+		case 'T':
+			if (!util_is_date(optarg))
+				return cli_usage(RECORDS_SYNOPSIS, "records list: "
+				    "--%s %s: a date (YYYY-MM-DD, UTC)", c == 'F' ?
+				    "from" : "to", optarg);
+			if (c == 'F')
+				from = optarg;
+			else
+				to = optarg;
+			break;
+		case 't':
+		case 'l':
+			if (c == 't')
+				task = strtol(optarg, &end, 10);
+			else
+				limit = strtol(optarg, &end, 10);
+			if (*end != '\0' || (c == 't' ? task < 1 || task > 99 :
+			    limit < 1))
+				return cli_usage(RECORDS_SYNOPSIS, "records list: "
+				    "--%s %s: a number%s", c == 't' ? "task" :
+				    "limit", optarg, c == 't' ? " (the plan's "
+				    "task, 1 to 22)" : " of records");
+			break;
 		default:
 			return cli_usage(RECORDS_SYNOPSIS, "records list: bad "
 			    "option");
@@ -77,18 +127,47 @@ records_list(struct cli *cli, int argc, char **argv)
 		    "argument %s", argv[optind]);
 	if (cli_open(cli, &dd) != 0)
 		return 1;
-	/* Streamed from the cursor: the list never sits in memory. */
-	if (db_prepare(dd->db, &st, "SELECT id, type, device, seq, site, form, "
-	    "form_version, created, status, status_why FROM records "
-	    "WHERE (?1 IS NULL OR site = ?1) AND (?2 IS NULL OR form = ?2) "
-	    "AND (?3 IS NULL OR status = ?3) "
-	    "ORDER BY created, device, seq") != 0) {
+	if (after != NULL && (db_prepare(dd->db, &st, "SELECT 1 FROM records "
+	    "WHERE id = ?1") != 0 || (db_bind_text(st, 1, after),
+	    rc = sqlite3_step(st), sqlite3_finalize(st), rc != SQLITE_ROW))) {
+		datadir_close(dd);
+		return cli_error("records list: --after %s: no such record (a "
+		    "full record id)", after);
+	}
+	/* Streamed from the cursor: the list never sits in memory.  A page
+	 * (--limit, --after ID) goes on from a record's place in the order
+	 * (created, then the order records were stored), by keyset. */
+	if (db_prepare(dd->db, &st, "SELECT r.id, r.type, r.device, r.seq, "
+	    "r.site, r.form, r.form_version, r.created, r.status, "
+	    "r.status_why FROM records r LEFT JOIN sites s ON s.id = r.site "
+	    "WHERE (?1 IS NULL OR r.site = ?1) AND (?2 IS NULL OR "
+	    "r.form = ?2) AND (?3 IS NULL OR r.status = ?3) "
+	    "AND (?4 IS NULL OR s.village = ?4) "
+	    "AND (?5 IS NULL OR r.device = ?5 OR r.device IN (SELECT key_id "
+	    "FROM roster WHERE name = ?5 OR badge = ?5)) "
+	    "AND (?6 = 0 AND ?7 IS NULL OR EXISTS (SELECT 1 FROM findings f "
+	    "WHERE f.record = r.id AND (?6 = 0 OR f.task = ?6) AND "
+	    "(?7 IS NULL OR f.severity = ?7))) "
+	    "AND (?8 IS NULL OR r.created >= ?8) "
+	    "AND (?9 IS NULL OR r.created < strftime('%Y-%m-%d', ?9, "
+	    "'+1 day')) "
+	    "AND (?10 IS NULL OR (r.created, r.rowid) > (SELECT created, "
+	    "rowid FROM records WHERE id = ?10)) "
+	    "ORDER BY r.created, r.rowid LIMIT ?11") != 0) {
 		datadir_close(dd);
 		return cli_fail();
 	}
 	db_bind_text(st, 1, site);
 	db_bind_text(st, 2, form);
 	db_bind_text(st, 3, status);
+	db_bind_text(st, 4, village);
+	db_bind_text(st, 5, who);
+	sqlite3_bind_int64(st, 6, task);
+	db_bind_text(st, 7, severity);
+	db_bind_text(st, 8, from);
+	db_bind_text(st, 9, to);
+	db_bind_text(st, 10, after);
+	sqlite3_bind_int64(st, 11, limit);
 	if (!as_json)
 		printf("%-20s  %-12s  %-16s  %6s  %-12s  %-17s  %s%s\n",
 		    "created", "id", "device", "seq", "site", "form", "status",

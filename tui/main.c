@@ -38,7 +38,9 @@ static const struct {
 	  "records list [--site S] [--form F] [--status[=STATUS]] [--json] | "
 	  "records show ID [--raw|--minisig]" },
 	{ "findings", cmd_findings,
-	  "findings list [--open] [--overdue] [--site S] [--task N] [--json]" },
+	  "findings list [--open|--overdue|--closed] [--site S] [--village V] "
+	  "[--task N] [--severity S] [--json] | "
+	  "findings count --by task|village [--open|--overdue|--closed]" },
 	{ "verify", cmd_verify, "verify [ID...]" },
 	{ "remote", cmd_remote,
 	  "remote add NAME URL|PATH [--create] [--priority N] "

@@ -169,6 +169,48 @@ is "June: outside the season, no list; no dust fall measured" \
     "$(json '"%s %d %s %s" % (d["production_control"]["in_season"], len(d["production_control"]["sites"]), d["dustfall"]["average"], d["dustfall"]["met"])' <"$T/out")" \
     "False 0 None None"
 
+# The merged views over the same store.
+cnt() {
+	"$LANTIAN" --data "$O" "$@" --json | json 'len(d)'
+}
+is "records of a village: 南岭村 (R3, R4, E3 twice, C2, V2)" \
+    "$(cnt records list --village 南岭村)" 6
+is "records of an inspector by name: 张伟's 9" \
+    "$(cnt records list --inspector 张伟)" 9
+is "by badge: 李娜's 7" "$(cnt records list --inspector XY-021)" 7
+is "by key id" "$(cnt records list --inspector "$KB")" 7
+is "records with a task 9 finding: the 3 fire points" \
+    "$(cnt records list --task 9)" 3
+is "records with a warning: the 2 dust falls above 8" \
+    "$(cnt records list --severity warning)" 2
+is "a date range, both ends in: 10 to 12 January" \
+    "$(cnt records list --from 2030-01-10 --to 2030-01-12)" 3
+"$LANTIAN" --data "$O" records list --limit 5 --json >"$T/p1.json"
+is "a first page of 5, oldest first" \
+    "$(json '" ".join(r["site"] for r in d)' <"$T/p1.json")" "R1 R2 R1 C1 C2"
+LAST=$(json 'd[-1]["id"]' <"$T/p1.json")
+is "the next page goes on after its last record" \
+    "$("$LANTIAN" --data "$O" records list --limit 5 --after "$LAST" --json |
+    json '" ".join(r["site"] for r in d)')" "C3 C1 V1 V1 V2"
+fails 1 "--after a record that is not there" "$LANTIAN" --data "$O" \
+    records list --after 0123456789abcdef
+fails 2 "--from that is not a date" "$LANTIAN" --data "$O" records list \
+    --from 2030-1-1
+is "findings closed: R2's, on the 20th" \
+    "$("$LANTIAN" --data "$O" findings list --closed --json |
+    json '" ".join("%s:%s:%s" % (f["site"], f["task"], f["closed_at"][:10]) for f in d)')" \
+    "R2:7:2030-01-20"
+is "findings by village: open, overdue, closed (today is 10 February)" \
+    "$("$LANTIAN" --data "$O" findings count --by village --json |
+    json '" ".join("%s:%d/%d/%d" % (v["village"], v["open"], v["overdue"], v["closed"]) for v in d)')" \
+    "下冶村:1/3/1 南岭村:1/1/0 石门村:0/1/0"
+is "findings by task" \
+    "$("$LANTIAN" --data "$O" findings count --by task --json |
+    json '" ".join("%d:%d/%d/%d" % (v["task"], v["open"], v["overdue"], v["closed"]) for v in d)')" \
+    "6:0/2/0 7:0/0/1 9:0/3/0 11:2/0/0"
+is "findings of one village and task" \
+    "$(cnt findings list --village 下冶村 --task 9)" 2
+
 fails 2 "a month that is not one" "$LANTIAN" --data "$O" report monthly \
     --month 2030-13
 err_has "says so" '^lantian: report monthly: --month 2030-13: not a month \(YYYY-MM\)$'
