@@ -59,6 +59,8 @@ static const struct {
 	  "draw --month YYYY-MM --kind K --sites N --inspectors-per-site M "
 	  "--seed TEXT [--dry-run] [--json] [--passphrase-file F|-]" },
 	{ "publish", cmd_publish, "publish --month YYYY-MM --out DIR" },
+	{ "inspectors", cmd_inspectors, "inspectors [--month YYYY-MM] [--json]" },
+	{ "conflicts", cmd_conflicts, "conflicts [--json]" },
 	{ "report", cmd_report,
 	  "report monthly --month YYYY-MM [--json|--csv]" },
 	{ "roster", cmd_roster,
