@@ -544,6 +544,10 @@ home_key(struct tui *t, void *priv, const struct tui_key *k)
 		tui_push(t, &screen_sync, NULL);
 		return TUI_REDRAW;
 	}
+	if (TUI_IS(k, 'm')) {
+		tui_push(t, &screen_report, NULL);
+		return TUI_REDRAW;
+	}
 	if (TUI_IS(k, 'x') || k->code == KEY_DC)
 		return home_abandon(t, h);
 	home_split(h, &drows, &frows);
@@ -558,6 +562,7 @@ static const struct tui_keyhelp home_keys[] = {
 	{ "y", N_("sync") },
 	{ "x", N_("abandon draft") },
 	{ "q", N_("quit") },
+	{ "m", N_("monthly report") },
 	{ NULL, NULL }
 };
 

@@ -36,6 +36,8 @@ extern const struct tui_screen screen_history;
 /* One record: answers, findings and their state, verification.
  * arg: the record id (const char *). */
 extern const struct tui_screen screen_record;
+/* The plan's monthly figures with bar charts (core/report.h). */
+extern const struct tui_screen screen_report;
 /* Remotes and what waits to be sent. */
 extern const struct tui_screen screen_sync;
 /* Modal text prompt and yes/no question (tui_prompt, tui_confirm). */

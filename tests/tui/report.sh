@@ -1,0 +1,54 @@
+#!/bin/sh
+# The monthly report in the TUI (m on home): the plan's figures with bar
+# charts, a month back and forward, in English and Chinese.
+set -u
+. "$top_srcdir/tests/tui/lib.sh"
+
+D=$T/d
+LANTIAN_NOW=2029-12-01T00:00:00Z
+export LANTIAN_NOW
+lt_init "$D"
+setup "office init" lt --data "$D" office init --passphrase-file "$PASSFILE"
+setup "enrol itself" lt --data "$D" roster add "$D/keys/device.pub" \
+    --name 张伟 --badge XY-017 --from 2020-01-01 --passphrase-file "$PASSFILE"
+lt_sites "$D"
+LANTIAN_NOW=2030-01-05T08:00:00Z
+lt_inspect "$D" XY-R-101 restaurant-fume '{"purifier_installed": true, "purifier_running": true, "cleaning_records": true}'
+lt_inspect "$D" XY-E-101 dustfall '{"month": "2030-01", "dustfall": 9.5, "report_no": "D1"}' --any-kind
+lt_inspect "$D" XY-E-102 dustfall '{"month": "2030-01", "dustfall": 6.0, "report_no": "D2"}' --any-kind
+lt_inspect "$D" XY-H-101 fire-point '{"recheck": false, "village": "下冶村", "found_date": "2030-01-05", "found_by": "onsite", "fire_kind": "straw", "cleared": true}' --any-kind
+lt_inspect "$D" XY-E-101 boiler "$COAL_BOILER"
+
+tui_start "$D" en LANTIAN_NOW=2030-01-20T08:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0
+wait_for "home" 'Drafts in progress'
+keys m
+wait_for "m: the report of this month" 'Lantian 蓝天 · Monthly report 2030-01'
+screen_has "what it counts" '^ 5 records counted \(verified\), by 1 inspector\(s\)'
+screen_has "the restaurants" 'Restaurant fume purifiers \(task 7\): 1 of 1 inspected'
+screen_has "their bar, full, past the target" \
+    '^   spot-check rate +█{24} 100% \(target 20%: met\)$'
+screen_has "dust fall, met" 'Dust fall \(task 6\): average 7\.75 t/km²/month, limit 8: met'
+# (Bars of 24 columns for twice the limit, 16: 9.5 is 14 of them, 6.0
+# is 9, and the limit's mark is the 13th column.)
+screen_has "the site above the limit: its bar passes the mark" \
+    '^   XY-E-101 下冶镇供热站 +█{14}·{10} 9\.50 !$'
+screen_has "the one below: the limit marked" \
+    '^   XY-E-102 济源市南岭建材.* +█{9}·{3}\|·{11} 6\.00$'
+screen_has "fire points" 'Fire points \(task 9\): 1, deductions 300 yuan'
+screen_has "per village" '^   下冶村 +█{24} 1, 300 yuan$'
+screen_has "the coal boiler" 'Boilers \(task 11\): coal ≤ 35 t/h found 1'
+keys p
+wait_for "p: December" 'Monthly report 2029-12'
+screen_has "nothing then" '^ 0 records counted'
+keys n n
+wait_for "n n: February" 'Monthly report 2030-02'
+keys p
+wait_for "p: January again" 'Monthly report 2030-01'
+keys L
+wait_for "L: in Chinese" "$(zh 'Monthly report %s' 2030-01)"
+screen_has "the restaurants in Chinese" "$(zh 'Restaurant fume purifiers (task 7): %lld of %lld inspected' 1 1)"
+keys Escape
+wait_for "Esc: home" "$(zh 'Drafts in progress (%d)' 0)"
+tui_quit "q"
+
+done_testing
