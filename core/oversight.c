@@ -58,8 +58,9 @@ oversight_inspectors(sqlite3 *db, const char *month, json_t **out)
 	*out = NULL;
 	if (month != NULL && (rc = report_month_bounds(month, from, to)) != 0)
 		return rc;
-	/* Per device, through the indexes: (device, seq) for the chain,
-	 * (status, device, created) for the counts. */
+	/* Per device (the chain heads: one row each), through the indexes:
+	 * (device, seq) for the chain, (status, device, created) for the
+	 * counts. */
 	if ((rc = db_prepare(db, &st, "SELECT d.device, o.name, o.badge, "
 	    "(SELECT count(*) FROM records INDEXED BY records_status WHERE "
 	    "status IN " OVERSIGHT_ALL " AND device = d.device AND "
@@ -69,8 +70,7 @@ oversight_inspectors(sqlite3 *db, const char *month, json_t **out)
 	    "(SELECT max(seq) FROM records WHERE device = d.device), "
 	    "(SELECT count(DISTINCT seq) FROM records INDEXED BY "
 	    "records_device_seq WHERE device = d.device) "
-	    "FROM (SELECT DISTINCT device FROM records INDEXED BY "
-	    "records_device_seq) d LEFT JOIN roster o ON o.key_id = d.device "
+	    "FROM chain d LEFT JOIN roster o ON o.key_id = d.device "
 	    "ORDER BY o.name IS NULL, o.name, d.device")) != 0)
 		return rc;
 	db_bind_text(st, 1, from);
