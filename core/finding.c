@@ -1,10 +1,13 @@
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "error.h"
 #include "finding.h"
+#include "util.h"
 #include "record.h"
 
 /* The text and action of rule in a record's findings array. */
@@ -88,4 +91,73 @@ finding_each(sqlite3 *db, const struct finding_filter *filter,
 	rc = (stop || rc == SQLITE_DONE) ? 0 : db_error(db, "findings");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+struct finding_tally {
+	int	 by;
+	json_t	*counts;	/* key -> [open, overdue, closed] */
+};
+
+static int
+finding_tally_one(const struct finding *f, void *arg)
+{
+	struct finding_tally	*t = arg;
+	json_t			*c;
+	char			 key[64];
+	size_t			 i;
+
+	if (t->by == 't')
+		snprintf(key, sizeof key, "%03lld", (long long)f->task);
+	else
+		snprintf(key, sizeof key, "%s", f->village != NULL ?
+		    f->village : "?");
+	if ((c = json_object_get(t->counts, key)) == NULL) {
+		c = json_pack("[i, i, i]", 0, 0, 0);
+		json_object_set_new(t->counts, key, c);
+	}
+	i = strcmp(f->state, "open") == 0 ? 0 : strcmp(f->state,
+	    "overdue") == 0 ? 1 : 2;
+	json_array_set_new(c, i, json_integer(json_integer_value(
+	    json_array_get(c, i)) + 1));
+	return 0;
+}
+
+static int
+finding_key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int
+finding_count(sqlite3 *db, const struct finding_filter *filter, int by,
+    json_t **out)
+{
+	struct finding_tally	 t = { by, json_object() };
+	const char		*key, **keys;
+	json_t			*c;
+	size_t			 n = 0, i;
+	int			 rc;
+
+	*out = NULL;
+	if ((rc = finding_each(db, filter, finding_tally_one, &t)) != 0) {
+		json_decref(t.counts);
+		return rc;
+	}
+	keys = xcalloc(json_object_size(t.counts) + 1, sizeof *keys);
+	json_object_foreach(t.counts, key, c)
+		keys[n++] = key;
+	qsort(keys, n, sizeof *keys, finding_key_cmp);
+	*out = json_array();
+	for (i = 0; i < n; i++) {
+		c = json_object_get(t.counts, keys[i]);
+		json_array_append_new(*out, json_pack("{s:o, s:O, s:O, s:O}",
+		    by == 't' ? "task" : "village", by == 't' ?
+		    json_integer(strtol(keys[i], NULL, 10)) :
+		    json_string(keys[i]), "open", json_array_get(c, 0),
+		    "overdue", json_array_get(c, 1), "closed",
+		    json_array_get(c, 2)));
+	}
+	free(keys);
+	json_decref(t.counts);
+	return 0;
 }

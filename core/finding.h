@@ -47,4 +47,12 @@ struct finding {
 int finding_each(sqlite3 *db, const struct finding_filter *filter,
     int (*fn)(const struct finding *, void *), void *arg);
 
+/*
+ * The findings of filter tallied by task (by 't') or by the site's village
+ * (by 'v'): *out (the caller's) is an array of {"task": N or "village": V,
+ * "open": n, "overdue": n, "closed": n}, by task number or village.
+ */
+int finding_count(sqlite3 *db, const struct finding_filter *filter, int by,
+    json_t **out);
+
 #endif

@@ -20,80 +20,36 @@ struct findings_out {
 	int		 n;
 	const char	*lang;
 	int		 by;		/* findings count: 't' task, 'v' village */
-	json_t		*counts;	/* key -> [open, overdue, closed] */
 };
 
-/* findings count: one finding into its group's tallies. */
-static int
-findings_count_one(const struct finding *f, void *arg)
-{
-	struct findings_out	*o = arg;
-	json_t			*c;
-	char			 key[64];
-	int			 i;
-
-	if (o->by == 't')
-		snprintf(key, sizeof key, "%03" PRId64, f->task);
-	else
-		snprintf(key, sizeof key, "%s", f->village != NULL ?
-		    f->village : "?");
-	if ((c = json_object_get(o->counts, key)) == NULL) {
-		c = json_pack("[i, i, i]", 0, 0, 0);
-		json_object_set_new(o->counts, key, c);
-	}
-	i = strcmp(f->state, "open") == 0 ? 0 : strcmp(f->state,
-	    "overdue") == 0 ? 1 : 2;
-	json_array_set_new(c, (size_t)i, json_integer(json_integer_value(
-	    json_array_get(c, (size_t)i)) + 1));
-	return 0;
-}
-
-/* Print the tallies of findings count, by key (task numbers in order). */
+/* findings count: the tallies of core/finding.h, as a table or JSON. */
 static void
-findings_count_print(const struct findings_out *o)
+findings_count_print(const json_t *list, int by, int as_json)
 {
-	const char	*key, **keys;
-	json_t		*c, *arr = json_array();
-	size_t		 n = 0, i, j;
+	const json_t	*v;
+	size_t		 i;
 
-	keys = xcalloc(json_object_size(o->counts) + 1, sizeof *keys);
-	json_object_foreach(o->counts, key, c)
-		keys[n++] = key;
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
-			key = keys[j];
-			keys[j] = keys[j - 1];
-			keys[j - 1] = key;
-		}
-	if (!o->as_json)
-		printf("%6s  %7s  %6s  %s\n", "open", "overdue", "closed",
-		    o->by == 't' ? "task" : "village");
-	for (i = 0; i < n; i++) {
-		c = json_object_get(o->counts, keys[i]);
-		if (o->as_json) {
-			json_array_append_new(arr, json_pack("{s:o, s:O, s:O, "
-			    "s:O}", o->by == 't' ? "task" : "village",
-			    o->by == 't' ? json_integer(strtol(keys[i], NULL,
-			    10)) : json_string(keys[i]), "open",
-			    json_array_get(c, 0), "overdue", json_array_get(c,
-			    1), "closed", json_array_get(c, 2)));
-			continue;
-		}
+	if (as_json) {
+		cli_print_json(list);
+		return;
+	}
+	printf("%6s  %7s  %6s  %s\n", "open", "overdue", "closed", by == 't' ?
+	    "task" : "village");
+	json_array_foreach(list, i, v) {
 		printf("%6" JSON_INTEGER_FORMAT "  %7" JSON_INTEGER_FORMAT "  %6"
 		    JSON_INTEGER_FORMAT "  ", json_integer_value(
-		    json_array_get(c, 0)), json_integer_value(json_array_get(c,
-		    1)), json_integer_value(json_array_get(c, 2)));
-		if (o->by == 't')
-			printf("%ld\n", strtol(keys[i], NULL, 10));
+		    json_object_get(v, "open")), json_integer_value(
+		    json_object_get(v, "overdue")), json_integer_value(
+		    json_object_get(v, "closed")));
+		if (by == 't')
+			printf("%" JSON_INTEGER_FORMAT "\n", json_integer_value(
+			    json_object_get(v, "task")));
 		else {
-			cli_put(stdout, keys[i]);
+			cli_put(stdout, json_string_value(json_object_get(v,
+			    "village")));
 			printf("\n");
 		}
 	}
-	if (o->as_json)
-		cli_print_json(arr);
-	json_decref(arr);
-	free(keys);
 }
 
 static int
@@ -151,7 +107,8 @@ cmd_findings(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct finding_filter	 filter;
-	struct findings_out	 out = { 0, 0, cli_lang(), 0, NULL };
+	struct findings_out	 out = { 0, 0, cli_lang(), 0 };
+	json_t			*counts;
 	struct datadir		*dd;
 	char			 today[16], *end;
 	long			 task;
@@ -224,11 +181,10 @@ cmd_findings(struct cli *cli, int argc, char **argv)
 	if (cli_open(cli, &dd) != 0)
 		return 1;
 	if (count) {
-		out.counts = json_object();
-		rc = finding_each(dd->db, &filter, findings_count_one, &out);
-		if (rc == 0)
-			findings_count_print(&out);
-		json_decref(out.counts);
+		if ((rc = finding_count(dd->db, &filter, out.by, &counts)) == 0) {
+			findings_count_print(counts, out.by, out.as_json);
+			json_decref(counts);
+		}
 	} else {
 		rc = finding_each(dd->db, &filter, findings_print, &out);
 		if (out.as_json)

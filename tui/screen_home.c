@@ -548,6 +548,10 @@ home_key(struct tui *t, void *priv, const struct tui_key *k)
 		tui_push(t, &screen_report, NULL);
 		return TUI_REDRAW;
 	}
+	if (TUI_IS(k, 'd')) {
+		tui_push(t, &screen_desk, NULL);
+		return TUI_REDRAW;
+	}
 	if (TUI_IS(k, 'x') || k->code == KEY_DC)
 		return home_abandon(t, h);
 	home_split(h, &drows, &frows);
@@ -563,6 +567,7 @@ static const struct tui_keyhelp home_keys[] = {
 	{ "x", N_("abandon draft") },
 	{ "q", N_("quit") },
 	{ "m", N_("monthly report") },
+	{ "d", N_("supervisor's desk") },
 	{ NULL, NULL }
 };
 

@@ -6,6 +6,12 @@
  * findings opened and closed per task, and inspections per inspector.
  * p and n (or PgUp, PgDn) go a month back and forward; the figures of a
  * month are read once, when it is shown.
+ *
+ * The supervisor's desk (screen_desk) shares the way of drawing: the
+ * findings of the merged log by village and by task (open, overdue,
+ * closed), each inspector's records of the month, those not verified and
+ * the seqs missing from the chain, and, on c (it reads the whole log),
+ * the conflicts (core/oversight.h).
  */
 #include "config.h"
 
@@ -17,12 +23,14 @@
 #include <jansson.h>
 
 #include "core/error.h"
+#include "core/finding.h"
+#include "core/oversight.h"
 #include "core/report.h"
 #include "core/util.h"
 #include "tui/draw.h"
 #include "tui/screens.h"
 
-#define REPORT_BAR	24		/* columns of a full bar */
+#define REPORT_BAR	20		/* columns of a full bar */
 #define REPORT_LABEL	24		/* columns of a bar's label */
 
 struct rline {
@@ -35,6 +43,8 @@ struct rline {
 
 struct report {
 	char		 month[8];
+	int		 desk;		/* the desk, not the report */
+	int		 conflicts;	/* the desk: conflicts asked for */
 	json_t		*doc;		/* the month's figures */
 	char		 lang[8];	/* the language the lines are in */
 	struct rline	*l;
@@ -235,13 +245,124 @@ report_build(struct report *r, const json_t *d)
 	}
 }
 
+/* Tallies of findings as bars: open and overdue, closed after. */
+static void
+desk_tally(struct report *r, const json_t *list, const char *key)
+{
+	const json_t	*v;
+	char		*label;
+	double		 max = 1;
+	size_t		 i;
+
+	json_array_foreach(list, i, v)
+		if (jnum(v, "open") + jnum(v, "overdue") > max)
+			max = jnum(v, "open") + jnum(v, "overdue");
+	json_array_foreach(list, i, v) {
+		label = json_is_integer(json_object_get(v, key)) ?
+		    xasprintf(_("task %lld"), (long long)jint(v, key)) :
+		    xstrdup(jstr(v, key));
+		report_bar(r, label, jnum(v, "open") + jnum(v, "overdue"), max,
+		    0, xasprintf(_("%lld open, %lld overdue, %lld closed"),
+		    (long long)jint(v, "open"), (long long)jint(v, "overdue"),
+		    (long long)jint(v, "closed")));
+		free(label);
+	}
+}
+
+/* The desk: findings by village and task, the inspectors, conflicts. */
+static void
+desk_build(struct report *r, const json_t *d)
+{
+	const json_t	*v, *g;
+	char		*label;
+	double		 max;
+	size_t		 i;
+
+	report_add(r, DRAW_HEAD, xstrdup(_("Findings by village")));
+	if (json_array_size(json_object_get(d, "villages")) == 0)
+		report_add(r, DRAW_DIM, xstrdup(_("  no findings")));
+	desk_tally(r, json_object_get(d, "villages"), "village");
+	report_add(r, DRAW_HEAD, xstrdup(_("Findings by task")));
+	desk_tally(r, json_object_get(d, "tasks"), "task");
+	report_add(r, DRAW_HEAD, xasprintf(_("Inspectors, records of %s"),
+	    r->month));
+	max = report_max(json_object_get(d, "inspectors"), "records", 1);
+	json_array_foreach(json_object_get(d, "inspectors"), i, v) {
+		label = xasprintf("%s %s", json_is_string(json_object_get(v,
+		    "name")) ? jstr(v, "name") : jstr(v, "device"), jstr(v,
+		    "badge"));
+		g = json_array_get(json_object_get(v, "gaps_after"), 0);
+		report_bar(r, label, jnum(v, "records"), max, 0, xasprintf(
+		    _("%lld; %lld not verified; %lld missing%s"), (long long)jint(
+		    v, "records"), (long long)jint(v, "not_verified"),
+		    (long long)jint(v, "missing"), g != NULL ? " !" : ""));
+		free(label);
+	}
+	if (!json_is_array(json_object_get(d, "conflicts"))) {
+		report_add(r, DRAW_DIM, xstrdup(_("Conflicts: press c to look "
+		    "for them (it reads the whole log)")));
+		return;
+	}
+	report_add(r, DRAW_HEAD, xasprintf(_("Conflicts (%zu)"),
+	    json_array_size(json_object_get(d, "conflicts"))));
+	json_array_foreach(json_object_get(d, "conflicts"), i, v) {
+		if (strcmp(jstr(v, "kind"), "contradiction") == 0)
+			report_add(r, DRAW_WARN, xasprintf(_("  %s %s: two "
+			    "inspections that contradict each other"), jstr(v,
+			    "date"), jstr(v, "site")));
+		else if (strcmp(jstr(v, "kind"), "fork") == 0)
+			report_add(r, DRAW_ERROR, xasprintf(_("  fork: %s seq "
+			    "%lld"), jstr(v, "device"), (long long)jint(v,
+			    "seq")));
+		else
+			report_add(r, DRAW_WARN, xasprintf(_("  clock went "
+			    "backwards: %s seq %lld"), jstr(v, "device"),
+			    (long long)jint(v, "seq")));
+	}
+}
+
+/* The desk's figures: what desk_build() draws. */
+static int
+desk_load(struct tui *t, struct report *r)
+{
+	struct finding_filter	 f;
+	json_t			*doc = json_object(), *v;
+	char			 today[11];
+	int			 rc;
+
+	memset(&f, 0, sizeof f);
+	util_date_after(today, sizeof today, util_now(), 0);
+	f.today = today;
+	if ((rc = finding_count(t->dd->db, &f, 'v', &v)) == 0) {
+		json_object_set_new(doc, "villages", v);
+		rc = finding_count(t->dd->db, &f, 't', &v);
+	}
+	if (rc == 0) {
+		json_object_set_new(doc, "tasks", v);
+		rc = oversight_inspectors(t->dd->db, r->month, &v);
+	}
+	if (rc == 0) {
+		json_object_set_new(doc, "inspectors", v);
+		if (r->conflicts && (rc = oversight_conflicts(t->dd->db,
+		    &v)) == 0)
+			json_object_set_new(doc, "conflicts", v);
+	}
+	if (rc != 0) {
+		json_decref(doc);
+		return rc;
+	}
+	r->doc = doc;
+	return 0;
+}
+
 static void
 report_load(struct tui *t, struct report *r)
 {
 	report_free(r);
 	r->top = 0;
 	r->lang[0] = '\0';
-	if (report_monthly(t->dd->db, r->month, &r->doc) != 0)
+	if ((r->desk ? desk_load(t, r) : report_monthly(t->dd->db, r->month,
+	    &r->doc)) != 0)
 		tui_error(t, "%s", error_msg());
 	t->dirty = 1;
 }
@@ -293,8 +414,18 @@ report_title(struct tui *t, void *priv)
 	struct report	*r = priv;
 
 	(void)t;
-	snprintf(buf, sizeof buf, _("Monthly report %s"), r->month);
+	snprintf(buf, sizeof buf, r->desk ? _("Supervisor's desk %s") :
+	    _("Monthly report %s"), r->month);
 	return buf;
+}
+
+static int
+desk_open(struct tui *t, void *priv, void *arg)
+{
+	struct report	*r = priv;
+
+	r->desk = 1;
+	return report_open(t, priv, arg);
 }
 
 static void
@@ -308,7 +439,10 @@ report_draw(struct tui *t, void *priv)
 	/* The lines in the language of the moment (L switches it). */
 	if (r->doc != NULL && strcmp(r->lang, i18n_lang()) != 0) {
 		report_free_lines(r);
-		report_build(r, r->doc);
+		if (r->desk)
+			desk_build(r, r->doc);
+		else
+			report_build(r, r->doc);
 		snprintf(r->lang, sizeof r->lang, "%s", i18n_lang());
 	}
 	for (y = TUI_BODY_TOP, i = r->top; i < r->n && y <= LINES - 3;
@@ -335,6 +469,12 @@ report_key(struct tui *t, void *priv, const struct tui_key *k)
 {
 	struct report	*r = priv;
 	int		 rows = tui_body_rows();
+
+	if (r->desk && TUI_IS(k, 'c')) {
+		r->conflicts = 1;
+		report_load(t, r);
+		return TUI_REDRAW;
+	}
 
 	if (TUI_IS(k, 'p') || k->code == KEY_PPAGE) {
 		report_step(r, -1);
@@ -365,18 +505,39 @@ static const struct tui_keyhelp report_keys[] = {
 	{ NULL, NULL }
 };
 
+static const struct tui_keyhelp desk_keys[] = {
+	{ "c", N_("conflicts") },
+	{ "p", N_("month before") },
+	{ "n", N_("month after") },
+	{ "↑↓", N_("scroll") },
+	{ "Esc", N_("back") },
+	{ NULL, NULL }
+};
+
 static const struct tui_keyhelp *
 report_keys_fn(struct tui *t, void *priv)
 {
+	struct report	*r = priv;
+
 	(void)t;
-	(void)priv;
-	return report_keys;
+	return r->desk ? desk_keys : report_keys;
 }
 
 const struct tui_screen screen_report = {
 	.name = "report",
 	.priv_size = sizeof(struct report),
 	.open = report_open,
+	.close = report_close,
+	.title = report_title,
+	.draw = report_draw,
+	.key = report_key,
+	.keys = report_keys_fn,
+};
+
+const struct tui_screen screen_desk = {
+	.name = "desk",
+	.priv_size = sizeof(struct report),
+	.open = desk_open,
 	.close = report_close,
 	.title = report_title,
 	.draw = report_draw,

@@ -38,6 +38,8 @@ extern const struct tui_screen screen_history;
 extern const struct tui_screen screen_record;
 /* The plan's monthly figures with bar charts (core/report.h). */
 extern const struct tui_screen screen_report;
+/* Findings by village and task, the inspectors, conflicts. */
+extern const struct tui_screen screen_desk;
 /* Remotes and what waits to be sent. */
 extern const struct tui_screen screen_sync;
 /* Modal text prompt and yes/no question (tui_prompt, tui_confirm). */
