@@ -93,71 +93,56 @@ finding_each(sqlite3 *db, const struct finding_filter *filter,
 	return rc;
 }
 
-struct finding_tally {
-	int	 by;
-	json_t	*counts;	/* key -> [open, overdue, closed] */
-};
-
-static int
-finding_tally_one(const struct finding *f, void *arg)
-{
-	struct finding_tally	*t = arg;
-	json_t			*c;
-	char			 key[64];
-	size_t			 i;
-
-	if (t->by == 't')
-		snprintf(key, sizeof key, "%03lld", (long long)f->task);
-	else
-		snprintf(key, sizeof key, "%s", f->village != NULL ?
-		    f->village : "?");
-	if ((c = json_object_get(t->counts, key)) == NULL) {
-		c = json_pack("[i, i, i]", 0, 0, 0);
-		json_object_set_new(t->counts, key, c);
-	}
-	i = strcmp(f->state, "open") == 0 ? 0 : strcmp(f->state,
-	    "overdue") == 0 ? 1 : 2;
-	json_array_set_new(c, i, json_integer(json_integer_value(
-	    json_array_get(c, i)) + 1));
-	return 0;
-}
-
-static int
-finding_key_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 int
 finding_count(sqlite3 *db, const struct finding_filter *filter, int by,
     json_t **out)
 {
-	struct finding_tally	 t = { by, json_object() };
-	const char		*key, **keys;
-	json_t			*c;
-	size_t			 n = 0, i;
-	int			 rc;
+	sqlite3_stmt	*st;
+	json_t		*list;
+	char		*sql;
+	int		 rc;
 
 	*out = NULL;
-	if ((rc = finding_each(db, filter, finding_tally_one, &t)) != 0) {
-		json_decref(t.counts);
+	/* The filters of finding_each(), tallied in the store: no record's
+	 * text is read. */
+	sql = xasprintf("SELECT %s, sum(f.closed_by IS NULL AND "
+	    "(f.deadline IS NULL OR f.deadline >= ?5)), sum(f.closed_by IS "
+	    "NULL AND f.deadline < ?5), sum(f.closed_by IS NOT NULL) FROM "
+	    "findings f JOIN records r ON r.id = f.record LEFT JOIN sites s ON "
+	    "s.id = r.site WHERE (?1 = 0 OR f.closed_by IS NULL) "
+	    "AND (?2 = 0 OR (f.closed_by IS NULL AND f.deadline < ?5)) "
+	    "AND (?3 IS NULL OR r.site = ?3) AND (?4 = 0 OR f.task = ?4) "
+	    "AND (?6 = 0 OR f.closed_by IS NOT NULL) "
+	    "AND (?7 IS NULL OR s.village = ?7) "
+	    "AND (?8 IS NULL OR f.severity = ?8) GROUP BY 1 ORDER BY 1",
+	    by == 't' ? "f.task" : "coalesce(s.village, '?')");
+	rc = db_prepare(db, &st, sql);
+	free(sql);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int(st, 1, filter->open || filter->overdue);
+	sqlite3_bind_int(st, 2, filter->overdue);
+	db_bind_text(st, 3, filter->site);
+	sqlite3_bind_int(st, 4, filter->task);
+	db_bind_text(st, 5, filter->today != NULL ? filter->today : "");
+	sqlite3_bind_int(st, 6, filter->closed);
+	db_bind_text(st, 7, filter->village);
+	db_bind_text(st, 8, filter->severity);
+	list = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:o, s:I, s:I, s:I}",
+		    by == 't' ? "task" : "village", by == 't' ?
+		    json_integer(sqlite3_column_int64(st, 0)) :
+		    json_string((const char *)sqlite3_column_text(st, 0)),
+		    "open", (json_int_t)sqlite3_column_int64(st, 1), "overdue",
+		    (json_int_t)sqlite3_column_int64(st, 2), "closed",
+		    (json_int_t)sqlite3_column_int64(st, 3)));
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, "findings");
+	sqlite3_finalize(st);
+	if (rc != 0) {
+		json_decref(list);
 		return rc;
 	}
-	keys = xcalloc(json_object_size(t.counts) + 1, sizeof *keys);
-	json_object_foreach(t.counts, key, c)
-		keys[n++] = key;
-	qsort(keys, n, sizeof *keys, finding_key_cmp);
-	*out = json_array();
-	for (i = 0; i < n; i++) {
-		c = json_object_get(t.counts, keys[i]);
-		json_array_append_new(*out, json_pack("{s:o, s:O, s:O, s:O}",
-		    by == 't' ? "task" : "village", by == 't' ?
-		    json_integer(strtol(keys[i], NULL, 10)) :
-		    json_string(keys[i]), "open", json_array_get(c, 0),
-		    "overdue", json_array_get(c, 1), "closed",
-		    json_array_get(c, 2)));
-	}
-	free(keys);
-	json_decref(t.counts);
+	*out = list;
 	return 0;
 }

@@ -10,6 +10,11 @@
 #include "report.h"
 #include "util.h"
 
+/* How long after the month a measurement or a fire point of it may be
+ * recorded: the records looked at for those are made in the month or in
+ * the days after it (a dust-fall report comes the month after). */
+#define REPORT_LATE_DAYS	"62"
+
 /* The records a figure counts (see report.h). */
 #define REPORT_OK	"r.status IN ('verified', 'signed')"
 
@@ -151,7 +156,9 @@ report_dustfall(const struct report_q *q, json_t *doc)
 	    "avg(d.v), count(*), sum(d.v) FROM (SELECT r.site AS site, "
 	    "json_extract(r.body, '$.answers.dustfall') AS v FROM records r "
 	    "INDEXED BY records_form WHERE r.form = 'dustfall' AND " REPORT_OK
-	    " AND coalesce(json_extract(r.body, '$.answers.month'), "
+	    " AND r.created >= ?1 AND r.created < strftime("
+	    "'%Y-%m-%dT%H:%M:%SZ', ?2, '+" REPORT_LATE_DAYS " days') "
+	    "AND coalesce(json_extract(r.body, '$.answers.month'), "
 	    "substr(r.created, 1, 7)) = ?3 AND typeof(json_extract(r.body, "
 	    "'$.answers.dustfall')) IN ('integer', 'real')) d LEFT JOIN sites "
 	    "s ON s.id = d.site GROUP BY d.site ORDER BY avg(d.v) DESC, "
@@ -197,7 +204,9 @@ report_fire_points(const struct report_q *q, json_t *doc)
 	    "'?') AS village, json_extract(r.body, '$.answers.deduction_yuan') "
 	    "AS yuan FROM records r INDEXED BY records_form LEFT JOIN sites s "
 	    "ON s.id = r.site WHERE r.form = 'fire-point' AND " REPORT_OK
-	    " AND coalesce(json_extract(r.body, '$.answers.recheck'), 0) = 0 "
+	    " AND r.created >= ?1 AND r.created < strftime("
+	    "'%Y-%m-%dT%H:%M:%SZ', ?2, '+" REPORT_LATE_DAYS " days') "
+	    "AND coalesce(json_extract(r.body, '$.answers.recheck'), 0) = 0 "
 	    "AND substr(coalesce(json_extract(r.body, '$.answers.found_date'), "
 	    "r.created), 1, 7) = ?3) f GROUP BY f.village ORDER BY count(*) "
 	    "DESC, f.village")) != 0) {

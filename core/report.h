@@ -6,10 +6,13 @@
  *   restaurants         task 7: restaurants inspected with the fume form
  *                       in the month / restaurants registered (>= 20%)
  *   dustfall            task 6: the month's dust-fall measurements (by the
- *                       month they measured), their average (<= 8
- *                       t/km²/month) and the sites ranked, worst first
- *   fire_points         task 9: new fire points by the date found, and the
- *                       deduction_yuan they carry, per village
+ *                       month they measured, recorded in it or within 62
+ *                       days after it), their average (<= 8 t/km²/month)
+ *                       and the sites ranked, worst first
+ *   fire_points         task 9: new fire points by the date found
+ *                       (recorded in the month or within 62 days after
+ *                       it), and the deduction_yuan they carry, per
+ *                       village
  *   boilers             task 11: coal boilers <= 35 t/h still found, gas
  *                       and biomass boilers lacking networked monitoring
  *                       (the boiler form's rules coal-le35 and

@@ -60,7 +60,7 @@ records_list(struct cli *cli, int argc, char **argv)
 	const char	*village = NULL, *who = NULL, *severity = NULL;
 	const char	*from = NULL, *to = NULL, *after = NULL;
 	json_t		*o;
-	char		*end;
+	char		*end, *sql;
 	long		 task = 0, limit = -1;
 	int		 c, as_json = 0, why = 0, n = 0, rc;
 
@@ -136,24 +136,39 @@ records_list(struct cli *cli, int argc, char **argv)
 	}
 	/* Streamed from the cursor: the list never sits in memory.  A page
 	 * (--limit, --after ID) goes on from a record's place in the order
-	 * (created, then the order records were stored), by keyset. */
-	if (db_prepare(dd->db, &st, "SELECT r.id, r.type, r.device, r.seq, "
-	    "r.site, r.form, r.form_version, r.created, r.status, "
-	    "r.status_why FROM records r LEFT JOIN sites s ON s.id = r.site "
-	    "WHERE (?1 IS NULL OR r.site = ?1) AND (?2 IS NULL OR "
-	    "r.form = ?2) AND (?3 IS NULL OR r.status = ?3) "
-	    "AND (?4 IS NULL OR s.village = ?4) "
-	    "AND (?5 IS NULL OR r.device = ?5 OR r.device IN (SELECT key_id "
-	    "FROM roster WHERE name = ?5 OR badge = ?5)) "
-	    "AND (?6 = 0 AND ?7 IS NULL OR EXISTS (SELECT 1 FROM findings f "
-	    "WHERE f.record = r.id AND (?6 = 0 OR f.task = ?6) AND "
-	    "(?7 IS NULL OR f.severity = ?7))) "
-	    "AND (?8 IS NULL OR r.created >= ?8) "
-	    "AND (?9 IS NULL OR r.created < strftime('%Y-%m-%d', ?9, "
-	    "'+1 day')) "
-	    "AND (?10 IS NULL OR (r.created, r.rowid) > (SELECT created, "
-	    "rowid FROM records WHERE id = ?10)) "
-	    "ORDER BY r.created, r.rowid LIMIT ?11") != 0) {
+	 * (created, then the order records were stored), by keyset.  Only
+	 * the filters given are in the statement, so that SQLite takes the
+	 * index that serves them (site, form, created); the values are
+	 * bound, never written into it.  A village's or an inspector's
+	 * records are many: those go along created (+ keeps SQLite from
+	 * gathering them all to sort), so a page costs what it takes to
+	 * find its records, more for a rare village than for a common one. */
+	sql = xasprintf("SELECT r.id, r.type, r.device, r.seq, r.site, "
+	    "r.form, r.form_version, r.created, r.status, r.status_why FROM "
+	    "records r WHERE 1%s%s%s%s%s%s%s"
+	    "%s%s%s%s%s ORDER BY r.created, r.rowid LIMIT ?11",
+	    site != NULL ? " AND r.site = ?1" : "",
+	    form != NULL ? " AND r.form = ?2" : "",
+	    status != NULL ? " AND r.status = ?3" : "",
+	    /* (+: a village's sites are many; the records go by created.) */
+	    village != NULL ? " AND +r.site IN (SELECT id FROM sites WHERE "
+	    "village = ?4)" : "",
+	    who != NULL ? " AND (+r.device = ?5 OR +r.device IN (SELECT key_id "
+	    "FROM roster WHERE name = ?5 OR badge = ?5))" : "",
+	    task != 0 || severity != NULL ? " AND EXISTS (SELECT 1 FROM "
+	    "findings f WHERE f.record = r.id" : "",
+	    task != 0 ? " AND f.task = ?6" : "",
+	    severity != NULL ? " AND f.severity = ?7" : "",
+	    task != 0 || severity != NULL ? ")" : "",
+	    from != NULL ? " AND r.created >= ?8" : "",
+	    to != NULL ? " AND r.created < strftime('%Y-%m-%d', ?9, '+1 day')" :
+	    "",
+	    after != NULL ? " AND r.created >= (SELECT created FROM records "
+	    "WHERE id = ?10) AND (r.created, r.rowid) > (SELECT created, rowid "
+	    "FROM records WHERE id = ?10)" : "");
+	rc = db_prepare(dd->db, &st, sql);
+	free(sql);
+	if (rc != 0) {
 		datadir_close(dd);
 		return cli_fail();
 	}
