@@ -103,15 +103,15 @@ finding_count(sqlite3 *db, const struct finding_filter *filter, int by,
 	int		 rc;
 
 	*out = NULL;
-	/* The filters of finding_each(), tallied in the store: no record's
-	 * text is read. */
+	/* The filters of finding_each(), tallied in the store from the
+	 * findings' own site (migration 10): no record is read. */
 	sql = xasprintf("SELECT %s, sum(f.closed_by IS NULL AND "
 	    "(f.deadline IS NULL OR f.deadline >= ?5)), sum(f.closed_by IS "
 	    "NULL AND f.deadline < ?5), sum(f.closed_by IS NOT NULL) FROM "
-	    "findings f JOIN records r ON r.id = f.record LEFT JOIN sites s ON "
-	    "s.id = r.site WHERE (?1 = 0 OR f.closed_by IS NULL) "
+	    "findings f LEFT JOIN sites s ON s.id = f.site "
+	    "WHERE (?1 = 0 OR f.closed_by IS NULL) "
 	    "AND (?2 = 0 OR (f.closed_by IS NULL AND f.deadline < ?5)) "
-	    "AND (?3 IS NULL OR r.site = ?3) AND (?4 = 0 OR f.task = ?4) "
+	    "AND (?3 IS NULL OR f.site = ?3) AND (?4 = 0 OR f.task = ?4) "
 	    "AND (?6 = 0 OR f.closed_by IS NOT NULL) "
 	    "AND (?7 IS NULL OR s.village = ?7) "
 	    "AND (?8 IS NULL OR f.severity = ?8) GROUP BY 1 ORDER BY 1",

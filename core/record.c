@@ -381,7 +381,7 @@ record_close_followed(sqlite3 *db, const struct record *r, const char *follows)
 	    "  UNION SELECT json_extract(CAST(p.body AS TEXT), '$.follows') "
 	    "  FROM records p JOIN followed ON p.id = followed.id "
 	    "  WHERE p.site = ?3) "
-	    "UPDATE findings SET closed_by = ?1 "
+	    "UPDATE findings SET closed_by = ?1, closed_at = ?4 "
 	    "WHERE record IN (SELECT followed.id FROM followed JOIN records q "
 	    "  ON q.id = followed.id WHERE q.site = ?3) "
 	    "AND closed_by IS NULL "
@@ -390,6 +390,7 @@ record_close_followed(sqlite3 *db, const struct record *r, const char *follows)
 	db_bind_text(st, 1, r->id);
 	db_bind_text(st, 2, follows);
 	db_bind_text(st, 3, r->site);
+	db_bind_text(st, 4, r->created);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "findings");
 	sqlite3_finalize(st);
 	return rc;
@@ -408,8 +409,8 @@ record_store_findings(sqlite3 *db, const struct record *r)
 	if (!json_is_array(list) || json_array_size(list) == 0)
 		goto follows;
 	if ((rc = db_cached(db, &st, "INSERT OR IGNORE INTO findings "
-	    "(record, rule, task, severity, deadline) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)")) != 0)
+	    "(record, rule, task, severity, deadline, site, created) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")) != 0)
 		return rc;
 	json_array_foreach(list, i, f) {
 		if (record_str(f, "rule") == NULL ||
@@ -425,6 +426,8 @@ record_store_findings(sqlite3 *db, const struct record *r)
 			sqlite3_bind_null(st, 3);
 		db_bind_text(st, 4, record_str(f, "severity"));
 		db_bind_text(st, 5, record_str(f, "deadline"));
+		db_bind_text(st, 6, r->site);
+		db_bind_text(st, 7, r->created);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			rc = db_error(db, "findings");
 			sqlite3_reset(st);

@@ -305,14 +305,19 @@ report_production_control(const struct report_q *q, json_t *doc)
 	in = report_in_season(q->month, season, sizeof season);
 	if (!in)
 		goto done;
+	/* Grade D, and the violations open at the month's end: made before
+	 * it, and open now or closed after it (the index findings_state
+	 * holds them: severity, closed_at, site, created, task). */
 	if ((rc = report_prepare(q, &st, "SELECT s.id, s.name, s.village, "
 	    "s.grade, NULL, NULL FROM sites s INDEXED BY sites_kind WHERE "
 	    "s.kind = 'enterprise' AND s.grade = 'D' UNION ALL SELECT s.id, "
-	    "s.name, s.village, s.grade, f.rule, f.task FROM findings f JOIN "
-	    "records r ON r.id = f.record JOIN sites s ON s.id = r.site "
-	    "WHERE s.kind = 'enterprise' AND f.severity = 'violation' AND "
-	    "r.created < ?2 AND " REPORT_OK " AND (f.closed_by IS NULL OR "
-	    "(SELECT c.created FROM records c WHERE c.id = f.closed_by) >= ?2) "
+	    "s.name, s.village, s.grade, v.rule, v.task FROM (SELECT f.site "
+	    "AS site, f.rule AS rule, f.task AS task FROM findings f INDEXED "
+	    "BY findings_state WHERE f.severity = 'violation' AND f.closed_at "
+	    "IS NULL AND f.created < ?2 UNION SELECT f.site, f.rule, f.task "
+	    "FROM findings f INDEXED BY findings_state WHERE f.severity = "
+	    "'violation' AND f.closed_at >= ?2 AND f.created < ?2) v JOIN "
+	    "sites s ON s.id = v.site WHERE s.kind = 'enterprise' "
 	    "ORDER BY 1, 5")) != 0) {
 		json_decref(list);
 		return rc;
