@@ -157,8 +157,8 @@ records_list(struct cli *cli, int argc, char **argv)
 	    "FROM roster WHERE name = ?5 OR badge = ?5))" : "",
 	    task != 0 || severity != NULL ? " AND EXISTS (SELECT 1 FROM "
 	    "findings f WHERE f.record = r.id" : "",
-	    task != 0 ? " AND f.task = ?6" : "",
-	    severity != NULL ? " AND f.severity = ?7" : "",
+	    task != 0 ? " AND +f.task = ?6" : "",
+	    severity != NULL ? " AND +f.severity = ?7" : "",
 	    task != 0 || severity != NULL ? ")" : "",
 	    from != NULL ? " AND r.created >= ?8" : "",
 	    to != NULL ? " AND r.created < strftime('%Y-%m-%d', ?9, '+1 day')" :
