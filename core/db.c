@@ -200,7 +200,9 @@ static const char *const db_migrations[] = {
 	"UPDATE findings SET closed_at = (SELECT c.created FROM records c "
 	"  WHERE c.id = findings.closed_by) WHERE closed_by IS NOT NULL;"
 	"CREATE INDEX findings_state ON findings(severity, closed_at, site, "
-	"  created, task);",
+	"  created, task);"
+	"CREATE INDEX findings_tally ON findings(site, closed_by, deadline, "
+	"  task, severity);",
 };
 
 #define DB_VERSIONS	((int)(sizeof db_migrations / sizeof db_migrations[0]))

@@ -60,7 +60,9 @@ oversight_inspectors(sqlite3 *db, const char *month, json_t **out)
 		return rc;
 	/* Per device (the chain heads: one row each), through the indexes:
 	 * (device, seq) for the chain, (status, device, created) for the
-	 * counts. */
+	 * counts.  A seq is there when a record holds it that is not a fork
+	 * nor refused (bad signature, id mismatch): a seq whose only record
+	 * is refused is missing. */
 	if ((rc = db_prepare(db, &st, "SELECT d.device, o.name, o.badge, "
 	    "(SELECT count(*) FROM records INDEXED BY records_status WHERE "
 	    "status IN " OVERSIGHT_ALL " AND device = d.device AND "
@@ -68,8 +70,10 @@ oversight_inspectors(sqlite3 *db, const char *month, json_t **out)
 	    "(SELECT count(*) FROM records INDEXED BY records_status WHERE "
 	    "status IN " OVERSIGHT_BAD " AND device = d.device), "
 	    "(SELECT max(seq) FROM records WHERE device = d.device), "
-	    "(SELECT count(DISTINCT seq) FROM records INDEXED BY "
-	    "records_device_seq WHERE device = d.device) "
+	    "(SELECT count(*) FROM records INDEXED BY records_device_seq WHERE "
+	    "device = d.device) - (SELECT count(*) FROM records INDEXED BY "
+	    "records_status WHERE status IN ('fork', 'bad-signature', "
+	    "'id-mismatch') AND device = d.device) "
 	    "FROM chain d LEFT JOIN roster o ON o.key_id = d.device "
 	    "ORDER BY o.name IS NULL, o.name, d.device")) != 0)
 		return rc;
