@@ -65,6 +65,75 @@ static const char *const history_sql[2][2][2] = {
 };
 
 int
+history_narrow(const struct history_filter *f)
+{
+	return f != NULL && (f->form != NULL || f->status != NULL ||
+	    f->village != NULL || f->inspector != NULL || f->task != 0 ||
+	    f->severity != NULL || f->from != NULL || f->to != NULL);
+}
+
+char *
+history_where(const struct history_filter *f)
+{
+	int	findings = f->task != 0 || f->severity != NULL;
+
+	return xasprintf("%s%s%s%s%s%s%s%s%s%s%s",
+	    f->site != NULL ? " AND r.site = ?4" : "",
+	    f->form != NULL ? " AND r.form = ?5" : "",
+	    f->status != NULL ? " AND r.status = ?6" : "",
+	    f->village != NULL ? " AND +r.site IN (SELECT id FROM sites WHERE "
+	    "village = ?7)" : "",
+	    f->inspector != NULL ? " AND (+r.device = ?8 OR +r.device IN "
+	    "(SELECT key_id FROM roster WHERE name = ?8 OR badge = ?8))" : "",
+	    /* A record's findings by the record (its primary key), not by
+	     * the severity index: + on the column. */
+	    findings ? " AND EXISTS (SELECT 1 FROM findings f WHERE "
+	    "f.record = r.id" : "",
+	    f->task != 0 ? " AND +f.task = ?9" : "",
+	    f->severity != NULL ? " AND +f.severity = ?10" : "",
+	    findings ? ")" : "",
+	    f->from != NULL ? " AND r.created >= ?11" : "",
+	    f->to != NULL ? " AND r.created < strftime('%Y-%m-%d', ?12, "
+	    "'+1 day')" : "");
+}
+
+void
+history_bind(sqlite3_stmt *st, const struct history_filter *f)
+{
+	db_bind_text(st, 4, f->site);
+	db_bind_text(st, 5, f->form);
+	db_bind_text(st, 6, f->status);
+	db_bind_text(st, 7, f->village);
+	db_bind_text(st, 8, f->inspector);
+	if (f->task != 0)
+		sqlite3_bind_int(st, 9, f->task);
+	db_bind_text(st, 10, f->severity);
+	db_bind_text(st, 11, f->from);
+	db_bind_text(st, 12, f->to);
+}
+
+/* A page of a narrowed filter: its own statement (not cached). */
+static int
+history_prepare(sqlite3 *db, const struct history_filter *f,
+    enum history_dir dir, int after, sqlite3_stmt **st)
+{
+	char	*where, *sql;
+	int	 rc;
+
+	where = history_where(f);
+	sql = xasprintf(HISTORY_SELECT "WHERE 1%s%s%s", where, !after ? "" :
+	    dir == HISTORY_NEWER ? " AND (r.created, r.rowid) > (?1, ?2)" :
+	    " AND (r.created, r.rowid) < (?1, ?2)", dir == HISTORY_NEWER ?
+	    HISTORY_ASC : HISTORY_DESC);
+	rc = db_prepare(db, st, sql);
+	free(sql);
+	free(where);
+	if (rc == 0)
+		history_bind(*st, f);
+	return rc;
+}
+
+int
 history_page(sqlite3 *db, const struct history_filter *filter,
     const struct history_pos *after, int limit, enum history_dir dir,
     int (*fn)(const struct history_row *, void *), void *arg, int *count)
@@ -73,20 +142,25 @@ history_page(sqlite3 *db, const struct history_filter *filter,
 	struct history_row	 row;
 	const char		*site = filter != NULL ? filter->site : NULL;
 	int			 rc, n = 0, stop = 0;
+	int			 own = history_narrow(filter);
 
 	if (count != NULL)
 		*count = 0;
 	if (limit <= 0)
 		return 0;
-	if ((rc = db_cached(db, &st, history_sql[site != NULL]
-	    [dir == HISTORY_NEWER][after != NULL])) != 0)
+	if (own)
+		rc = history_prepare(db, filter, dir, after != NULL, &st);
+	else
+		rc = db_cached(db, &st, history_sql[site != NULL]
+		    [dir == HISTORY_NEWER][after != NULL]);
+	if (rc != 0)
 		return rc;
 	if (after != NULL) {
 		db_bind_text(st, 1, after->created);
 		sqlite3_bind_int64(st, 2, after->rowid);
 	}
 	sqlite3_bind_int(st, 3, limit);
-	if (site != NULL)
+	if (site != NULL && !own)
 		db_bind_text(st, 4, site);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		row.rowid = sqlite3_column_int64(st, 0);
@@ -103,7 +177,10 @@ history_page(sqlite3 *db, const struct history_filter *filter,
 		stop = fn(&row, arg);
 	}
 	rc = (stop || rc == SQLITE_DONE) ? 0 : db_error(db, "records");
-	sqlite3_reset(st);
+	if (own)
+		sqlite3_finalize(st);
+	else
+		sqlite3_reset(st);
 	if (count != NULL)
 		*count = n;
 	return rc;

@@ -22,10 +22,36 @@
 #include "form.h"
 #include "record.h"
 
-/* Which records a page holds. */
+/*
+ * Which records a page holds: every field set narrows it (NULL or 0: no
+ * narrowing).  Times compare as stored (UTC); from and to are dates
+ * "YYYY-MM-DD", to included.
+ */
 struct history_filter {
-	const char	*site;		/* only this site's records, or NULL */
+	const char	*site;		/* only this site's records */
+	const char	*form;		/* form id */
+	const char	*status;	/* verified, fork, ... */
+	const char	*village;	/* sites of this village */
+	const char	*inspector;	/* device key id, roster name or badge */
+	int		 task;		/* with a finding of this task */
+	const char	*severity;	/* with a finding of this severity */
+	const char	*from;		/* made on or after this date */
+	const char	*to;		/* made on or before this date */
 };
+
+/*
+ * The conditions of a filter as SQL on "records r" (" AND ..." clauses,
+ * "" for none; the caller frees it), with the values as parameters ?4 to
+ * ?12 that history_bind() binds: for a query of one's own in the order
+ * of history (the CLI's records list).  A village's or an inspector's
+ * records are many: those conditions keep SQLite on the index of created
+ * (the + in "+r.site"), so that a page is found without gathering them
+ * all; a rare village costs more than a common one.
+ */
+char *history_where(const struct history_filter *f);
+void history_bind(sqlite3_stmt *st, const struct history_filter *f);
+/* Does the filter narrow beyond a site? */
+int history_narrow(const struct history_filter *f);
 
 /* Where a page starts: a row's place in the order (see history_pos_of). */
 struct history_pos {

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "core/db.h"
 #include "core/error.h"
+#include "core/history.h"
 #include "core/form.h"
 #include "core/record.h"
 #include "core/site.h"
@@ -54,24 +55,25 @@ records_list(struct cli *cli, int argc, char **argv)
 		{ "after", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct datadir	*dd;
-	sqlite3_stmt	*st;
-	const char	*site = NULL, *form = NULL, *status = NULL;
-	const char	*village = NULL, *who = NULL, *severity = NULL;
-	const char	*from = NULL, *to = NULL, *after = NULL;
-	json_t		*o;
-	char		*end, *sql;
-	long		 task = 0, limit = -1;
-	int		 c, as_json = 0, why = 0, n = 0, rc;
+	struct history_filter	 f;
+	struct datadir		*dd;
+	sqlite3_stmt		*st;
+	const char		*after = NULL;
+	json_t			*o;
+	char			*end, *sql, *where;
+	long			 task = 0, limit = -1;
+	int			 c, as_json = 0, why = 0, n = 0, rc;
+
+	memset(&f, 0, sizeof f);
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			site = optarg;
+			f.site = optarg;
 			break;
 		case 'f':
-			form = optarg;
+			f.form = optarg;
 			break;
 		case 'j':
 			as_json = 1;
@@ -79,16 +81,16 @@ records_list(struct cli *cli, int argc, char **argv)
 		case 'S':
 			/* --status shows why; --status=S lists only S. */
 			why = 1;
-			status = optarg;
+			f.status = optarg;
 			break;
 		case 'v':
-			village = optarg;
+			f.village = optarg;
 			break;
 		case 'i':
-			who = optarg;
+			f.inspector = optarg;
 			break;
 		case 'e':
-			severity = optarg;
+			f.severity = optarg;
 			break;
 		case 'a':
 			after = optarg;
@@ -100,9 +102,9 @@ records_list(struct cli *cli, int argc, char **argv)
 				    "--%s %s: a date (YYYY-MM-DD, UTC)", c == 'F' ?
 				    "from" : "to", optarg);
 			if (c == 'F')
-				from = optarg;
+				f.from = optarg;
 			else
-				to = optarg;
+				f.to = optarg;
 			break;
 		case 't':
 		case 'l':
@@ -116,6 +118,7 @@ records_list(struct cli *cli, int argc, char **argv)
 				    "--%s %s: a number%s", c == 't' ? "task" :
 				    "limit", optarg, c == 't' ? " (the plan's "
 				    "task, 1 to 22)" : " of records");
+			f.task = (int)task;
 			break;
 		default:
 			return cli_usage(RECORDS_SYNOPSIS, "records list: bad "
@@ -143,46 +146,23 @@ records_list(struct cli *cli, int argc, char **argv)
 	 * records are many: those go along created (+ keeps SQLite from
 	 * gathering them all to sort), so a page costs what it takes to
 	 * find its records, more for a rare village than for a common one. */
+	where = history_where(&f);
 	sql = xasprintf("SELECT r.id, r.type, r.device, r.seq, r.site, "
 	    "r.form, r.form_version, r.created, r.status, r.status_why FROM "
-	    "records r WHERE 1%s%s%s%s%s%s%s"
-	    "%s%s%s%s%s ORDER BY r.created, r.rowid LIMIT ?11",
-	    site != NULL ? " AND r.site = ?1" : "",
-	    form != NULL ? " AND r.form = ?2" : "",
-	    status != NULL ? " AND r.status = ?3" : "",
-	    /* (+: a village's sites are many; the records go by created.) */
-	    village != NULL ? " AND +r.site IN (SELECT id FROM sites WHERE "
-	    "village = ?4)" : "",
-	    who != NULL ? " AND (+r.device = ?5 OR +r.device IN (SELECT key_id "
-	    "FROM roster WHERE name = ?5 OR badge = ?5))" : "",
-	    task != 0 || severity != NULL ? " AND EXISTS (SELECT 1 FROM "
-	    "findings f WHERE f.record = r.id" : "",
-	    task != 0 ? " AND +f.task = ?6" : "",
-	    severity != NULL ? " AND +f.severity = ?7" : "",
-	    task != 0 || severity != NULL ? ")" : "",
-	    from != NULL ? " AND r.created >= ?8" : "",
-	    to != NULL ? " AND r.created < strftime('%Y-%m-%d', ?9, '+1 day')" :
-	    "",
+	    "records r WHERE 1%s%s ORDER BY r.created, r.rowid LIMIT ?3", where,
 	    after != NULL ? " AND r.created >= (SELECT created FROM records "
-	    "WHERE id = ?10) AND (r.created, r.rowid) > (SELECT created, rowid "
-	    "FROM records WHERE id = ?10)" : "");
+	    "WHERE id = ?13) AND (r.created, r.rowid) > (SELECT created, rowid "
+	    "FROM records WHERE id = ?13)" : "");
+	free(where);
 	rc = db_prepare(dd->db, &st, sql);
 	free(sql);
 	if (rc != 0) {
 		datadir_close(dd);
 		return cli_fail();
 	}
-	db_bind_text(st, 1, site);
-	db_bind_text(st, 2, form);
-	db_bind_text(st, 3, status);
-	db_bind_text(st, 4, village);
-	db_bind_text(st, 5, who);
-	sqlite3_bind_int64(st, 6, task);
-	db_bind_text(st, 7, severity);
-	db_bind_text(st, 8, from);
-	db_bind_text(st, 9, to);
-	db_bind_text(st, 10, after);
-	sqlite3_bind_int64(st, 11, limit);
+	history_bind(st, &f);
+	sqlite3_bind_int64(st, 3, limit);
+	db_bind_text(st, 13, after);
 	if (!as_json)
 		printf("%-20s  %-12s  %-16s  %6s  %-12s  %-17s  %s%s\n",
 		    "created", "id", "device", "seq", "site", "form", "status",
