@@ -5,6 +5,11 @@
  * costs the same with a million records as with ten.  The window's two
  * arrays are allocated when the screen opens and when the terminal
  * changes size, never per row.
+ *
+ * / narrows the records (the supervisor's merged views): words such as
+ * "village:南岭村 task:11 from:2030-01-01" (village, inspector, form,
+ * status, task, severity, from, to, site), each page still read by keyset
+ * (history_where()).
  */
 #include "config.h"
 
@@ -35,6 +40,9 @@ struct hist_row {
 
 struct hist {
 	char		*site;		/* only this site's records, or NULL */
+	char		*narrow;	/* the / words, or NULL */
+	char		*words;		/* their copy, cut into the filter */
+	struct history_filter filter;	/* what the / words say */
 	char		*site_name;	/* its name, for the title */
 	char		 title[192];
 	struct hist_row	*rows;		/* the window, newest first */
@@ -91,8 +99,10 @@ static int
 hist_fetch(struct tui *t, struct hist *h, const struct history_pos *after,
     enum history_dir dir, int limit)
 {
-	struct history_filter	f = { .site = h->site };
+	struct history_filter	f = h->filter;
 
+	if (f.site == NULL)
+		f.site = h->site;
 	h->fill = 0;
 	if (limit > h->cap)
 		limit = h->cap;
@@ -259,8 +269,89 @@ hist_close(struct tui *t, void *priv)
 	(void)t;
 	free(h->site);
 	free(h->site_name);
+	free(h->narrow);
+	free(h->words);
 	free(h->rows);
 	free(h->tmp);
+}
+
+/*
+ * The / words into a filter: "key:value" (or key=value) separated by
+ * spaces.  0, or an error naming the word; the filter's strings point
+ * into *words (the caller's).
+ */
+static int
+hist_parse(const char *text, struct history_filter *f, char **words)
+{
+	static const char *const keys[] = { "village", "inspector", "form",
+	    "status", "task", "severity", "from", "to", "site" };
+	const char	**slot[9];
+	char		*w, *p, *save = NULL, *v, *end;
+	size_t		 i;
+	long		 task;
+
+	memset(f, 0, sizeof *f);
+	slot[0] = &f->village;
+	slot[1] = &f->inspector;
+	slot[2] = &f->form;
+	slot[3] = &f->status;
+	slot[4] = NULL;
+	slot[5] = &f->severity;
+	slot[6] = &f->from;
+	slot[7] = &f->to;
+	slot[8] = &f->site;
+	*words = w = xstrdup(text);
+	for (p = strtok_r(w, " \t", &save); p != NULL;
+	    p = strtok_r(NULL, " \t", &save)) {
+		if ((v = strpbrk(p, ":=")) == NULL || v[1] == '\0')
+			return error_set(LT_EINVAL, _("%s: a word is key:value"),
+			    p);
+		*v++ = '\0';
+		for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (strcmp(p, keys[i]) == 0)
+				break;
+		if (i == sizeof keys / sizeof keys[0])
+			return error_set(LT_EINVAL, _("%s: not a filter (village, "
+			    "inspector, form, status, task, severity, from, to, "
+			    "site)"), p);
+		if (i == 4) {
+			task = strtol(v, &end, 10);
+			if (*end != '\0' || task < 1 || task > 99)
+				return error_set(LT_EINVAL, _("task:%s: the "
+				    "plan's task number"), v);
+			f->task = (int)task;
+		} else if ((i == 6 || i == 7) && !util_is_date(v))
+			return error_set(LT_EINVAL, _("%s:%s: a date "
+			    "YYYY-MM-DD"), p, v);
+		else if (i != 4)
+			*slot[i] = v;
+	}
+	return 0;
+}
+
+/* The / prompt's answer: the new filter, and the newest of its records. */
+static int
+hist_narrowed(struct tui *t, void *arg, const char *text)
+{
+	struct history_filter	 f;
+	struct hist		*h = arg;
+	char			*words = NULL;
+
+	if (text == NULL)
+		return 0;	/* Esc: as it was */
+	if (hist_parse(text, &f, &words) != 0) {
+		free(words);
+		tui_error(t, "%s", error_msg());
+		return 1;
+	}
+	free(h->words);
+	free(h->narrow);
+	h->words = words;
+	h->narrow = text[strspn(text, " \t")] != '\0' ? xstrdup(text) : NULL;
+	h->filter = f;
+	hist_load_start(t, h);
+	h->sel = 0;
+	return 0;
 }
 
 /* Back from a record (or a follow-up): read the window again. */
@@ -294,10 +385,12 @@ hist_title(struct tui *t, void *priv)
 	struct hist	*h = priv;
 
 	(void)t;
-	if (h->site == NULL)
+	if (h->site == NULL && h->narrow == NULL)
 		return _("History");
-	snprintf(h->title, sizeof h->title, "%s · %s", _("History"),
-	    h->site_name != NULL ? h->site_name : h->site);
+	snprintf(h->title, sizeof h->title, "%s · %s%s%s", _("History"),
+	    h->site == NULL ? "" : h->site_name != NULL ? h->site_name :
+	    h->site, h->site != NULL && h->narrow != NULL ? " · " : "",
+	    h->narrow != NULL ? h->narrow : "");
 	return h->title;
 }
 
@@ -478,6 +571,21 @@ hist_key(struct tui *t, void *priv, const struct tui_key *k)
 			tui_push(t, &screen_record, h->rows[h->sel].id);
 		return TUI_REDRAW;
 	}
+	if (TUI_IS(k, '/')) {
+		struct tui_prompt	p = {
+			.title = _("Narrow the records"),
+			.label = _("Words such as village:南岭村 inspector:张伟 "
+			    "task:11 severity:violation status:fork "
+			    "from:2030-01-01 to:2030-01-31 form:boiler (empty: "
+			    "every record)"),
+			.initial = h->narrow,
+			.done = hist_narrowed,
+			.arg = h,
+		};
+
+		tui_prompt(t, &p);
+		return TUI_REDRAW;
+	}
 	return TUI_UNHANDLED;
 }
 
@@ -486,6 +594,7 @@ static const struct tui_keyhelp hist_keys[] = {
 	{ "↑↓", N_("move") },
 	{ "PgUp PgDn", N_("page") },
 	{ "Home End", N_("newest / oldest") },
+	{ "/", N_("narrow") },
 	{ "Esc", N_("back") },
 	{ NULL, NULL }
 };

@@ -65,6 +65,32 @@ keys c
 wait_for "c: none" 'Conflicts \(0\)'
 keys Escape
 wait_for "Esc: home" 'Drafts in progress \(0\)'
+
+# The merged log, narrowed: / in the history.
+keys h
+wait_for "h: the history" 'Lantian 蓝天 · History'
+keys /
+wait_for "/: the words" 'Words such as village:'
+type_text 'task:9 village:下冶村'
+keys Enter
+wait_for "only the fire point" 'History · task:9 village:下冶村'
+screen_has "its row" '王建国家 +Open-burning fire'
+screen_lacks "not the boiler" 'Boiler'
+keys /
+wait_for "/ again, with the words" 'task:9 village:下冶村'
+keys C-u
+type_text 'colour:red'
+keys Enter
+wait_for "a word that is not a filter" 'colour: not a filter'
+keys C-u
+type_text 'severity:violation from:2030-01-05 to:2030-01-05'
+keys Enter
+wait_for "the violations of the 5th" 'History · severity:violation from:2030-01-05'
+screen_has "the coal boiler" '下冶镇供热站 +Boiler inspection'
+screen_has "the fire point" '王建国家 +Open-burning fire'
+screen_lacks "not the dust falls" 'Dust'
+keys Escape
+wait_for "Esc: home" 'Drafts in progress \(0\)'
 tui_quit "q"
 
 done_testing
