@@ -475,6 +475,10 @@ report_key(struct tui *t, void *priv, const struct tui_key *k)
 		report_load(t, r);
 		return TUI_REDRAW;
 	}
+	if (r->desk && TUI_IS(k, 'f')) {
+		tui_push(t, &screen_findings, NULL);
+		return TUI_REDRAW;
+	}
 
 	if (TUI_IS(k, 'p') || k->code == KEY_PPAGE) {
 		report_step(r, -1);
@@ -506,6 +510,7 @@ static const struct tui_keyhelp report_keys[] = {
 };
 
 static const struct tui_keyhelp desk_keys[] = {
+	{ "f", N_("findings") },
 	{ "c", N_("conflicts") },
 	{ "p", N_("month before") },
 	{ "n", N_("month after") },

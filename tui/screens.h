@@ -40,6 +40,8 @@ extern const struct tui_screen screen_record;
 extern const struct tui_screen screen_report;
 /* Findings by village and task, the inspectors, conflicts. */
 extern const struct tui_screen screen_desk;
+/* The findings of the merged log: open, overdue, closed; narrowed. */
+extern const struct tui_screen screen_findings;
 /* Remotes and what waits to be sent. */
 extern const struct tui_screen screen_sync;
 /* Modal text prompt and yes/no question (tui_prompt, tui_confirm). */

@@ -63,6 +63,32 @@ screen_has "the inspector" '^   张伟 XY-017 +█{20} 5; 0 not verified; 0 miss
 screen_has "conflicts on demand" 'Conflicts: press c to look for them'
 keys c
 wait_for "c: none" 'Conflicts \(0\)'
+keys f
+wait_for "f: the overdue findings" 'Lantian 蓝天 · Findings: overdue'
+screen_has "the fire point, past the 8th" '^ 2030-01-08  task 9 +XY-H-101 +Open-burning'
+screen_has "only it" '^ 1 findings$'
+keys o
+wait_for "o: every one not closed" 'Findings: not closed'
+screen_has "three open" '^ 3 findings$'
+keys c
+wait_for "c: closed" 'Findings: closed'
+screen_has "none closed" 'None\.'
+keys a
+wait_for "a: all" 'Findings: all'
+keys /
+wait_for "/: the words" 'Words such as village:'
+type_text 'task:11'
+keys Enter
+wait_for "task 11 only" 'Findings: all · task:11'
+screen_has "the coal boiler's" '^ 2030-02-04  task 11 +XY-E-101 +Coal boilers'
+keys Enter
+wait_for "Enter: its record" 'Record [0-9a-f]{8}'
+keys Escape
+wait_for "back to the findings" 'Findings: all · task:11'
+keys C
+wait_for "C on an open one" 'This finding is not closed\.'
+keys Escape
+wait_for "Esc: the desk" 'Supervisor.s desk'
 keys Escape
 wait_for "Esc: home" 'Drafts in progress \(0\)'
 
