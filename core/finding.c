@@ -99,49 +99,59 @@ finding_count(sqlite3 *db, const struct finding_filter *filter, int by,
 {
 	sqlite3_stmt	*st;
 	json_t		*list;
+	sqlite3_int64	 open, overdue, closed;
 	char		*sql;
 	int		 rc;
 
 	*out = NULL;
-	/* The filters of finding_each(), tallied in the store from the
-	 * findings' own site (migration 10), no record read: per site first
-	 * (the covering index findings_tally), then per village or task, so
-	 * that a site's village is looked up once. */
-	sql = xasprintf("SELECT %s, sum(g.open), sum(g.overdue), "
-	    "sum(g.closed) FROM (SELECT f.site AS site, f.task AS task, "
-	    "sum(f.closed_by IS NULL AND (f.deadline IS NULL OR "
-	    "f.deadline >= ?5)) AS open, sum(f.closed_by IS NULL AND "
-	    "f.deadline < ?5) AS overdue, sum(f.closed_by IS NOT NULL) AS "
-	    "closed FROM findings f INDEXED BY findings_tally "
-	    "WHERE (?1 = 0 OR f.closed_by IS NULL) "
-	    "AND (?2 = 0 OR (f.closed_by IS NULL AND f.deadline < ?5)) "
-	    "AND (?3 IS NULL OR f.site = ?3) AND (?4 = 0 OR f.task = ?4) "
-	    "AND (?6 = 0 OR f.closed_by IS NOT NULL) "
-	    "AND (?8 IS NULL OR f.severity = ?8) GROUP BY f.site, f.task) g "
-	    "LEFT JOIN sites s ON s.id = g.site WHERE (?7 IS NULL OR "
-	    "s.village = ?7) GROUP BY 1 ORDER BY 1",
+	/* Open and closed from the tallies kept as findings are stored and
+	 * closed (migration 11), overdue from the open ones past their
+	 * deadline (the index findings_open): no scan of every finding.
+	 * Then per village or task, a site's village looked up once. */
+	sql = xasprintf("WITH g AS (SELECT t.site AS site, t.task AS task, "
+	    "t.open AS open, 0 AS overdue, t.closed AS closed FROM "
+	    "finding_tally t WHERE (?3 IS NULL OR t.site = ?3) AND (?4 = 0 OR "
+	    "t.task = ?4) AND (?8 IS NULL OR t.severity = ?8) UNION ALL "
+	    "SELECT coalesce(f.site, ''), coalesce(f.task, 0), 0, 1, 0 FROM "
+	    "findings f INDEXED BY findings_open WHERE f.closed_by IS NULL AND "
+	    "f.deadline < ?5 AND (?3 IS NULL OR f.site = ?3) AND (?4 = 0 OR "
+	    "f.task = ?4) AND (?8 IS NULL OR f.severity = ?8)) "
+	    "SELECT %s, sum(g.open) - sum(g.overdue), sum(g.overdue), "
+	    "sum(g.closed) FROM g LEFT JOIN sites s ON s.id = g.site WHERE "
+	    "(?7 IS NULL OR s.village = ?7) GROUP BY 1 ORDER BY 1",
 	    by == 't' ? "g.task" : "coalesce(s.village, '?')");
 	rc = db_prepare(db, &st, sql);
 	free(sql);
 	if (rc != 0)
 		return rc;
-	sqlite3_bind_int(st, 1, filter->open || filter->overdue);
-	sqlite3_bind_int(st, 2, filter->overdue);
 	db_bind_text(st, 3, filter->site);
 	sqlite3_bind_int(st, 4, filter->task);
 	db_bind_text(st, 5, filter->today != NULL ? filter->today : "");
-	sqlite3_bind_int(st, 6, filter->closed);
 	db_bind_text(st, 7, filter->village);
 	db_bind_text(st, 8, filter->severity);
 	list = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		open = sqlite3_column_int64(st, 1);
+		overdue = sqlite3_column_int64(st, 2);
+		closed = sqlite3_column_int64(st, 3);
+		/* The state asked for: the other counts are not its. */
+		if (filter->open || filter->overdue || filter->closed) {
+			if (!filter->open)
+				open = 0;
+			if (filter->closed)
+				overdue = 0;
+			if (!filter->closed)
+				closed = 0;
+		}
+		if (open + overdue + closed == 0)
+			continue;
 		json_array_append_new(list, json_pack("{s:o, s:I, s:I, s:I}",
 		    by == 't' ? "task" : "village", by == 't' ?
 		    json_integer(sqlite3_column_int64(st, 0)) :
 		    json_string((const char *)sqlite3_column_text(st, 0)),
-		    "open", (json_int_t)sqlite3_column_int64(st, 1), "overdue",
-		    (json_int_t)sqlite3_column_int64(st, 2), "closed",
-		    (json_int_t)sqlite3_column_int64(st, 3)));
+		    "open", (json_int_t)open, "overdue", (json_int_t)overdue,
+		    "closed", (json_int_t)closed));
+	}
 	rc = rc == SQLITE_DONE ? 0 : db_error(db, "findings");
 	sqlite3_finalize(st);
 	if (rc != 0) {

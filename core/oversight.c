@@ -58,11 +58,11 @@ oversight_inspectors(sqlite3 *db, const char *month, json_t **out)
 	*out = NULL;
 	if (month != NULL && (rc = report_month_bounds(month, from, to)) != 0)
 		return rc;
-	/* Per device (the chain heads: one row each), through the indexes:
-	 * (device, seq) for the chain, (status, device, created) for the
-	 * counts.  A seq is there when a record holds it that is not a fork
-	 * nor refused (bad signature, id mismatch): a seq whose only record
-	 * is refused is missing. */
+	/* Per device (the chain heads: one row each): the newest seq from
+	 * (device, seq), the counts from (status, device, created), and the
+	 * seqs held from device_tally (migration 11: a seq is there when a
+	 * record holds it that is not a fork nor refused; a seq whose only
+	 * record is refused is missing). */
 	if ((rc = db_prepare(db, &st, "SELECT d.device, o.name, o.badge, "
 	    "(SELECT count(*) FROM records INDEXED BY records_status WHERE "
 	    "status IN " OVERSIGHT_ALL " AND device = d.device AND "
@@ -70,10 +70,7 @@ oversight_inspectors(sqlite3 *db, const char *month, json_t **out)
 	    "(SELECT count(*) FROM records INDEXED BY records_status WHERE "
 	    "status IN " OVERSIGHT_BAD " AND device = d.device), "
 	    "(SELECT max(seq) FROM records WHERE device = d.device), "
-	    "(SELECT count(*) FROM records INDEXED BY records_device_seq WHERE "
-	    "device = d.device) - (SELECT count(*) FROM records INDEXED BY "
-	    "records_status WHERE status IN ('fork', 'bad-signature', "
-	    "'id-mismatch') AND device = d.device) "
+	    "(SELECT held FROM device_tally WHERE device = d.device) "
 	    "FROM chain d LEFT JOIN roster o ON o.key_id = d.device "
 	    "ORDER BY o.name IS NULL, o.name, d.device")) != 0)
 		return rc;
