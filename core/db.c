@@ -247,6 +247,24 @@ static const char *const db_migrations[] = {
 	"  UPDATE device_tally SET held = held - (OLD.status NOT IN ('fork', "
 	"    'bad-signature', 'id-mismatch')) WHERE device = OLD.device;"
 	"END;",
+
+	/* 12: the conflicts a supervisor must see, noted as records are
+	 * stored (core/oversight.h); a store from before is searched whole
+	 * once (setting conflicts.scanned). */
+	"CREATE TABLE conflicts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"		/* fork, clock-backwards, contradiction */
+	"  record TEXT NOT NULL,"
+	"  other TEXT NOT NULL DEFAULT '',"	/* the record it conflicts with */
+	"  device TEXT,"
+	"  seq INTEGER,"
+	"  site TEXT,"
+	"  day TEXT,"
+	"  form TEXT,"
+	"  detail TEXT,"			/* why, the time before, questions */
+	"  UNIQUE (kind, record, other));"
+	"INSERT OR REPLACE INTO settings (key, value) SELECT "
+	"  'conflicts.scanned', '1' WHERE NOT EXISTS (SELECT 1 FROM records);",
 };
 
 #define DB_VERSIONS	((int)(sizeof db_migrations / sizeof db_migrations[0]))

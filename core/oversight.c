@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "error.h"
 #include "oversight.h"
+#include "record.h"
 #include "report.h"
 #include "util.h"
 
@@ -102,34 +104,43 @@ oversight_inspectors(sqlite3 *db, const char *month, json_t **out)
 	return 0;
 }
 
-/* Do two answer objects contradict: one question, two answers? */
+/* Do two records' answers contradict: one question, two answers? */
 static int
-ov_contradict(const char *a, size_t alen, const char *b, size_t blen,
-    json_t **which)
+ov_answers_differ(const json_t *x, const json_t *y, json_t **which)
 {
-	json_t		*x, *y, *ax, *bx, *va;
+	const json_t	*ax = json_object_get(x, "answers"), *bx, *va;
 	const char	*key;
 	int		 n = 0;
 
-	*which = json_array();
-	x = json_loadb(a, alen, 0, NULL);
-	y = json_loadb(b, blen, 0, NULL);
-	ax = json_object_get(x, "answers");
 	bx = json_object_get(y, "answers");
-	json_object_foreach(ax, key, va) {
+	*which = json_array();
+	json_object_foreach((json_t *)ax, key, va) {
 		if (json_object_get(bx, key) != NULL && !json_is_null(va) &&
 		    !json_equal(va, json_object_get(bx, key))) {
 			json_array_append_new(*which, json_string(key));
 			n++;
 		}
 	}
-	json_decref(x);
-	json_decref(y);
 	return n > 0;
 }
 
-int
-oversight_conflicts(sqlite3 *db, json_t **out)
+static int
+ov_contradict(const char *a, size_t alen, const char *b, size_t blen,
+    json_t **which)
+{
+	json_t	*x = json_loadb(a, alen, 0, NULL), *y = json_loadb(b, blen, 0,
+	    NULL);
+	int	 n = ov_answers_differ(x, y, which);
+
+	json_decref(x);
+	json_decref(y);
+	return n;
+}
+
+/* The whole log searched for conflicts (a store from before they were
+ * noted as records arrive). */
+static int
+ov_scan(sqlite3 *db, json_t **out)
 {
 	sqlite3_stmt	*st;
 	json_t		*list = json_array(), *which;
@@ -153,17 +164,17 @@ oversight_conflicts(sqlite3 *db, json_t **out)
 
 	/* A clock that went backwards along a device's chain. */
 	if ((rc = db_prepare(db, &st, "SELECT r.device, r.seq, r.id, "
-	    "r.created, p.created FROM records r JOIN records p INDEXED BY "
+	    "r.created, p.created, p.id FROM records r JOIN records p INDEXED BY "
 	    "records_device_seq ON p.device = r.device AND p.seq = r.seq - 1 "
 	    "WHERE r.created < p.created AND r.status <> 'fork' AND "
 	    "p.status <> 'fork' ORDER BY r.device, r.seq")) != 0)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(list, json_pack("{s:s, s:o, s:I, s:o, "
-		    "s:o, s:o}", "kind", "clock-backwards", "device",
+		    "s:o, s:o, s:o}", "kind", "clock-backwards", "device",
 		    ov_text(st, 0), "seq", (json_int_t)sqlite3_column_int64(st,
 		    1), "record", ov_text(st, 2), "created", ov_text(st, 3),
-		    "after", ov_text(st, 4)));
+		    "after", ov_text(st, 4), "other", ov_text(st, 5)));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		goto dberr;
@@ -209,4 +220,281 @@ dberr:
 fail:
 	json_decref(list);
 	return rc;
+}
+
+/* Keep one conflict (INSERT OR IGNORE: noted once). */
+static int
+ov_store(sqlite3 *db, const char *kind, const char *record, const char *other,
+    const char *device, sqlite3_int64 seq, const char *site, const char *day,
+    const char *form, const char *detail)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = db_cached(db, &st, "INSERT OR IGNORE INTO conflicts (kind, "
+	    "record, other, device, seq, site, day, form, detail) VALUES (?1, "
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")) != 0)
+		return rc;
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, record);
+	db_bind_text(st, 3, other != NULL ? other : "");
+	db_bind_text(st, 4, device);
+	if (seq > 0)
+		sqlite3_bind_int64(st, 5, seq);
+	else
+		sqlite3_bind_null(st, 5);
+	db_bind_text(st, 6, site);
+	db_bind_text(st, 7, day);
+	db_bind_text(st, 8, form);
+	db_bind_text(st, 9, detail);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "conflicts");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The questions of a contradiction as one text: "a,b". */
+static char *
+ov_join(const json_t *which)
+{
+	const json_t	*q;
+	char		*out = xstrdup(""), *more;
+	size_t		 i;
+
+	json_array_foreach(which, i, q) {
+		more = xasprintf("%s%s%s", out, i > 0 ? "," : "",
+		    json_string_value(q));
+		free(out);
+		out = more;
+	}
+	return out;
+}
+
+/* The conflicts the whole log holds, kept once (conflicts.scanned). */
+static int
+ov_backfill(sqlite3 *db)
+{
+	const json_t	*v, *recs;
+	json_t		*list;
+	char		*v_scanned = NULL, *q;
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = db_setting_get(db, "conflicts.scanned", &v_scanned)) != 0)
+		return rc;
+	free(v_scanned);
+	if (v_scanned != NULL)
+		return 0;
+	if ((rc = db_begin(db)) != 0)
+		return rc;
+	if ((rc = ov_scan(db, &list)) != 0) {
+		db_rollback(db);
+		return rc;
+	}
+	json_array_foreach(list, i, v) {
+		const char *kind = json_string_value(json_object_get(v, "kind"));
+
+		recs = json_object_get(v, "records");
+		if (strcmp(kind, "contradiction") == 0) {
+			q = ov_join(json_object_get(v, "questions"));
+			rc = ov_store(db, kind, json_string_value(
+			    json_array_get(recs, 0)), json_string_value(
+			    json_array_get(recs, 1)), NULL, 0,
+			    json_string_value(json_object_get(v, "site")),
+			    json_string_value(json_object_get(v, "date")),
+			    json_string_value(json_object_get(v, "form")), q);
+			free(q);
+		} else
+			rc = ov_store(db, kind, json_string_value(
+			    json_object_get(v, "record")), json_string_value(
+			    json_object_get(v, "other")),
+			    json_string_value(json_object_get(v, "device")),
+			    json_integer_value(json_object_get(v, "seq")),
+			    json_string_value(json_object_get(v, "site")), NULL,
+			    NULL, json_string_value(json_object_get(v,
+			    strcmp(kind, "fork") == 0 ? "why" : "after")));
+		if (rc != 0)
+			break;
+	}
+	json_decref(list);
+	if (rc == 0)
+		rc = db_setting_set(db, "conflicts.scanned", "1");
+	if (rc == 0)
+		return db_commit(db);
+	db_rollback(db);
+	return rc;
+}
+
+int
+oversight_conflicts(sqlite3 *db, int limit, json_t **out, long long *total)
+{
+	sqlite3_stmt	*st;
+	json_t		*list, *item, *qs;
+	const char	*kind, *detail;
+	char		*copy, *p, *save = NULL;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = ov_backfill(db)) != 0)
+		return rc;
+	if (total != NULL) {
+		if ((rc = db_prepare(db, &st, "SELECT count(*) FROM "
+		    "conflicts")) != 0)
+			return rc;
+		*total = sqlite3_step(st) == SQLITE_ROW ?
+		    sqlite3_column_int64(st, 0) : 0;
+		sqlite3_finalize(st);
+	}
+	if ((rc = db_prepare(db, &st, "SELECT c.kind, c.record, c.other, "
+	    "c.device, c.seq, c.site, c.day, c.form, c.detail, r.created FROM "
+	    "conflicts c LEFT JOIN records r ON r.id = c.record ORDER BY "
+	    "c.kind = 'contradiction', c.kind = 'clock-backwards', c.device, "
+	    "c.seq, c.site, c.day, c.id LIMIT ?1")) != 0)
+		return rc;
+	sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
+	list = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		kind = (const char *)sqlite3_column_text(st, 0);
+		detail = (const char *)sqlite3_column_text(st, 8);
+		if (strcmp(kind, "contradiction") == 0) {
+			qs = json_array();
+			copy = xstrdup(detail != NULL ? detail : "");
+			for (p = strtok_r(copy, ",", &save); p != NULL;
+			    p = strtok_r(NULL, ",", &save))
+				json_array_append_new(qs, json_string(p));
+			free(copy);
+			item = json_pack("{s:s, s:o, s:o, s:o, s:[o, o], s:o}",
+			    "kind", kind, "site", ov_text(st, 5), "date",
+			    ov_text(st, 6), "form", ov_text(st, 7), "records",
+			    ov_text(st, 1), ov_text(st, 2), "questions", qs);
+		} else if (strcmp(kind, "fork") == 0)
+			item = json_pack("{s:s, s:o, s:I, s:o, s:o, s:o}", "kind",
+			    kind, "device", ov_text(st, 3), "seq",
+			    (json_int_t)sqlite3_column_int64(st, 4), "record",
+			    ov_text(st, 1), "why", ov_text(st, 8), "site",
+			    ov_text(st, 5));
+		else
+			item = json_pack("{s:s, s:o, s:I, s:o, s:o, s:o}", "kind",
+			    kind, "device", ov_text(st, 3), "seq",
+			    (json_int_t)sqlite3_column_int64(st, 4), "record",
+			    ov_text(st, 1), "created", ov_text(st, 9), "after",
+			    ov_text(st, 8));
+		json_array_append_new(list, item);
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, "conflicts");
+	sqlite3_finalize(st);
+	if (rc != 0) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
+/* The record of device at seq that holds it (not a fork, not refused). */
+static int
+ov_at(sqlite3 *db, const char *device, sqlite3_int64 seq, char id[65],
+    char created[32])
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	id[0] = created[0] = '\0';
+	if ((rc = db_cached(db, &st, "SELECT id, created FROM records WHERE "
+	    "device = ?1 AND seq = ?2 AND status NOT IN ('fork', "
+	    "'bad-signature', 'id-mismatch') LIMIT 1")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	sqlite3_bind_int64(st, 2, seq);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(id, 65, "%s", sqlite3_column_text(st, 0));
+		snprintf(created, 32, "%s", sqlite3_column_text(st, 1));
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(db, "records");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The other inspections of the site, form and local day of r. */
+static int
+ov_same_day(sqlite3 *db, const struct record *r, const char *day)
+{
+	sqlite3_stmt	*st;
+	json_t		*doc, *which;
+	const char	*id, *follows = json_string_value(json_object_get(r->doc,
+	    "follows"));
+	char		*q;
+	int		 rc;
+
+	if ((rc = db_cached(db, &st, "SELECT b.id, b.body FROM records b "
+	    "INDEXED BY records_site WHERE b.site = ?1 AND b.created >= "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'utc') AND b.created < "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '+1 day', 'utc') AND "
+	    "b.form = ?3 AND b.id <> ?4 AND b.type = 'inspection' AND "
+	    "b.status IN ('verified', 'signed', 'unknown-key') AND "
+	    "coalesce(json_extract(b.body, '$.follows'), '') <> ?4")) != 0)
+		return rc;
+	db_bind_text(st, 1, r->site);
+	db_bind_text(st, 2, day);
+	db_bind_text(st, 3, r->form);
+	db_bind_text(st, 4, r->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(st, 0);
+		if (follows != NULL && strcmp(follows, id) == 0)
+			continue;
+		doc = json_loadb(sqlite3_column_blob(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1), 0, NULL);
+		if (ov_answers_differ(doc, r->doc, &which)) {
+			q = ov_join(which);
+			rc = ov_store(db, "contradiction", id, r->id, NULL, 0,
+			    r->site, day, r->form, q);
+			free(q);
+		} else
+			rc = 0;
+		json_decref(which);
+		json_decref(doc);
+		if (rc != 0)
+			break;
+	}
+	rc = rc == SQLITE_DONE ? 0 : rc == SQLITE_ROW ? 0 : rc < 0 ? rc :
+	    db_error(db, "records");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+oversight_note(sqlite3 *db, const struct record *r, const char *status,
+    const char *why)
+{
+	struct tm	tm;
+	time_t		t;
+	char		id[65], created[32], day[11];
+	int		rc;
+
+	if (strcmp(status, "bad-signature") == 0 ||
+	    strcmp(status, "id-mismatch") == 0)
+		return 0;
+	if (strcmp(status, "fork") == 0)
+		return ov_store(db, "fork", r->id, NULL, r->device, r->seq,
+		    r->site, NULL, NULL, why);
+	/* The clock along the chain: the record before, and the one after
+	 * when it arrived first. */
+	if ((rc = ov_at(db, r->device, r->seq - 1, id, created)) != 0)
+		return rc;
+	if (id[0] != '\0' && strcmp(r->created, created) < 0 &&
+	    (rc = ov_store(db, "clock-backwards", r->id, id, r->device, r->seq,
+	    r->site, NULL, NULL, created)) != 0)
+		return rc;
+	if ((rc = ov_at(db, r->device, r->seq + 1, id, created)) != 0)
+		return rc;
+	if (id[0] != '\0' && strcmp(created, r->created) < 0 &&
+	    (rc = ov_store(db, "clock-backwards", id, r->id, r->device,
+	    r->seq + 1, NULL, NULL, NULL, r->created)) != 0)
+		return rc;
+	if (r->doc == NULL || r->site == NULL || r->form == NULL ||
+	    strcmp(r->type, "inspection") != 0 ||
+	    util_parse_rfc3339(r->created, &t) != 0 ||
+	    localtime_r(&t, &tm) == NULL)
+		return 0;
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	return ov_same_day(db, r, day);
 }

@@ -19,6 +19,11 @@
  *                           the other excepted.
  *
  * Both give one JSON array (the caller's).
+ *
+ * Conflicts are kept as records are stored (oversight_note(), from
+ * record_store_row(): the table conflicts, migration 12), so listing them
+ * reads that table; a store from before it is searched whole once, the
+ * first time they are asked for.
  */
 #ifndef LANTIAN_OVERSIGHT_H
 #define LANTIAN_OVERSIGHT_H
@@ -29,6 +34,15 @@
 /* month ("YYYY-MM", or NULL: all time) bounds the records counted. */
 int oversight_inspectors(sqlite3 *db, const char *month, json_t **out);
 
-int oversight_conflicts(sqlite3 *db, json_t **out);
+/* At most limit of them (0: all), forks first; *total (may be NULL) gets
+ * how many there are. */
+int oversight_conflicts(sqlite3 *db, int limit, json_t **out,
+    long long *total);
+
+struct record;
+
+/* Note the conflicts a record just stored with status makes. */
+int oversight_note(sqlite3 *db, const struct record *r, const char *status,
+    const char *why);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "error.h"
+#include "oversight.h"
 #include "record.h"
 #include "sig.h"
 #include "util.h"
@@ -473,7 +474,7 @@ record_store_row(sqlite3 *db, const struct record *r, const char *status,
 		return error_set(LT_EEXISTS, "record %s: already stored", r->id);
 	if (rc != SQLITE_DONE)
 		return db_error(db, "records");
-	return 0;
+	return oversight_note(db, r, status, why);
 }
 
 int

@@ -130,7 +130,7 @@ cmd_conflicts(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (cli_open(cli, &dd) != 0)
 		return 1;
-	if (oversight_conflicts(dd->db, &list) != 0) {
+	if (oversight_conflicts(dd->db, 0, &list, NULL) != 0) {
 		datadir_close(dd);
 		return cli_fail();
 	}

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "core/db.h"
 #include "core/error.h"
 #include "core/finding.h"
 #include "core/oversight.h"
@@ -32,6 +33,7 @@
 
 #define REPORT_BAR	20		/* columns of a full bar */
 #define REPORT_LABEL	24		/* columns of a bar's label */
+#define DESK_CONFLICTS	100		/* conflicts listed on the desk */
 
 struct rline {
 	char		*text;		/* the words, or the bar's label */
@@ -300,11 +302,18 @@ desk_build(struct report *r, const json_t *d)
 	}
 	if (!json_is_array(json_object_get(d, "conflicts"))) {
 		report_add(r, DRAW_DIM, xstrdup(_("Conflicts: press c to look "
-		    "for them (it reads the whole log)")));
+		    "for them (the first time reads the whole log)")));
 		return;
 	}
-	report_add(r, DRAW_HEAD, xasprintf(_("Conflicts (%zu)"),
-	    json_array_size(json_object_get(d, "conflicts"))));
+	if (jint(d, "conflicts_total") > (json_int_t)json_array_size(
+	    json_object_get(d, "conflicts")))
+		report_add(r, DRAW_HEAD, xasprintf(_("Conflicts (%lld; the "
+		    "first %zu: lantian conflicts lists them all)"),
+		    (long long)jint(d, "conflicts_total"), json_array_size(
+		    json_object_get(d, "conflicts"))));
+	else
+		report_add(r, DRAW_HEAD, xasprintf(_("Conflicts (%zu)"),
+		    json_array_size(json_object_get(d, "conflicts"))));
 	json_array_foreach(json_object_get(d, "conflicts"), i, v) {
 		if (strcmp(jstr(v, "kind"), "contradiction") == 0)
 			report_add(r, DRAW_WARN, xasprintf(_("  %s %s: two "
@@ -321,12 +330,26 @@ desk_build(struct report *r, const json_t *d)
 	}
 }
 
+/* Are the conflicts kept already (no whole search needed)? */
+static int
+desk_conflicts_kept(struct tui *t)
+{
+	char	*v = NULL;
+	int	 kept;
+
+	kept = db_setting_get(t->dd->db, "conflicts.scanned", &v) == 0 &&
+	    v != NULL;
+	free(v);
+	return kept;
+}
+
 /* The desk's figures: what desk_build() draws. */
 static int
 desk_load(struct tui *t, struct report *r)
 {
 	struct finding_filter	 f;
 	json_t			*doc = json_object(), *v;
+	long long		 total = 0;
 	char			 today[11];
 	int			 rc;
 
@@ -343,9 +366,15 @@ desk_load(struct tui *t, struct report *r)
 	}
 	if (rc == 0) {
 		json_object_set_new(doc, "inspectors", v);
-		if (r->conflicts && (rc = oversight_conflicts(t->dd->db,
-		    &v)) == 0)
+		/* Kept as records arrive: read at once, unless the store is
+		 * from before that and must be searched whole the first time. */
+		if ((r->conflicts || desk_conflicts_kept(t)) &&
+		    (rc = oversight_conflicts(t->dd->db, DESK_CONFLICTS, &v,
+		    &total)) == 0) {
 			json_object_set_new(doc, "conflicts", v);
+			json_object_set_new(doc, "conflicts_total",
+			    json_integer(total));
+		}
 	}
 	if (rc != 0) {
 		json_decref(doc);

@@ -60,9 +60,9 @@ screen_has "findings by village: 下冶村's two open, one overdue" \
 screen_has "by task: the fire point, overdue" \
     '^   task 9 +█{20} 0 open, 1 overdue, 0 closed$'
 screen_has "the inspector" '^   张伟 XY-017 +█{20} 5; 0 not verified; 0 missing$'
-screen_has "conflicts on demand" 'Conflicts: press c to look for them'
+screen_has "the conflicts, kept as records arrive: none" 'Conflicts \(0\)'
 keys c
-wait_for "c: none" 'Conflicts \(0\)'
+wait_for "c: looked for again, none" 'Conflicts \(0\)'
 keys f
 wait_for "f: the overdue findings" 'Lantian 蓝天 · Findings: overdue'
 screen_has "the fire point, past the 8th" '^ 2030-01-08  task 9 +XY-H-101 +Open-burning'
