@@ -18,7 +18,7 @@
 #include "core/report.h"
 
 #define INSPECTORS_SYNOPSIS	"inspectors [--month YYYY-MM] [--json]"
-#define CONFLICTS_SYNOPSIS	"conflicts [--json]"
+#define CONFLICTS_SYNOPSIS	"conflicts [--limit N] [--json]"
 
 static const char *
 os(const json_t *o, const char *key)
@@ -34,17 +34,20 @@ oi(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-/* Options shared by both: --json, and --month for inspectors. */
+/* Options of both: --json, and --month for inspectors or --limit for
+ * conflicts. */
 static int
 ov_args(int argc, char **argv, const char *synopsis, int month_ok,
-    const char **month, int *as_json)
+    const char **month, int *as_json, int *limit)
 {
 	static const struct option opts[] = {
 		{ "month", required_argument, NULL, 'm' },
+		{ "limit", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char	from[32], to[32];
+	char	from[32], to[32], *end;
+	long	n;
 	int	c;
 
 	optind = 1;
@@ -53,7 +56,13 @@ ov_args(int argc, char **argv, const char *synopsis, int month_ok,
 			*as_json = 1;
 		else if (c == 'm' && month_ok)
 			*month = optarg;
-		else
+		else if (c == 'l' && !month_ok) {
+			n = strtol(optarg, &end, 10);
+			if (*end != '\0' || n < 1 || n > 1000000)
+				return cli_usage(synopsis, "%s: --limit %s: a "
+				    "number of conflicts", argv[0], optarg);
+			*limit = (int)n;
+		} else
 			return cli_usage(synopsis, "%s: bad option", argv[0]);
 	}
 	if (optind != argc)
@@ -76,7 +85,7 @@ cmd_inspectors(struct cli *cli, int argc, char **argv)
 	int		 as_json = 0, rc;
 
 	if ((rc = ov_args(argc, argv, INSPECTORS_SYNOPSIS, 1, &month,
-	    &as_json)) != 0)
+	    &as_json, NULL)) != 0)
 		return rc;
 	if (cli_open(cli, &dd) != 0)
 		return 1;
@@ -123,14 +132,14 @@ cmd_conflicts(struct cli *cli, int argc, char **argv)
 	json_t		*list;
 	const char	*month = NULL, *kind;
 	size_t		 i, j;
-	int		 as_json = 0, rc;
+	int		 as_json = 0, rc, limit = 0;
 
 	if ((rc = ov_args(argc, argv, CONFLICTS_SYNOPSIS, 0, &month,
-	    &as_json)) != 0)
+	    &as_json, &limit)) != 0)
 		return rc;
 	if (cli_open(cli, &dd) != 0)
 		return 1;
-	if (oversight_conflicts(dd->db, 0, &list, NULL) != 0) {
+	if (oversight_conflicts(dd->db, limit, &list, NULL) != 0) {
 		datadir_close(dd);
 		return cli_fail();
 	}

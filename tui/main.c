@@ -60,7 +60,7 @@ static const struct {
 	  "--seed TEXT [--dry-run] [--json] [--passphrase-file F|-]" },
 	{ "publish", cmd_publish, "publish --month YYYY-MM --out DIR" },
 	{ "inspectors", cmd_inspectors, "inspectors [--month YYYY-MM] [--json]" },
-	{ "conflicts", cmd_conflicts, "conflicts [--json]" },
+	{ "conflicts", cmd_conflicts, "conflicts [--limit N] [--json]" },
 	{ "report", cmd_report,
 	  "report monthly --month YYYY-MM [--json|--csv]" },
 	{ "roster", cmd_roster,

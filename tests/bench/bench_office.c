@@ -379,6 +379,8 @@ main(void)
 		    "village", NULL },
 		{ "inspectors of the month", "inspectors", "--month",
 		    BO_MONTH, NULL },
+		{ "conflicts, the first 50", "conflicts", "--limit", "50",
+		    NULL },
 		{ "the program alone (lantian --version)", "--version", NULL },
 	};
 	struct datadir	*dd;

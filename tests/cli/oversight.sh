@@ -98,5 +98,8 @@ ok "inspectors as text" "$LANTIAN" --data "$O" inspectors
 out_has "B's line names its gap" "^$KB +5 +1 +5 +1  inspector-b B-inspector-b  missing from seq 3$"
 fails 2 "a bad month" "$LANTIAN" --data "$O" inspectors --month 13
 fails 2 "conflicts takes no month" "$LANTIAN" --data "$O" conflicts --month 2030-01
+is "conflicts --limit 1: the fork first" \
+    "$("$LANTIAN" --data "$O" conflicts --limit 1 --json | json '" ".join(c["kind"] for c in d)')" \
+    "fork"
 
 done_testing
