@@ -200,7 +200,10 @@ static const char *const db_migrations[] = {
 	"UPDATE findings SET closed_at = (SELECT c.created FROM records c "
 	"  WHERE c.id = findings.closed_by) WHERE closed_by IS NOT NULL;"
 	"CREATE INDEX findings_state ON findings(severity, closed_at, site, "
-	"  created, task);",
+	"  created, task);"
+	"CREATE INDEX findings_time ON findings(created, task);"
+	"CREATE INDEX findings_closed ON findings(closed_at, task);"
+	"CREATE INDEX findings_rule ON findings(rule, created);",
 
 	/* 11: the findings tallied per site, task and severity as they are
 	 * stored and closed (open and closed counts), for the desk and
@@ -262,7 +265,9 @@ static const char *const db_migrations[] = {
 	"  day TEXT,"
 	"  form TEXT,"
 	"  detail TEXT,"			/* why, the time before, questions */
+	"  rank INTEGER NOT NULL,"		/* 0 fork, 1 clock, 2 answers */
 	"  UNIQUE (kind, record, other));"
+	"CREATE INDEX conflicts_rank ON conflicts(rank, id);"
 	"INSERT OR REPLACE INTO settings (key, value) SELECT "
 	"  'conflicts.scanned', '1' WHERE NOT EXISTS (SELECT 1 FROM records);",
 };

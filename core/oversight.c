@@ -232,9 +232,13 @@ ov_store(sqlite3 *db, const char *kind, const char *record, const char *other,
 	int		 rc;
 
 	if ((rc = db_cached(db, &st, "INSERT OR IGNORE INTO conflicts (kind, "
-	    "record, other, device, seq, site, day, form, detail) VALUES (?1, "
-	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")) != 0)
+	    "record, other, device, seq, site, day, form, detail, rank) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")) != 0)
 		return rc;
+	/* Forks first, then clocks, then answers: the order they are
+	 * listed in, by the index conflicts_rank. */
+	sqlite3_bind_int(st, 10, strcmp(kind, "fork") == 0 ? 0 :
+	    strcmp(kind, "clock-backwards") == 0 ? 1 : 2);
 	db_bind_text(st, 1, kind);
 	db_bind_text(st, 2, record);
 	db_bind_text(st, 3, other != NULL ? other : "");
@@ -346,9 +350,8 @@ oversight_conflicts(sqlite3 *db, int limit, json_t **out, long long *total)
 	}
 	if ((rc = db_prepare(db, &st, "SELECT c.kind, c.record, c.other, "
 	    "c.device, c.seq, c.site, c.day, c.form, c.detail, r.created FROM "
-	    "conflicts c LEFT JOIN records r ON r.id = c.record ORDER BY "
-	    "c.kind = 'contradiction', c.kind = 'clock-backwards', c.device, "
-	    "c.seq, c.site, c.day, c.id LIMIT ?1")) != 0)
+	    "conflicts c INDEXED BY conflicts_rank LEFT JOIN records r ON "
+	    "r.id = c.record ORDER BY c.rank, c.id LIMIT ?1")) != 0)
 		return rc;
 	sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
 	list = json_array();
