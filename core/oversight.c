@@ -16,6 +16,7 @@
  * created) serves a device's records of a time range. */
 #define OVERSIGHT_ALL	"('verified', 'signed', 'unknown-key', 'revoked', " \
 	"'bad-signature', 'id-mismatch', 'chain-gap', 'fork')"
+#define OV_SAME_DAY_MAX	"20"
 #define OVERSIGHT_BAD	"('unknown-key', 'revoked', 'bad-signature', " \
 	"'id-mismatch', 'chain-gap', 'fork')"
 
@@ -137,6 +138,78 @@ ov_contradict(const char *a, size_t alen, const char *b, size_t blen,
 	return n;
 }
 
+static int ov_same_day(sqlite3 *, const struct record *, const char *,
+    sqlite3_int64);
+
+/*
+ * Contradictions among the records stored since the last look (setting
+ * conflicts.rowid): each inspection against the other inspectors' records
+ * of its site and day stored before it, so a pair is noted once.
+ */
+static int
+ov_catch_up(sqlite3 *db)
+{
+	struct record	 r;
+	sqlite3_stmt	*st;
+	struct tm	 tm;
+	time_t		 t;
+	sqlite3_int64	 from = 0, to = 0;
+	char		*v = NULL, day[11], buf[32];
+	int		 rc;
+
+	if ((rc = db_setting_get(db, "conflicts.rowid", &v)) != 0)
+		return rc;
+	if (v != NULL)
+		from = atoll(v);
+	free(v);
+	if ((rc = db_begin(db)) != 0)
+		return rc;
+	if ((rc = db_prepare(db, &st, "SELECT max(rowid) FROM records")) != 0)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		to = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (to <= from) {
+		db_rollback(db);
+		return 0;
+	}
+	if ((rc = db_prepare(db, &st, "SELECT rowid, body FROM records WHERE "
+	    "rowid > ?1 AND rowid <= ?2 AND type = 'inspection' AND site IS "
+	    "NOT NULL AND status IN ('verified', 'signed', 'unknown-key') "
+	    "ORDER BY rowid")) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (record_parse(&r, sqlite3_column_blob(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1)) != 0) {
+			error_clear();
+			continue;
+		}
+		rc = 0;
+		if (r.site != NULL && r.form != NULL &&
+		    util_parse_rfc3339(r.created, &t) == 0 &&
+		    localtime_r(&t, &tm) != NULL) {
+			strftime(day, sizeof day, "%Y-%m-%d", &tm);
+			rc = ov_same_day(db, &r, day, sqlite3_column_int64(st,
+			    0));
+		}
+		record_clear(&r);
+		if (rc != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != 0 && rc != SQLITE_DONE)
+		goto fail;
+	snprintf(buf, sizeof buf, "%lld", (long long)to);
+	if ((rc = db_setting_set(db, "conflicts.rowid", buf)) != 0)
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return rc < 0 ? rc : db_error(db, "conflicts");
+}
+
 /* The whole log searched for conflicts (a store from before they were
  * noted as records arrive). */
 static int
@@ -188,7 +261,7 @@ ov_scan(sqlite3 *db, json_t **out)
 	    "b.created >= strftime('%Y-%m-%dT%H:%M:%SZ', date(a.created, "
 	    "'localtime'), 'utc') AND b.created < strftime("
 	    "'%Y-%m-%dT%H:%M:%SZ', date(a.created, 'localtime'), '+1 day', "
-	    "'utc') AND b.form = a.form "
+	    "'utc') AND b.form = a.form AND b.device <> a.device "
 	    "AND b.rowid > a.rowid WHERE a.site IS NOT NULL AND a.type = "
 	    "'inspection' AND b.type = 'inspection' AND a.status IN "
 	    "('verified', 'signed', 'unknown-key') AND b.status IN "
@@ -322,6 +395,11 @@ ov_backfill(sqlite3 *db)
 	json_decref(list);
 	if (rc == 0)
 		rc = db_setting_set(db, "conflicts.scanned", "1");
+	/* The scan saw every record: contradictions go on from the last. */
+	if (rc == 0)
+		rc = db_exec(db, "INSERT OR REPLACE INTO settings (key, value) "
+		    "SELECT 'conflicts.rowid', coalesce(max(rowid), 0) FROM "
+		    "records");
 	if (rc == 0)
 		return db_commit(db);
 	db_rollback(db);
@@ -338,7 +416,7 @@ oversight_conflicts(sqlite3 *db, int limit, json_t **out, long long *total)
 	int		 rc;
 
 	*out = NULL;
-	if ((rc = ov_backfill(db)) != 0)
+	if ((rc = ov_backfill(db)) != 0 || (rc = ov_catch_up(db)) != 0)
 		return rc;
 	if (total != NULL) {
 		if ((rc = db_prepare(db, &st, "SELECT count(*) FROM "
@@ -417,9 +495,16 @@ ov_at(sqlite3 *db, const char *device, sqlite3_int64 seq, char id[65],
 	return rc;
 }
 
-/* The other inspections of the site, form and local day of r. */
+/*
+ * The other inspectors' inspections of the site, form and local day of r,
+ * among the site's newest OV_SAME_DAY_MAX records of that day (so that
+ * storing a record costs the same however busy the site was).  One
+ * inspector's records of a site on one day are of different things (a
+ * record per boiler), not a conflict.
+ */
 static int
-ov_same_day(sqlite3 *db, const struct record *r, const char *day)
+ov_same_day(sqlite3 *db, const struct record *r, const char *day,
+    sqlite3_int64 rowid)
 {
 	sqlite3_stmt	*st;
 	json_t		*doc, *which;
@@ -428,18 +513,25 @@ ov_same_day(sqlite3 *db, const struct record *r, const char *day)
 	char		*q;
 	int		 rc;
 
-	if ((rc = db_cached(db, &st, "SELECT b.id, b.body FROM records b "
-	    "INDEXED BY records_site WHERE b.site = ?1 AND b.created >= "
-	    "strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'utc') AND b.created < "
-	    "strftime('%Y-%m-%dT%H:%M:%SZ', ?2, '+1 day', 'utc') AND "
-	    "b.form = ?3 AND b.id <> ?4 AND b.type = 'inspection' AND "
-	    "b.status IN ('verified', 'signed', 'unknown-key') AND "
-	    "coalesce(json_extract(b.body, '$.follows'), '') <> ?4")) != 0)
+	/* The newest OV_SAME_DAY_MAX of the site's records of that day,
+	 * through records_site: a bounded look, however many there are. */
+	if ((rc = db_cached(db, &st, "SELECT b.id, b.body FROM (SELECT id, "
+	    "body, device, form, type, status FROM records INDEXED BY "
+	    "records_site WHERE site = ?1 AND created >= strftime("
+	    "'%Y-%m-%dT%H:%M:%SZ', ?2, 'utc') AND created < strftime("
+	    "'%Y-%m-%dT%H:%M:%SZ', ?2, '+1 day', 'utc') AND rowid < ?6 "
+	    "ORDER BY created DESC "
+	    "LIMIT " OV_SAME_DAY_MAX ") b WHERE b.form = ?3 AND b.id <> ?4 AND "
+	    "b.device <> ?5 AND b.type = 'inspection' AND b.status IN "
+	    "('verified', 'signed', 'unknown-key') AND coalesce(json_extract("
+	    "b.body, '$.follows'), '') <> ?4")) != 0)
 		return rc;
 	db_bind_text(st, 1, r->site);
 	db_bind_text(st, 2, day);
 	db_bind_text(st, 3, r->form);
 	db_bind_text(st, 4, r->id);
+	db_bind_text(st, 5, r->device);
+	sqlite3_bind_int64(st, 6, rowid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = (const char *)sqlite3_column_text(st, 0);
 		if (follows != NULL && strcmp(follows, id) == 0)
@@ -468,9 +560,7 @@ int
 oversight_note(sqlite3 *db, const struct record *r, const char *status,
     const char *why)
 {
-	struct tm	tm;
-	time_t		t;
-	char		id[65], created[32], day[11];
+	char		id[65], created[32];
 	int		rc;
 
 	if (strcmp(status, "bad-signature") == 0 ||
@@ -493,11 +583,7 @@ oversight_note(sqlite3 *db, const struct record *r, const char *status,
 	    (rc = ov_store(db, "clock-backwards", id, r->id, r->device,
 	    r->seq + 1, NULL, NULL, NULL, r->created)) != 0)
 		return rc;
-	if (r->doc == NULL || r->site == NULL || r->form == NULL ||
-	    strcmp(r->type, "inspection") != 0 ||
-	    util_parse_rfc3339(r->created, &t) != 0 ||
-	    localtime_r(&t, &tm) == NULL)
-		return 0;
-	strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	return ov_same_day(db, r, day);
+	/* Contradictions are looked for when conflicts are asked for
+	 * (ov_catch_up()): storing a record stays cheap. */
+	return 0;
 }
