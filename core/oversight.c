@@ -20,6 +20,24 @@
 #define OVERSIGHT_BAD	"('unknown-key', 'revoked', 'bad-signature', " \
 	"'id-mismatch', 'chain-gap', 'fork')"
 
+/*
+ * The end of a query that built list: the list to *out when the rows all
+ * came (rc SQLITE_DONE), else the error, the list dropped.
+ */
+static int
+ov_give(sqlite3 *db, sqlite3_stmt *st, int rc, json_t *list, json_t **out,
+    const char *what)
+{
+	rc = rc == SQLITE_DONE ? 0 : rc < 0 ? rc : db_error(db, what);
+	sqlite3_finalize(st);
+	if (rc != 0) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
 static json_t *
 ov_text(sqlite3_stmt *st, int col)
 {
@@ -95,14 +113,7 @@ oversight_inspectors(sqlite3 *db, const char *month, json_t **out)
 		    gaps)) != 0)
 			break;
 	}
-	rc = rc == SQLITE_DONE ? 0 : rc < 0 ? rc : db_error(db, "records");
-	sqlite3_finalize(st);
-	if (rc != 0) {
-		json_decref(list);
-		return rc;
-	}
-	*out = list;
-	return 0;
+	return ov_give(db, st, rc, list, out, "records");
 }
 
 /* Do two records' answers contradict: one question, two answers? */
@@ -461,14 +472,7 @@ oversight_conflicts(sqlite3 *db, int limit, json_t **out, long long *total)
 			    ov_text(st, 8));
 		json_array_append_new(list, item);
 	}
-	rc = rc == SQLITE_DONE ? 0 : db_error(db, "conflicts");
-	sqlite3_finalize(st);
-	if (rc != 0) {
-		json_decref(list);
-		return rc;
-	}
-	*out = list;
-	return 0;
+	return ov_give(db, st, rc, list, out, "conflicts");
 }
 
 /* The record of device at seq that holds it (not a fork, not refused). */

@@ -70,7 +70,7 @@ struct home {
 	char			 today[11];
 	int			 nassign;	/* sites assigned this month */
 	int			 nassign_done;	/* of them, inspected */
-	char			*assign_todo;	/* the sites still to do */
+	char			*assign_left;	/* the sites still to do */
 	struct list		 list;		/* drafts, then findings */
 	int			 dtop, ftop;	/* first shown of each */
 	int64_t			 abandon;	/* draft asked about */
@@ -95,11 +95,11 @@ home_free(struct home *h)
 	}
 	free(h->due);
 	free(h->last_result);
-	free(h->assign_todo);
+	free(h->assign_left);
 	h->drafts = NULL;
 	h->due = NULL;
 	h->last_result = NULL;
-	h->assign_todo = NULL;
+	h->assign_left = NULL;
 	h->nassign = h->nassign_done = 0;
 	h->ndrafts = h->ndue = h->noverdue = 0;
 	h->drafts_total = 0;
@@ -188,10 +188,10 @@ home_add_assign(const struct assign_site *a, void *arg)
 		h->nassign_done++;
 		return 0;
 	}
-	more = xasprintf("%s%s%s", h->assign_todo != NULL ? h->assign_todo :
-	    "", h->assign_todo != NULL ? ", " : "", a->name);
-	free(h->assign_todo);
-	h->assign_todo = more;
+	more = xasprintf("%s%s%s", h->assign_left != NULL ? h->assign_left :
+	    "", h->assign_left != NULL ? ", " : "", a->name);
+	free(h->assign_left);
+	h->assign_left = more;
 	return 0;
 }
 
@@ -434,12 +434,12 @@ home_draw(struct tui *t, void *priv)
 	if (h->nassign == 0)
 		draw_str(y++, 4, COLS - 6, _("No assignments published by "
 		    "the office."), draw_attr(DRAW_DIM));
-	else if (h->assign_todo == NULL)
+	else if (h->assign_left == NULL)
 		draw_printf(y++, 4, COLS - 6, draw_attr(DRAW_OK), _("All %d "
 		    "site(s) inspected."), h->nassign);
 	else
 		draw_printf(y++, 4, COLS - 6, A_NORMAL, _("%d of %d to do: %s"),
-		    h->nassign - h->nassign_done, h->nassign, h->assign_todo);
+		    h->nassign - h->nassign_done, h->nassign, h->assign_left);
 	y++;
 
 	if (h->drafts_total > h->ndrafts)
