@@ -270,6 +270,31 @@ static const char *const db_migrations[] = {
 	"CREATE INDEX conflicts_rank ON conflicts(rank, id);"
 	"INSERT OR REPLACE INTO settings (key, value) SELECT "
 	"  'conflicts.scanned', '1' WHERE NOT EXISTS (SELECT 1 FROM records);",
+
+	/* 13: the office's review of each record (core/review.h): where
+	 * each record stands, and each record's exchange of decisions and
+	 * amendments.  The records stored before are all pending. */
+	"CREATE TABLE review_state ("
+	"  record TEXT PRIMARY KEY,"
+	"  device TEXT,"			/* the record's, NULL until it */
+	"  created TEXT,"			/* arrives after its review */
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  reviewed TEXT,"			/* the latest decision's time */
+	"  text TEXT,"				/* its question or reason */
+	"  amendment TEXT);"			/* answering it: back in queue */
+	"CREATE INDEX review_queue ON review_state(state, created);"
+	"CREATE INDEX review_mine ON review_state(device, state, reviewed);"
+	"CREATE TABLE reviews ("
+	"  record TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"			/* reviewed, or amendment created */
+	"  state TEXT NOT NULL,"		/* accepted ... rejected, amended */
+	"  text TEXT,"
+	"  amendment TEXT,"			/* amended: the amendment's id */
+	"  cites TEXT,"				/* and the return it answers */
+	"  PRIMARY KEY (record, at, state));"
+	"INSERT INTO review_state (record, device, created) SELECT id, device, "
+	"  created FROM records WHERE type <> 'amendment' AND status NOT IN "
+	"  ('bad-signature', 'id-mismatch');",
 };
 
 #define DB_VERSIONS	((int)(sizeof db_migrations / sizeof db_migrations[0]))

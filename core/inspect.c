@@ -6,7 +6,9 @@
 #include "attach.h"
 #include "db.h"
 #include "error.h"
+#include "history.h"
 #include "inspect.h"
+#include "review.h"
 #include "site.h"
 #include "util.h"
 
@@ -342,6 +344,130 @@ cleanup:
 	free(captions);
 	json_decref(answers);
 	json_decref(fields);
+	free(name);
+	free(badge);
+	return rc;
+}
+
+/* Check corrections against the record's form; *out the normalized ones. */
+static int
+inspect_corrections(sqlite3 *db, const struct record *orig,
+    const json_t *answers, json_t **out)
+{
+	struct form_eval	 ev;
+	struct form		*f = NULL;
+	const char		*q;
+	json_t			*merged, *v;
+	int			 rc;
+
+	*out = NULL;
+	if (!json_is_object(answers))
+		return error_set(LT_EANSWER, "answers: not a JSON object");
+	if (json_object_size(answers) == 0)
+		return 0;
+	if ((rc = history_form(db, orig, &f)) != 0)
+		return error_set(rc, "corrected answers: %s", error_msg());
+	merged = json_deep_copy(json_object_get(orig->doc, "answers"));
+	if (!json_is_object(merged)) {
+		json_decref(merged);
+		merged = json_object();
+	}
+	json_object_foreach((json_t *)answers, q, v) {
+		if (form_is_photo(f, q)) {
+			rc = error_set(LT_EANSWER, "%s: a photo is not corrected "
+			    "by an amendment: attach it to a follow-up "
+			    "inspection", q);
+			goto cleanup;
+		}
+		json_object_set(merged, q, v);
+	}
+	if ((rc = form_eval(f, merged, &ev)) != 0)
+		goto cleanup;
+	if (!form_eval_ok(&ev))
+		rc = inspect_refuse(&ev);
+	else {
+		*out = json_object();
+		json_object_foreach((json_t *)answers, q, v) {
+			if (json_object_get(ev.answers, q) != NULL)
+				json_object_set(*out, q,
+				    json_object_get(ev.answers, q));
+			else
+				json_object_set_new(*out, q, json_null());
+		}
+	}
+	form_eval_clear(&ev);
+cleanup:
+	json_decref(merged);
+	form_free(f);
+	return rc;
+}
+
+int
+inspect_amend(struct datadir *dd, const struct key_secret *sk,
+    const struct amend *a, struct record *out)
+{
+	struct key_public	 pk;
+	struct review		 rv;
+	struct record		 orig;
+	json_t			*fields = NULL, *fixed = NULL;
+	char			*name = NULL, *badge = NULL, dev[KEY_ID_HEX];
+	int			 rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = review_text_check(a->reply, "the reply to the office",
+	    "amendment")) != 0)
+		return rc;
+	if ((rc = record_load(dd->db, a->record, &orig)) != 0)
+		return rc;
+	if ((rc = datadir_device_public(dd, &pk)) != 0 ||
+	    (rc = datadir_inspector(dd, &name, &badge)) != 0)
+		goto cleanup;
+	key_id_hex(dev, pk.id);
+	if (strcmp(orig.type, "amendment") == 0) {
+		rc = error_set(LT_EINVAL, "record %.16s is an amendment: amend "
+		    "the record it amends", orig.id);
+		goto cleanup;
+	}
+	if (strcmp(orig.device, dev) != 0) {
+		rc = error_set(LT_EINVAL, "record %.16s was made on another "
+		    "device (%s): only its inspector amends it", orig.id,
+		    orig.device);
+		goto cleanup;
+	}
+	if (a->answers != NULL &&
+	    (rc = inspect_corrections(dd->db, &orig, a->answers, &fixed)) != 0)
+		goto cleanup;
+
+	fields = json_object();
+	json_object_set_new(fields, "inspector", json_pack("{s:s, s:s}",
+	    "name", name, "badge", badge));
+	if (orig.site != NULL)
+		json_object_set_new(fields, "site", json_string(orig.site));
+	if (json_is_object(json_object_get(orig.doc, "form")))
+		json_object_set(fields, "form", json_object_get(orig.doc,
+		    "form"));
+	json_object_set_new(fields, "amends", json_string(orig.id));
+	if (review_get(dd->db, orig.id, &rv) == 0) {
+		if (strcmp(rv.state, REVIEW_RETURNED) == 0)
+			json_object_set_new(fields, "review",
+			    json_string(rv.reviewed));
+		review_clear(&rv);
+	} else
+		error_clear();
+	json_object_set_new(fields, "reply", json_string(a->reply));
+	if (fixed != NULL)
+		json_object_set(fields, "answers", fixed);
+
+	if ((rc = db_begin(dd->db)) != 0)
+		goto cleanup;
+	if ((rc = record_create(dd->db, sk, "amendment", fields, out)) == 0)
+		rc = db_commit(dd->db);
+	else
+		db_rollback(dd->db);
+cleanup:
+	json_decref(fields);
+	json_decref(fixed);
+	record_clear(&orig);
 	free(name);
 	free(badge);
 	return rc;

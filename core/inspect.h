@@ -45,4 +45,21 @@ struct inspect {
 int inspect_finish(struct datadir *dd, const struct key_secret *sk,
     const struct inspect *in, struct record *out);
 
+/*
+ * An amendment of one of this device's records (core/review.h): the
+ * inspector's reply to the office (required) and any corrected answers,
+ * checked against the record's form together with the answers they do
+ * not correct.  A photo is not corrected this way.  The amendment cites
+ * the office's latest return of the record, if any, so that it goes back
+ * in the queue.  The record's findings stand: only a follow-up inspection
+ * closes a finding.
+ */
+struct amend {
+	const char	*record;	/* the record amended (id or prefix) */
+	const char	*reply;		/* the inspector's answer */
+	const json_t	*answers;	/* corrected answers, or NULL */
+};
+int inspect_amend(struct datadir *dd, const struct key_secret *sk,
+    const struct amend *a, struct record *out);
+
 #endif

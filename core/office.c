@@ -9,9 +9,9 @@
 #include "assign.h"
 #include "db.h"
 #include "error.h"
-#include "assign.h"
 #include "form.h"
 #include "office.h"
+#include "review.h"
 #include "roster.h"
 #include "sig.h"
 #include "site.h"
@@ -20,7 +20,7 @@
 #define OFFICE_FORMAT	1
 
 enum office_kind
-office_doc_kind(const char *path, char id[64])
+office_doc_kind(const char *path, char id[OFFICE_ID_MAX])
 {
 	enum office_kind	 kind;
 	size_t			 n;
@@ -33,6 +33,14 @@ office_doc_kind(const char *path, char id[64])
 	} else if (strncmp(path, "assignments/", 12) == 0) {
 		kind = OFFICE_ASSIGN_DOC;
 		path += 12;
+	} else if (strncmp(path, "reviews/", 8) == 0) {
+		/* A record's id: 64 lowercase hex digits. */
+		path += 8;
+		if (strlen(path) != 64 + 5 || strcmp(path + 64, ".json") != 0)
+			return OFFICE_NONE;
+		memcpy(id, path, 64);
+		id[64] = '\0';
+		return util_is_hex(id, 64) ? OFFICE_REVIEW_DOC : OFFICE_NONE;
 	} else
 		return OFFICE_NONE;
 	n = strlen(path);
@@ -340,6 +348,8 @@ office_apply(struct datadir *dd, enum office_kind kind, const char *path,
 	case OFFICE_ASSIGN_DOC:
 		snprintf(month, sizeof month, "%.7s", id);
 		return assign_store(dd->db, month, id + 8, body, len);
+	case OFFICE_REVIEW_DOC:
+		return review_apply(dd->db, id, body, len);
 	default:
 		return error_set(LT_EINVAL, "%s: not a file the office "
 		    "publishes", path);
@@ -352,7 +362,8 @@ office_accept(struct datadir *dd, const char *path, const char *body,
 {
 	struct key_public	 office;
 	enum office_kind	 kind;
-	char			 id[64], issued[32], old[32], sha[65], *why;
+	char			 id[OFFICE_ID_MAX], issued[32], old[32], sha[65];
+	char			*why;
 	int			 rc, found;
 
 	if (applied != NULL)
@@ -419,7 +430,7 @@ office_issue(struct datadir *dd, const struct key_secret *sk,
     const char *path, const char *body, size_t len)
 {
 	enum office_kind	kind;
-	char			id[64];
+	char			id[OFFICE_ID_MAX];
 	int			rc;
 
 	if ((kind = office_doc_kind(path, id)) == OFFICE_NONE)

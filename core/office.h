@@ -11,6 +11,8 @@
  *   assignments/<YYYY-MM>-<kind>.json
  *                     the draw of a month's inspections of a kind of site
  *                     (core/assign.h)
+ *   reviews/<record id>.json
+ *                     the office's decision on a record (core/review.h)
  *
  * with <path>.minisig beside each, whose trusted comment is "lantian
  * office path=<path> sha256=<hex of the file> issued=<time>": a signature
@@ -43,14 +45,17 @@ enum office_kind {
 	OFFICE_NONE,
 	OFFICE_SITES_DOC,
 	OFFICE_FORM_DOC,
-	OFFICE_ASSIGN_DOC
+	OFFICE_ASSIGN_DOC,
+	OFFICE_REVIEW_DOC
 };
 
+#define OFFICE_ID_MAX	72	/* bytes of a document's id, NUL included */
+
 /*
- * The kind of path; id (64 bytes) gets a form's id, or an assignments
- * file's "YYYY-MM-kind".
+ * The kind of path; id gets a form's id, an assignments file's
+ * "YYYY-MM-kind", or the record id a review is of.
  */
-enum office_kind office_doc_kind(const char *path, char id[64]);
+enum office_kind office_doc_kind(const char *path, char id[OFFICE_ID_MAX]);
 /* The most bytes a document of that kind may have. */
 size_t office_doc_max(enum office_kind kind);
 

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "oversight.h"
 #include "record.h"
+#include "review.h"
 #include "sig.h"
 #include "util.h"
 
@@ -109,6 +110,15 @@ record_check(const json_t *doc)
 		    !json_is_object(json_object_get(doc, "answers")))
 			return record_bad("inspection without site, form or "
 			    "answers");
+	}
+	if (strcmp(type, "amendment") == 0) {
+		s = record_str(doc, "amends");
+		v = json_object_get(doc, "answers");
+		if (s == NULL || !util_is_hex(s, 64) ||
+		    !json_is_string(json_object_get(doc, "reply")) ||
+		    (v != NULL && !json_is_object(v)))
+			return record_bad("amendment without the record it "
+			    "amends or the reply");
 	}
 	return 0;
 }
@@ -487,6 +497,8 @@ record_store(sqlite3 *db, const struct record *r, const char *status,
 	if ((rc = record_store_row(db, r, status, why)) != 0)
 		return rc;
 	if ((rc = record_store_findings(db, r)) != 0)
+		return rc;
+	if ((rc = review_note(db, r)) != 0)
 		return rc;
 
 	if ((rc = db_cached(db, &st, "INSERT INTO chain (device, seq, id, "

@@ -422,6 +422,38 @@ report_inspectors(const struct report_q *q, json_t *doc)
 	return 0;
 }
 
+/*
+ * The month's records by the office's review (core/review.h): pending,
+ * accepted, returned, rejected; amendments are not reviewed themselves.
+ */
+static int
+report_reviews(const struct report_q *q, json_t *doc)
+{
+	sqlite3_stmt	*st;
+	json_t		*o;
+	int		 rc;
+
+	o = json_pack("{s:i, s:i, s:i, s:i}", "pending", 0, "accepted", 0,
+	    "returned", 0, "rejected", 0);
+	if ((rc = report_prepare(q, &st, "SELECT s.state, count(*) FROM "
+	    "review_state s INDEXED BY review_queue JOIN records r ON r.id = "
+	    "s.record WHERE s.state IN ('pending', 'accepted', 'returned', "
+	    "'rejected') AND s.created >= ?1 AND s.created < ?2 AND " REPORT_OK
+	    " GROUP BY s.state")) != 0) {
+		json_decref(o);
+		return rc;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_object_set_new(o, (const char *)sqlite3_column_text(st, 0),
+		    json_integer(sqlite3_column_int64(st, 1)));
+	if ((rc = report_done(q, st, rc, "report")) != 0) {
+		json_decref(o);
+		return rc;
+	}
+	json_object_set_new(doc, "reviews", o);
+	return 0;
+}
+
 int
 report_monthly(sqlite3 *db, const char *month, json_t **out)
 {
@@ -446,6 +478,7 @@ report_monthly(sqlite3 *db, const char *month, json_t **out)
 		return rc;
 	}
 	if ((rc = report_inspectors(&q, doc)) != 0 ||
+	    (rc = report_reviews(&q, doc)) != 0 ||
 	    (rc = report_restaurants(&q, doc)) != 0 ||
 	    (rc = report_dustfall(&q, doc)) != 0 ||
 	    (rc = report_fire_points(&q, doc)) != 0 ||

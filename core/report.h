@@ -23,6 +23,8 @@
  *   findings            per task: opened by the month's records, closed
  *                       by the month's records
  *   inspectors          records per inspector (device key, roster name)
+ *   reviews             the month's records by the office's review: pending,
+ *                       accepted, returned, rejected (core/review.h)
  *
  * What counts: records whose status is verified (or signed, a lone
  * device's own); a record refused, forked or out of its chain does not.

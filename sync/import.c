@@ -714,7 +714,7 @@ import_office_file(struct import_ctx *c, git_tree *tip, const char *path)
 {
 	enum office_kind	 kind;
 	git_tree_entry		*e = NULL, *se = NULL;
-	char			*body = NULL, *sig = NULL, *sigpath, id[64];
+	char			*body = NULL, *sig = NULL, *sigpath, id[OFFICE_ID_MAX];
 	size_t			 len, siglen, max;
 	int			 rc, taken = 0;
 
@@ -744,6 +744,8 @@ import_office_file(struct import_ctx *c, git_tree *tip, const char *path)
 		    "bad-office-file", path, "%s", error_msg());
 	else if (taken && kind == OFFICE_NONE)
 		c->stats->roster++;
+	else if (taken && kind == OFFICE_REVIEW_DOC)
+		c->stats->reviews++;
 	else if (taken)
 		c->stats->office++;
 	rc = 0;

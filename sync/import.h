@@ -35,6 +35,7 @@ struct import_stats {
 	int64_t	attachments;	/* files new to the attachment store */
 	int64_t	roster;		/* roster entries taken */
 	int64_t	office;		/* sites.json and forms taken (core/office.h) */
+	int64_t	reviews;	/* the office's reviews taken (core/review.h) */
 };
 
 /* A refusal: kind (skipped-path, too-big, bad-record, bad-signature, fork,

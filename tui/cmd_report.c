@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "core/error.h"
 #include "core/report.h"
+#include "core/review.h"
 #include "core/util.h"
 
 #define REPORT_SYNOPSIS "report monthly --month YYYY-MM [--json|--csv]"
@@ -100,6 +101,10 @@ report_csv(const json_t *d)
 	json_array_foreach(json_object_get(d, "inspectors"), i, v)
 		csv_num("inspector_records", rs(v, "device"), rs(v, "name"),
 		    json_object_get(v, "records"));
+	o = json_object_get(d, "reviews");
+	for (i = 0; review_states[i] != NULL; i++)
+		csv_num("reviews", review_states[i], "", json_object_get(o,
+		    review_states[i]));
 	o = json_object_get(d, "restaurants");
 	csv_num("restaurants", "registered", "", json_object_get(o,
 	    "registered"));
@@ -173,6 +178,11 @@ report_text(const json_t *d)
 	printf("Records: %" JSON_INTEGER_FORMAT " by %zu inspector(s)\n",
 	    ri(d, "records"), json_array_size(json_object_get(d,
 	    "inspectors")));
+	o = json_object_get(d, "reviews");
+	printf("Reviewed by the office: %" JSON_INTEGER_FORMAT " accepted, %"
+	    JSON_INTEGER_FORMAT " returned, %" JSON_INTEGER_FORMAT " rejected, %"
+	    JSON_INTEGER_FORMAT " pending\n", ri(o, "accepted"), ri(o,
+	    "returned"), ri(o, "rejected"), ri(o, "pending"));
 
 	o = json_object_get(d, "restaurants");
 	printf("\nRestaurant fume purifiers (task 7): %" JSON_INTEGER_FORMAT

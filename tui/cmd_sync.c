@@ -95,6 +95,8 @@ sync_one(struct datadir *dd, const char *target)
 	if (r.imported.office > 0)
 		printf("; %lld office file(s) taken (sites, forms)",
 		    (long long)r.imported.office);
+	if (r.imported.reviews > 0)
+		printf("; %lld review(s) taken", (long long)r.imported.reviews);
 	if (r.forks > 0)
 		printf("; %d fork(s) kept aside", r.forks);
 	printf("\n");

@@ -41,6 +41,12 @@ static const struct {
 	  "findings list [--open|--overdue|--closed] [--site S] [--village V] "
 	  "[--task N] [--severity S] [--json] | "
 	  "findings count --by task|village [--open|--overdue|--closed]" },
+	{ "amend", cmd_amend,
+	  "amend ID --reply TEXT [--answers A.json] [--passphrase-file F|-]" },
+	{ "review", cmd_review,
+	  "review ID --accept | --return QUESTION | --reject REASON "
+	  "[--passphrase-file F|-] | review list [--state S] [--mine] "
+	  "[--limit N] [--json] | review show ID [--json]" },
 	{ "verify", cmd_verify, "verify [ID...]" },
 	{ "remote", cmd_remote,
 	  "remote add NAME URL|PATH [--create] [--priority N] "

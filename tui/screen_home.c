@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "core/key.h"
 #include "core/record.h"
+#include "core/review.h"
 #include "core/site.h"
 #include "core/summary.h"
 #include "core/history.h"
@@ -29,10 +30,14 @@
 #include "tui/draw.h"
 #include "tui/list.h"
 #include "tui/screens.h"
+#include "tui/words.h"
 
 #define HOME_DRAFTS_MAX	100	/* drafts listed (newest change first) */
 #define HOME_DUE_MAX	50	/* findings due soon listed */
 #define HOME_DUE_DAYS	14	/* "soon" */
+#define HOME_OFFICE_MAX	50	/* records returned or rejected listed */
+#define HOME_OFFICE_ROWS 4	/* rows of them shown at a time */
+#define HOME_REJECTED_DAYS 30	/* a rejection is shown that long */
 /* Rows of the body that are not list lines: the assignments (heading,
  * line, blank), the drafts' heading and a blank, the findings' heading
  * and a blank, the sync (heading and two lines). */
@@ -55,7 +60,17 @@ struct home_due {
 	json_t		*text;		/* {zh, en}, or NULL */
 };
 
+/* A record the office returned (with its question) or rejected. */
+struct home_office {
+	char		 record[65];
+	char		 state[16];
+	char		*site;		/* its name, else its id */
+	char		*text;		/* the question or the reason */
+};
+
 struct home {
+	struct home_office	*office;
+	int			 noffice;
 	struct home_draft	*drafts;
 	int			 ndrafts;
 	int64_t			 drafts_total;
@@ -71,8 +86,9 @@ struct home {
 	int			 nassign;	/* sites assigned this month */
 	int			 nassign_done;	/* of them, inspected */
 	char			*assign_left;	/* the sites still to do */
-	struct list		 list;		/* drafts, then findings */
-	int			 dtop, ftop;	/* first shown of each */
+	struct list		 list;		/* the office's, drafts, then
+						   findings */
+	int			 otop, dtop, ftop; /* first shown of each */
 	int64_t			 abandon;	/* draft asked about */
 };
 
@@ -94,6 +110,13 @@ home_free(struct home *h)
 		json_decref(h->due[i].text);
 	}
 	free(h->due);
+	for (i = 0; i < h->noffice; i++) {
+		free(h->office[i].site);
+		free(h->office[i].text);
+	}
+	free(h->office);
+	h->office = NULL;
+	h->noffice = 0;
 	free(h->last_result);
 	free(h->assign_left);
 	h->drafts = NULL;
@@ -212,6 +235,52 @@ home_load_assign(struct tui *t, struct home *h, time_t now)
 		tui_error(t, "%s", _("Cannot read the assignments"));
 }
 
+/* One record of this device returned or rejected by the office. */
+static int
+home_add_office(const struct review *rv, void *arg)
+{
+	struct home_walk	*w = arg;
+	struct home		*h = w->h;
+	struct home_office	*o;
+
+	if (h->noffice == HOME_OFFICE_MAX)
+		return 1;
+	if (h->office == NULL)
+		h->office = xcalloc(HOME_OFFICE_MAX, sizeof *h->office);
+	o = &h->office[h->noffice++];
+	snprintf(o->record, sizeof o->record, "%s", rv->record);
+	snprintf(o->state, sizeof o->state, "%s", rv->state);
+	o->site = rv->site != NULL ? home_site_name(w->t, rv->site) :
+	    xstrdup("-");
+	o->text = xstrdup(rv->text != NULL ? rv->text : "");
+	return 0;
+}
+
+/* The records the office returned (all) or rejected (of late). */
+static void
+home_load_office(struct tui *t, struct home *h, time_t now)
+{
+	struct home_walk	 w = { t, h };
+	struct key_public	 pk;
+	struct review_filter	 f;
+	char			 device[KEY_ID_HEX], since[32];
+
+	if (datadir_device_public(t->dd, &pk) != 0)
+		return;
+	key_id_hex(device, pk.id);
+	memset(&f, 0, sizeof f);
+	f.state = REVIEW_RETURNED;
+	f.device = device;
+	f.limit = HOME_OFFICE_MAX;
+	if (review_each(t->dd->db, &f, home_add_office, &w) != 0)
+		tui_error(t, "%s", _("Cannot read the office's reviews"));
+	util_rfc3339(since, sizeof since, now - HOME_REJECTED_DAYS * 86400);
+	f.state = REVIEW_REJECTED;
+	f.since = since;
+	if (review_each(t->dd->db, &f, home_add_office, &w) != 0)
+		tui_error(t, "%s", _("Cannot read the office's reviews"));
+}
+
 /* What waits to be sent and when the last sync was. */
 static void
 home_load_sync(struct tui *t, struct home *h)
@@ -255,7 +324,8 @@ home_load(struct tui *t, struct home *h)
 		tui_error(t, "%s", _("Cannot read the findings"));
 	home_load_sync(t, h);
 	home_load_assign(t, h, now);
-	h->list.n = h->ndrafts + h->ndue;
+	home_load_office(t, h, now);
+	h->list.n = h->noffice + h->ndrafts + h->ndue;
 	list_fix(&h->list, tui_body_rows());
 	t->dirty = 1;
 }
@@ -289,11 +359,19 @@ home_title(struct tui *t, void *priv)
 	return _("Home");
 }
 
+/* Rows of the office's lines: none without them, else a few. */
+static int
+home_office_rows(const struct home *h)
+{
+	return h->noffice < HOME_OFFICE_ROWS ? h->noffice : HOME_OFFICE_ROWS;
+}
+
 /* Rows for the drafts' and the findings' lines in rows of body. */
 static void
 home_split(const struct home *h, int *drows, int *frows)
 {
-	int	avail = tui_body_rows() - HOME_FIXED_ROWS;
+	int	avail = tui_body_rows() - HOME_FIXED_ROWS - (h->noffice > 0 ?
+		    home_office_rows(h) + 2 : 0);
 	int	dn = h->ndrafts > 0 ? h->ndrafts : 1;
 	int	fn = h->ndue > 0 ? h->ndue : 1;
 
@@ -355,10 +433,10 @@ home_draw_drafts(struct home *h, int y, int rows)
 	/* "  " site "  " form "  " YYYY-MM-DD HH:MM (16) */
 	wsite = (COLS - 22) * 4 / 9;
 	wform = COLS - 22 - wsite;
-	home_scroll(h->list.sel, h->ndrafts, rows, &h->dtop);
+	home_scroll(h->list.sel - h->noffice, h->ndrafts, rows, &h->dtop);
 	for (i = 0; i < rows && h->dtop + i < h->ndrafts; i++) {
-		sel = h->dtop + i;
-		d = &h->drafts[sel];
+		sel = h->noffice + h->dtop + i;
+		d = &h->drafts[h->dtop + i];
 		title = d->form != NULL ? form_title(d->form, i18n_lang()) :
 		    d->form_id;
 		home_row(y + i, sel == h->list.sel ? draw_attr(DRAW_SELECT) :
@@ -382,9 +460,10 @@ home_draw_due(struct home *h, int y, int rows)
 	}
 	/* "  " deadline " !" "  " site "  " text */
 	wsite = (COLS - 16) / 3;
-	home_scroll(h->list.sel - h->ndrafts, h->ndue, rows, &h->ftop);
+	home_scroll(h->list.sel - h->noffice - h->ndrafts, h->ndue, rows,
+	    &h->ftop);
 	for (i = 0; i < rows && h->ftop + i < h->ndue; i++) {
-		sel = h->ndrafts + h->ftop + i;
+		sel = h->noffice + h->ndrafts + h->ftop + i;
 		f = &h->due[h->ftop + i];
 		if (sel == h->list.sel)
 			a = draw_attr(DRAW_SELECT);
@@ -394,6 +473,26 @@ home_draw_due(struct home *h, int y, int rows)
 		    f->overdue ? " !" : "");
 		home_row(y + i, a, when, 12, f->site, wsite, f->text != NULL ?
 		    record_text(f->text, i18n_lang()) : f->rule);
+	}
+}
+
+/* The office's lines from y: the returned records and the rejected. */
+static void
+home_draw_office(struct home *h, int y, int rows)
+{
+	struct home_office	*o;
+	enum draw_part		 part;
+	const char		*state;
+	int			 i, sel;
+
+	home_scroll(h->list.sel, h->noffice, rows, &h->otop);
+	for (i = 0; i < rows && h->otop + i < h->noffice; i++) {
+		sel = h->otop + i;
+		o = &h->office[sel];
+		state = words_review(o->state, &part);
+		home_row(y + i, sel == h->list.sel ? draw_attr(DRAW_SELECT) :
+		    draw_attr(part), state, 8, o->site, (COLS - 16) / 4,
+		    o->text);
 	}
 }
 
@@ -428,8 +527,15 @@ home_draw(struct tui *t, void *priv)
 
 	(void)t;
 	home_split(h, &drows, &frows);
-	list_fix(&h->list, drows + frows);
+	list_fix(&h->list, home_office_rows(h) + drows + frows);
 
+	if (h->noffice > 0) {
+		draw_printf(y++, 1, COLS - 2, draw_attr(DRAW_WARN),
+		    _("From the office (%d): Enter opens the record, a answers "
+		    "a question"), h->noffice);
+		home_draw_office(h, y, home_office_rows(h));
+		y += home_office_rows(h) + 1;
+	}
 	draw_str(y++, 1, COLS - 2, _("This month's assignments"), head);
 	if (h->nassign == 0)
 		draw_str(y++, 4, COLS - 6, _("No assignments published by "
@@ -498,14 +604,41 @@ home_enter(struct tui *t, struct home *h)
 		    "s."));
 		return TUI_REDRAW;
 	}
-	if (h->list.sel < h->ndrafts) {
-		a.draft = h->drafts[h->list.sel].id;
+	if (h->list.sel < h->noffice)
+		rc = tui_push(t, &screen_record,
+		    (void *)h->office[h->list.sel].record);
+	else if (h->list.sel < h->noffice + h->ndrafts) {
+		a.draft = h->drafts[h->list.sel - h->noffice].id;
 		rc = tui_push(t, &screen_flow, &a);
 	} else
-		rc = tui_push(t, &screen_record,
-		    (void *)h->due[h->list.sel - h->ndrafts].record);
+		rc = tui_push(t, &screen_record, (void *)h->due[h->list.sel -
+		    h->noffice - h->ndrafts].record);
 	if (rc != 0 && !t->msg_keep)
 		tui_error(t, "%s", _("Cannot open it"));
+	return TUI_REDRAW;
+}
+
+static void
+home_answered(struct tui *t, void *arg, int made)
+{
+	if (made)
+		home_load(t, arg);
+}
+
+/* a: answer the office's question on the selected record. */
+static int
+home_answer(struct tui *t, struct home *h)
+{
+	struct home_office	*o;
+
+	if (h->list.sel >= h->noffice || strcmp(h->office[h->list.sel].state,
+	    REVIEW_RETURNED) != 0) {
+		tui_msg(t, "%s", _("a answers the office: select a returned "
+		    "record first."));
+		return TUI_REDRAW;
+	}
+	o = &h->office[h->list.sel];
+	review_ui_answer(t, o->record, o->text, home_answered, h);
 	return TUI_REDRAW;
 }
 
@@ -513,11 +646,12 @@ home_enter(struct tui *t, struct home *h)
 static int
 home_abandon(struct tui *t, struct home *h)
 {
-	if (h->list.sel >= h->ndrafts || h->ndrafts == 0) {
+	if (h->list.sel < h->noffice || h->list.sel >= h->noffice +
+	    h->ndrafts) {
 		tui_msg(t, "%s", _("x abandons a draft: select one first."));
 		return TUI_REDRAW;
 	}
-	h->abandon = h->drafts[h->list.sel].id;
+	h->abandon = h->drafts[h->list.sel - h->noffice].id;
 	tui_confirm(t, _("Abandon this draft? Its answers will be deleted."),
 	    home_abandoned, h);
 	return TUI_REDRAW;
@@ -552,10 +686,16 @@ home_key(struct tui *t, void *priv, const struct tui_key *k)
 		tui_push(t, &screen_desk, NULL);
 		return TUI_REDRAW;
 	}
+	if (TUI_IS(k, 'v')) {
+		tui_push(t, &screen_queue, NULL);
+		return TUI_REDRAW;
+	}
+	if (TUI_IS(k, 'a'))
+		return home_answer(t, h);
 	if (TUI_IS(k, 'x') || k->code == KEY_DC)
 		return home_abandon(t, h);
 	home_split(h, &drows, &frows);
-	rc = list_key(&h->list, k, drows + frows, 1);
+	rc = list_key(&h->list, k, home_office_rows(h) + drows + frows, 1);
 	return rc;
 }
 
@@ -568,6 +708,7 @@ static const struct tui_keyhelp home_keys[] = {
 	{ "q", N_("quit") },
 	{ "m", N_("monthly report") },
 	{ "d", N_("supervisor's desk") },
+	{ "v", N_("review queue") },
 	{ NULL, NULL }
 };
 

@@ -21,7 +21,10 @@
 
 #include "core/error.h"
 #include "core/history.h"
+#include "core/key.h"
 #include "core/record.h"
+#include "core/review.h"
+#include "core/roster.h"
 #include "core/site.h"
 #include "core/util.h"
 #include "tui/answer.h"
@@ -74,6 +77,11 @@ struct rec {
 	int			 built_cols;	/* what the rows were made for */
 	char			 built_lang[4];
 	int			 stale;		/* make the items again */
+	struct review		 rv;		/* the office's review */
+	int			 have_rv;
+	json_t			*steps;		/* its exchange: [{at, state,
+						   text}] */
+	int			 mine;		/* made on this device */
 };
 
 /* Add an item; label and text are copied. */
@@ -407,6 +415,10 @@ rec_build_rest(struct rec *v)
 		if ((s = rec_str(a, "caption")) != NULL && *s != '\0')
 			rec_add(v, 5, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
 	}
+	if ((s = rec_str(v->r.doc, "reply")) != NULL) {
+		rec_head(v, _("Answer to the office"));
+		rec_add(v, 3, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
+	}
 	if ((s = rec_str(v->r.doc, "notes")) != NULL && *s != '\0') {
 		rec_head(v, _("Notes"));
 		rec_add(v, 3, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
@@ -443,6 +455,39 @@ rec_build_rest(struct rec *v)
 		rec_textf(v, 3, DRAW_OK, "%s", _("Signed for the site."));
 }
 
+/* The office's review and the exchange with the inspector. */
+static void
+rec_build_review(struct rec *v)
+{
+	const json_t	*step;
+	enum draw_part	 part;
+	const char	*state, *text;
+	char		 when[32];
+	size_t		 i;
+
+	if (strcmp(v->r.type, "amendment") == 0 || !v->have_rv)
+		return;
+	rec_head(v, _("Office review"));
+	state = words_review(v->rv.state, &part);
+	if (v->rv.amendment[0] != '\0')
+		rec_textf(v, 3, part, _("%s: answered by the inspector, waiting "
+		    "for the office"), state);
+	else if (strcmp(v->rv.state, REVIEW_RETURNED) == 0 && v->mine)
+		rec_textf(v, 3, part, _("%s: the office asks a question (a "
+		    "answers it)"), state);
+	else
+		rec_textf(v, 3, part, "%s", state);
+	json_array_foreach(v->steps, i, step) {
+		history_time(when, sizeof when, rec_str(step, "at"));
+		state = words_review(rec_str(step, "state"), &part);
+		rec_textf(v, 3, DRAW_DIM, "%s  %s", when, state);
+		if ((text = rec_str(step, "text")) != NULL && *text != '\0')
+			rec_add(v, 5, 0, DRAW_NORMAL, NULL, part ==
+			    DRAW_ERROR || part == DRAW_WARN ? part :
+			    DRAW_NORMAL, text);
+	}
+}
+
 /* Make the items of the view for the current language. */
 static void
 rec_build(struct rec *v, int cols)
@@ -460,6 +505,7 @@ rec_build(struct rec *v, int cols)
 		return;
 	}
 	rec_build_header(v);
+	rec_build_review(v);
 	rec_build_verify(v);
 	rec_build_answers(v, cols);
 	rec_build_findings(v);
@@ -599,6 +645,30 @@ rec_take_finding(const struct finding *f, void *arg)
 	return 0;
 }
 
+static int
+rec_take_step(const struct review_step *st, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s?}", "at", st->at,
+	    "state", st->state, "text", st->text));
+	return 0;
+}
+
+/* Read where the record stands with the office. */
+static void
+rec_load_review(struct tui *t, struct rec *v)
+{
+	review_clear(&v->rv);
+	json_decref(v->steps);
+	v->steps = json_array();
+	v->have_rv = review_get(t->dd->db, v->r.id, &v->rv) == 0;
+	if (!v->have_rv)
+		error_clear();
+	else if (review_history(t->dd->db, v->r.id, rec_take_step,
+	    v->steps) != 0)
+		tui_error(t, "%s", _("Cannot read the review"));
+	v->stale = 1;
+}
+
 /* Read the findings' state from the store. */
 static void
 rec_load_findings(struct tui *t, struct rec *v)
@@ -614,9 +684,11 @@ rec_load_findings(struct tui *t, struct rec *v)
 static int
 rec_open(struct tui *t, void *priv, void *arg)
 {
-	struct rec	*v = priv;
-	struct site	 s;
-	int		 rc;
+	struct rec		*v = priv;
+	struct key_public	 pk;
+	struct site		 s;
+	char			 dev[KEY_ID_HEX];
+	int			 rc;
 
 	if ((rc = record_load(t->dd->db, arg, &v->r)) != 0) {
 		tui_error(t, "%s", _("Cannot open the record"));
@@ -633,7 +705,13 @@ rec_open(struct tui *t, void *priv, void *arg)
 			v->f = tui_form(t, v->r.form);
 	}
 	error_clear();
+	if (datadir_device_public(t->dd, &pk) == 0) {
+		key_id_hex(dev, pk.id);
+		v->mine = strcmp(dev, v->r.device) == 0;
+	} else
+		error_clear();
 	rec_load_findings(t, v);
+	rec_load_review(t, v);
 	if (history_check_start(t->dd->db, v->r.id, &v->check) != 0) {
 		v->verify = -1;
 		v->verify_err = xstrdup(error_msg());
@@ -651,6 +729,8 @@ rec_close(struct tui *t, void *priv)
 	rec_clear_items(v);
 	json_decref(v->fs);
 	json_decref(v->ps);
+	json_decref(v->steps);
+	review_clear(&v->rv);
 	free(v->verify_err);
 	free(v->site_name);
 	form_free(v->own);
@@ -662,6 +742,7 @@ static void
 rec_resume(struct tui *t, void *priv)
 {
 	rec_load_findings(t, priv);
+	rec_load_review(t, priv);
 }
 
 /* In the spare time: has the verification (on its thread) finished? */
@@ -751,6 +832,44 @@ rec_draw(struct tui *t, void *priv)
 		    draw_attr(DRAW_DIM));
 }
 
+static void
+rec_reviewed(struct tui *t, void *arg, int made)
+{
+	if (made > 0)
+		rec_load_review(t, arg);
+}
+
+/* a: the inspector answers the office's question. */
+static void
+rec_answer(struct tui *t, struct rec *v)
+{
+	if (!v->have_rv || strcmp(v->rv.state, REVIEW_RETURNED) != 0) {
+		tui_msg(t, "%s", _("The office asks nothing about this record."));
+		return;
+	}
+	if (!v->mine) {
+		tui_msg(t, "%s", _("Only the inspector who made the record "
+		    "answers for it."));
+		return;
+	}
+	review_ui_answer(t, v->r.id, v->rv.text, rec_reviewed, v);
+}
+
+/* A, R, X: the office decides on the record. */
+static void
+rec_decide(struct tui *t, struct rec *v, const char *state)
+{
+	const char	*id = v->r.id;
+
+	if (strcmp(v->r.type, "amendment") == 0) {
+		tui_msg(t, "%s", _("An amendment is decided with the record it "
+		    "amends."));
+		return;
+	}
+	review_ui_decide(t, &id, 1, state, t->office != NULL, rec_reviewed,
+	    v);
+}
+
 /* f: follow up the open findings with a new inspection. */
 static void
 rec_follow_up(struct tui *t, struct rec *v)
@@ -779,6 +898,18 @@ rec_key(struct tui *t, void *priv, const struct tui_key *k)
 		case 'G': code = KEY_END; break;
 		case 'f':
 			rec_follow_up(t, v);
+			return TUI_REDRAW;
+		case 'a':
+			rec_answer(t, v);
+			return TUI_REDRAW;
+		case 'A':
+			rec_decide(t, v, REVIEW_ACCEPTED);
+			return TUI_REDRAW;
+		case 'R':
+			rec_decide(t, v, REVIEW_RETURNED);
+			return TUI_REDRAW;
+		case 'X':
+			rec_decide(t, v, REVIEW_REJECTED);
 			return TUI_REDRAW;
 		case 'r':
 			v->raw = !v->raw;
@@ -822,11 +953,34 @@ static const struct tui_keyhelp rec_keys_all[] = {
 	{ NULL, NULL }
 };
 
+static const struct tui_keyhelp rec_keys_answer[] = {
+	{ "↑↓", N_("scroll") },
+	{ "a", N_("answer the office") },
+	{ "f", N_("follow up the open findings") },
+	{ "r", N_("the exact bytes / readable") },
+	{ "Esc", N_("back") },
+	{ NULL, NULL }
+};
+
+static const struct tui_keyhelp rec_keys_office[] = {
+	{ "↑↓", N_("scroll") },
+	{ "A", N_("accept") },
+	{ "R", N_("return") },
+	{ "X", N_("reject") },
+	{ "r", N_("the exact bytes / readable") },
+	{ "Esc", N_("back") },
+	{ NULL, NULL }
+};
+
 static const struct tui_keyhelp *
 rec_keys_fn(struct tui *t, void *priv)
 {
-	(void)t;
-	(void)priv;
+	struct rec	*v = priv;
+
+	if (v->mine && v->have_rv && strcmp(v->rv.state, REVIEW_RETURNED) == 0)
+		return rec_keys_answer;
+	if (v->have_rv && roster_office_has_key(t->dd))
+		return rec_keys_office;
 	return rec_keys_all;
 }
 

@@ -152,6 +152,12 @@ report_build(struct report *r, const json_t *d)
 	report_add(r, DRAW_DIM, xasprintf(_("%lld records counted (verified), "
 	    "by %zu inspector(s)"), (long long)jint(d, "records"),
 	    json_array_size(json_object_get(d, "inspectors"))));
+	o = json_object_get(d, "reviews");
+	report_add(r, jint(o, "pending") > 0 ? DRAW_WARN : DRAW_DIM,
+	    xasprintf(_("Reviewed by the office: %lld accepted, %lld returned, "
+	    "%lld rejected, %lld pending"), (long long)jint(o, "accepted"),
+	    (long long)jint(o, "returned"), (long long)jint(o, "rejected"),
+	    (long long)jint(o, "pending")));
 
 	o = json_object_get(d, "restaurants");
 	report_add(r, DRAW_HEAD, xasprintf(_("Restaurant fume purifiers "
@@ -504,6 +510,10 @@ report_key(struct tui *t, void *priv, const struct tui_key *k)
 		report_load(t, r);
 		return TUI_REDRAW;
 	}
+	if (r->desk && TUI_IS(k, 'v')) {
+		tui_push(t, &screen_queue, NULL);
+		return TUI_REDRAW;
+	}
 	if (r->desk && TUI_IS(k, 'f')) {
 		tui_push(t, &screen_findings, NULL);
 		return TUI_REDRAW;
@@ -540,6 +550,7 @@ static const struct tui_keyhelp report_keys[] = {
 
 static const struct tui_keyhelp desk_keys[] = {
 	{ "f", N_("findings") },
+	{ "v", N_("review queue") },
 	{ "c", N_("conflicts") },
 	{ "p", N_("month before") },
 	{ "n", N_("month after") },

@@ -5,6 +5,7 @@
 #ifndef LANTIAN_SCREENS_H
 #define LANTIAN_SCREENS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tui/tui.h"
@@ -67,6 +68,25 @@ struct files_arg {
 	void		(*done)(struct tui *, void *arg, const char *path);
 	void		*arg;
 };
+
+/*
+ * The office decides on records (core/review.h): asks the question or the
+ * reason when the decision needs one, then the office's passphrase unless
+ * t->office is unlocked, and signs.  keep leaves the office key unlocked
+ * (the review queue).  done (may be NULL) gets how many were decided.
+ */
+typedef void (*review_ui_fn)(struct tui *, void *arg, int made);
+void review_ui_decide(struct tui *t, const char *const *records, size_t n,
+    const char *state, int keep, review_ui_fn done, void *arg);
+/*
+ * The inspector answers the office's question on one of this device's
+ * records: the answer typed, then the passphrase, then an amendment.
+ * done gets 1 when it was signed.
+ */
+void review_ui_answer(struct tui *t, const char *record,
+    const char *question, review_ui_fn done, void *arg);
+/* The office's review queue: pending records, oldest first. */
+extern const struct tui_screen screen_queue;
 
 /* Load the inspector's name and badge for the title bar. */
 void tui_load_inspector(struct tui *t);

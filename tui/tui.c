@@ -15,6 +15,7 @@
 
 #include "core/db.h"
 #include "core/error.h"
+#include "core/key.h"
 #include "core/util.h"
 #include "sync/autosync.h"
 #include "tui/bgsync.h"
@@ -743,6 +744,7 @@ tui_main(const char *path, struct datadir *dd)
 	if (t.dd != dd)
 		datadir_close(t.dd);
 	form_list_free(t.forms, t.nforms);
+	key_secret_free(t.office);
 	free(t.name);
 	free(t.badge);
 	getrusage(RUSAGE_SELF, &ru);

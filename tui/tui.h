@@ -63,6 +63,7 @@ struct tui_keyhelp {
 struct tui;
 struct bgsync;
 struct autosync;
+struct key_secret;
 
 struct tui_screen {
 	const char	*name;		/* "home", "sites" ...: trace, tests */
@@ -114,6 +115,8 @@ struct tui {
 	int			 autos_off;	/* LANTIAN_AUTOSYNC=0 */
 	char			 status[160];	/* its state, on the message
 						   line's right */
+	struct key_secret	*office;	/* unlocked while the review
+						   queue is open, or NULL */
 };
 
 /*

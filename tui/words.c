@@ -43,6 +43,16 @@ static const struct words words_severities[] = {
 	{ NULL, NULL, DRAW_NORMAL }
 };
 
+/* The office's review of a record (core/review.h). */
+static const struct words words_reviews[] = {
+	{ "pending", N_("pending review"), DRAW_NORMAL },
+	{ "accepted", N_("accepted"), DRAW_OK },
+	{ "returned", N_("returned"), DRAW_WARN },
+	{ "rejected", N_("rejected"), DRAW_ERROR },
+	{ "amended", N_("answered"), DRAW_NORMAL },
+	{ NULL, NULL, DRAW_NORMAL }
+};
+
 /* The stages of a sync (sync/sync.h struct sync_progress). */
 static const struct words words_stages[] = {
 	{ "export", N_("export"), DRAW_NORMAL },
@@ -92,4 +102,10 @@ const char *
 words_stage(const char *stage)
 {
 	return words_find(words_stages, stage, NULL);
+}
+
+const char *
+words_review(const char *state, enum draw_part *part)
+{
+	return words_find(words_reviews, state, part);
 }

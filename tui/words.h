@@ -14,6 +14,8 @@ const char *words_kind(const char *kind);
 const char *words_status(const char *status, enum draw_part *part);
 /* A finding's severity: violation, warning, note. */
 const char *words_severity(const char *severity, enum draw_part *part);
+/* A record's review state, or a step of its exchange with the office. */
+const char *words_review(const char *state, enum draw_part *part);
 /* A stage of a sync: export, fetch, import, push. */
 const char *words_stage(const char *stage);
 
