@@ -110,8 +110,11 @@ test_office_paths(void **state)
 	    "forms/.json", "forms/a/b.json", "forms/boiler.json.minisig",
 	    "forms/boiler", "assignments/2030-03.json",
 	    "forms/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    ".json" };
-	char	id[64];
+	    ".json", "reviews/abc.json", "reviews/../x.json",
+	    "reviews/B1AE06EBEF4EC1C7187532658CDF1D8169C3BE86469D5D172CFC09A573E83E88.json",
+	    "reviews/b1ae06ebef4ec1c7187532658cdf1d8169c3be86469d5d172cfc09a573e83e88.json.minisig",
+	    "reviews/b1ae06ebef4ec1c7187532658cdf1d8169c3be86469d5d172cfc09a573e83e8.json" };
+	char	id[OFFICE_ID_MAX];
 	size_t	i;
 
 	(void)state;
@@ -128,6 +131,10 @@ test_office_paths(void **state)
 	assert_int_equal(office_doc_kind("forms/restaurant_fume2.json", id),
 	    OFFICE_FORM_DOC);
 	assert_string_equal(id, "restaurant_fume2");
+	assert_int_equal(office_doc_kind("reviews/b1ae06ebef4ec1c7187532658cdf1"
+	    "d8169c3be86469d5d172cfc09a573e83e88.json", id), OFFICE_REVIEW_DOC);
+	assert_string_equal(id, "b1ae06ebef4ec1c7187532658cdf1d8169c3be86469d5"
+	    "d172cfc09a573e83e88");
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		if (office_doc_kind(bad[i], id) != OFFICE_NONE)
 			fail_msg("accepted %s", bad[i]);
