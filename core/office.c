@@ -230,8 +230,8 @@ office_publish(struct datadir *dd, const struct key_secret *sk, int *sites,
  * Check a document's signature and trusted comment; issued from it.  The
  * messages do not name the path: the caller says which file it was.
  */
-static int
-office_verify(const struct key_public *office, const char *path,
+int
+office_doc_verify(const struct key_public *office, const char *path,
     const char *body, size_t len, const char *sig, char issued[32])
 {
 	struct sig	 s;
@@ -375,7 +375,8 @@ office_accept(struct datadir *dd, const char *path, const char *body,
 		return error_set(LT_ETOOBIG, "%s: larger than %zu bytes", path,
 		    office_doc_max(kind));
 	if ((rc = roster_anchor(dd->db, &office)) != 0 ||
-	    (rc = office_verify(&office, path, body, len, sig, issued)) != 0 ||
+	    (rc = office_doc_verify(&office, path, body, len, sig,
+	    issued)) != 0 ||
 	    (rc = office_stored(dd->db, path, &found, old, sha)) != 0)
 		return rc;
 	if (found && strcmp(issued, old) <= 0)

@@ -87,6 +87,14 @@ int office_issue(struct datadir *dd, const struct key_secret *sk,
 int office_accept(struct datadir *dd, const char *path, const char *body,
     size_t len, const char *sig, int *applied);
 
+/*
+ * Check a document against an office key: the signature, and the trusted
+ * comment naming path, the file's hash and the issued time (into issued).
+ * LT_ESIG with why.
+ */
+int office_doc_verify(const struct key_public *office, const char *path,
+    const char *body, size_t len, const char *sig, char issued[32]);
+
 /* Call fn with each stored document until it returns non-zero. */
 typedef int (*office_each_fn)(const char *path, const char *body,
     size_t len, const char *sig, void *arg);

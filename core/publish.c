@@ -158,33 +158,6 @@ publish_month(sqlite3 *db, const char *month, json_t **out)
 	return 0;
 }
 
-/* Text for HTML: &, <, >, " escaped, control characters dropped. */
-static void
-publish_html_text(FILE *f, const char *s)
-{
-	char		*clean = util_sanitize(s != NULL ? s : "");
-	const char	*p;
-
-	for (p = clean; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*p, f);
-		}
-	}
-	free(clean);
-}
 
 /* A CSV field: quoted when it must be, never a control character. */
 static void
@@ -285,7 +258,7 @@ publish_write_html(FILE *f, const json_t *d)
 
 	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>", f);
-	publish_html_text(f, publish_str(d, "month"));
+	util_html_text(f, publish_str(d, "month"));
 	fputs(" 大气污染防治检查结果公示</title>\n<style>\n"
 	    "body{font-family:sans-serif;margin:2em}"
 	    "table{border-collapse:collapse;width:100%}"
@@ -293,13 +266,13 @@ publish_write_html(FILE *f, const json_t *d)
 	    "vertical-align:top}th{background:#eee}"
 	    ".overdue{color:#b00;font-weight:bold}.closed{color:#060}\n"
 	    "</style>\n</head>\n<body>\n<h1>", f);
-	publish_html_text(f, publish_str(d, "month"));
+	util_html_text(f, publish_str(d, "month"));
 	fputs(" 大气污染防治检查结果公示</h1>\n<p>“双随机、一公开”：本月经核验的"
 	    "检查记录 ", f);
 	fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(
 	    json_object_get(d, "count")));
 	fputs(" 条，发现的问题及整改情况（截至 ", f);
-	publish_html_text(f, publish_str(d, "published"));
+	util_html_text(f, publish_str(d, "published"));
 	fputs("）。居民户不公开姓名。</p>\n<table>\n<tr><th>日期</th>"
 	    "<th>检查对象</th><th>村</th><th>检查表</th><th>发现的问题"
 	    "</th><th>整改期限</th><th>状态</th></tr>\n", f);
@@ -307,36 +280,36 @@ publish_write_html(FILE *f, const json_t *d)
 		site = publish_site(r);
 		json_array_foreach(json_object_get(r, "findings"), j, x) {
 			fputs("<tr><td>", f);
-			publish_html_text(f, publish_str(r, "date"));
+			util_html_text(f, publish_str(r, "date"));
 			fputs("</td><td>", f);
-			publish_html_text(f, site);
+			util_html_text(f, site);
 			fputs("</td><td>", f);
-			publish_html_text(f, publish_str(r, "village"));
+			util_html_text(f, publish_str(r, "village"));
 			fputs("</td><td>", f);
-			publish_html_text(f, publish_str(r, "form"));
+			util_html_text(f, publish_str(r, "form"));
 			fprintf(f, "</td><td>任务%" JSON_INTEGER_FORMAT "：",
 			    json_integer_value(json_object_get(x, "task")));
-			publish_html_text(f, publish_str(x, "text"));
+			util_html_text(f, publish_str(x, "text"));
 			fputs("</td><td>", f);
-			publish_html_text(f, publish_str(x, "deadline"));
+			util_html_text(f, publish_str(x, "deadline"));
 			fprintf(f, "</td><td class=\"%s\">", publish_str(x,
 			    "state") != NULL ? publish_str(x, "state") : "");
 			fputs(publish_state_zh(publish_str(x, "state")), f);
 			if (publish_str(x, "closed") != NULL) {
 				fputs(" ", f);
-				publish_html_text(f, publish_str(x, "closed"));
+				util_html_text(f, publish_str(x, "closed"));
 			}
 			fputs("</td></tr>\n", f);
 		}
 		if (json_array_size(json_object_get(r, "findings")) == 0) {
 			fputs("<tr><td>", f);
-			publish_html_text(f, publish_str(r, "date"));
+			util_html_text(f, publish_str(r, "date"));
 			fputs("</td><td>", f);
-			publish_html_text(f, site);
+			util_html_text(f, site);
 			fputs("</td><td>", f);
-			publish_html_text(f, publish_str(r, "village"));
+			util_html_text(f, publish_str(r, "village"));
 			fputs("</td><td>", f);
-			publish_html_text(f, publish_str(r, "form"));
+			util_html_text(f, publish_str(r, "form"));
 			fputs("</td><td>未发现问题</td><td></td><td></td></tr>\n",
 			    f);
 		}

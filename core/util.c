@@ -457,3 +457,36 @@ util_init(void)
 		return error_set(LT_ECRYPTO, "libsodium: cannot initialise");
 	return 0;
 }
+
+void
+util_html_text(FILE *f, const char *s)
+{
+	char		*clean = util_sanitize(s != NULL ? s : "");
+	const char	*p;
+
+	for (p = clean; *p != '\0'; p++) {
+		switch (*p) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*p, f);
+		}
+	}
+	free(clean);
+}
+
+int
+util_strcmp_p(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -78,6 +79,10 @@ time_t util_now(void);
 
 /* Copy s dropping control characters (for the terminal). */
 char *util_sanitize(const char *s);
+/* strcmp of two char * (qsort). */
+int util_strcmp_p(const void *a, const void *b);
+/* s as HTML text: &, <, >, " escaped, control characters dropped. */
+void util_html_text(FILE *f, const char *s);
 
 
 

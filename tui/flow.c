@@ -9,7 +9,7 @@
 #include "core/inspect.h"
 #include "core/record.h"
 #include "core/util.h"
-#include "tui/answer.h"
+#include "core/answer.h"
 #include "tui/flow.h"
 #include "tui/screens.h"
 

@@ -48,6 +48,12 @@ static const struct {
 	  "[--passphrase-file F|-] | review list [--state S] [--mine] "
 	  "[--limit N] [--json] | review show ID [--json]" },
 	{ "verify", cmd_verify, "verify [ID...]" },
+	{ "export", cmd_export,
+	  "export (--site S | --record ID... | --finding RULE) "
+	  "[--from YYYY-MM-DD] [--to YYYY-MM-DD] --case ID --out DIR [--tar] "
+	  "[--lang zh|en] [--include-unverified] [--passphrase-file F|-]" },
+	{ "verify-bundle", cmd_verify_bundle,
+	  "verify-bundle DIR|FILE.tar [--office-key F]" },
 	{ "remote", cmd_remote,
 	  "remote add NAME URL|PATH [--create] [--priority N] "
 	  "[--records-only] [--ssh-key F] "

@@ -27,7 +27,7 @@
 #include "core/roster.h"
 #include "core/site.h"
 #include "core/util.h"
-#include "tui/answer.h"
+#include "core/answer.h"
 #include "tui/draw.h"
 #include "tui/screens.h"
 #include "tui/words.h"

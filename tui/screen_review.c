@@ -11,7 +11,7 @@
 #include "core/error.h"
 #include "core/record.h"
 #include "core/util.h"
-#include "tui/answer.h"
+#include "core/answer.h"
 #include "tui/draw.h"
 #include "tui/flow.h"
 #include "tui/list.h"

@@ -4,10 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/record.h"
-#include "core/util.h"
-#include "tui/answer.h"
-#include "tui/i18n.h"
+#include "answer.h"
+#include "record.h"
+#include "util.h"
 
 const char *
 answer_label(const json_t *q, const char *lang)
@@ -64,6 +63,18 @@ answer_photo(const char *sha, const json_t *attachments)
 	return xasprintf("%.12s…", sha);
 }
 
+const char *
+answer_yes(const char *lang)
+{
+	return lang != NULL && strcmp(lang, "zh") == 0 ? "是" : "Yes";
+}
+
+const char *
+answer_no(const char *lang)
+{
+	return lang != NULL && strcmp(lang, "zh") == 0 ? "否" : "No";
+}
+
 char *
 answer_text(const json_t *q, const json_t *v, const json_t *attachments,
     const char *lang)
@@ -79,7 +90,8 @@ answer_text(const json_t *q, const json_t *v, const json_t *attachments,
 	if (type == NULL)
 		type = "";
 	if (json_is_boolean(v))
-		return xstrdup(json_is_true(v) ? _("Yes") : _("No"));
+		return xstrdup(json_is_true(v) ? answer_yes(lang) :
+		    answer_no(lang));
 	if (json_is_number(v)) {
 		num = answer_number(v);
 		if (unit == NULL)
