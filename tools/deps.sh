@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages lantian needs to build, test and run, if any
-# are missing.  Uses sudo when not run as root.
+# are missing (with --tests, also those only the tests need).  Uses sudo
+# when not run as root.
 set -eu
 
 packages="build-essential autoconf automake autoconf-archive pkg-config
@@ -8,6 +9,12 @@ libncurses-dev libsqlite3-dev libgit2-dev libsodium-dev libjansson-dev
 libcmocka-dev libarchive-dev minisign sqlite3 git python3 tmux gettext
 openssh-server openssh-client lighttpd lighttpd-mod-openssl openssl
 procps"
+
+# --tests: what only the test suite needs besides (a browser that renders
+# an evidence bundle's report, with a Chinese font).
+if [ "${1:-}" = --tests ]; then
+	packages="$packages chromium fonts-wqy-microhei fontconfig"
+fi
 
 missing=""
 for p in $packages; do
