@@ -10,8 +10,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "bagit.h"
 #include "error.h"
 #include "util.h"
@@ -186,11 +184,10 @@ static char *
 bagit_one(const char *src, const char *dst, char hex[65], uint64_t *bytes,
     unsigned char *buf)
 {
-	crypto_hash_sha256_state	 h;
-	unsigned char			 md[crypto_hash_sha256_BYTES];
-	ssize_t				 r, w, off;
-	char				*why = NULL;
-	int				 in, out = -1;
+	struct util_hash	*h;
+	ssize_t			 r, w, off;
+	char			*why = NULL;
+	int			 in, out = -1;
 
 	hex[0] = '\0';
 	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
@@ -201,7 +198,7 @@ bagit_one(const char *src, const char *dst, char hex[65], uint64_t *bytes,
 		close(in);
 		return why;
 	}
-	crypto_hash_sha256_init(&h);
+	h = util_sha256_new();
 	while ((r = read(in, buf, BAGIT_BUF)) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)
@@ -209,7 +206,7 @@ bagit_one(const char *src, const char *dst, char hex[65], uint64_t *bytes,
 			why = xasprintf("%s: %s", src, strerror(errno));
 			break;
 		}
-		crypto_hash_sha256_update(&h, buf, (unsigned long long)r);
+		util_sha256_update(h, buf, (size_t)r);
 		*bytes += (uint64_t)r;
 		for (off = 0; out >= 0 && off < r; off += w) {
 			if ((w = write(out, buf + off, (size_t)(r - off))) < 0) {
@@ -227,10 +224,10 @@ bagit_one(const char *src, const char *dst, char hex[65], uint64_t *bytes,
 	close(in);
 	if (out >= 0 && close(out) != 0 && why == NULL)
 		why = xasprintf("%s: %s", dst, strerror(errno));
-	if (why == NULL) {
-		crypto_hash_sha256_final(&h, md);
-		util_hex(hex, md, sizeof md);
-	}
+	if (why == NULL)
+		util_sha256_final(h, hex);
+	else
+		util_sha256_free(h);
 	return why;
 }
 

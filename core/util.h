@@ -45,6 +45,12 @@ int util_is_hex(const char *s, size_t n);
 
 /* SHA-256 of buf as 64 lowercase hex digits in out[65]. */
 void util_sha256_hex(char out[65], const void *buf, size_t len);
+/* SHA-256 of a stream: new, update..., final (which frees), or free. */
+struct util_hash;
+struct util_hash *util_sha256_new(void);
+void util_sha256_update(struct util_hash *h, const void *buf, size_t len);
+void util_sha256_final(struct util_hash *h, char out[65]);
+void util_sha256_free(struct util_hash *h);
 
 /*
  * Read a whole file (at most max bytes, else LT_ETOOBIG) into a fresh

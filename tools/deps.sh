@@ -6,7 +6,7 @@ set -eu
 
 packages="build-essential autoconf automake autoconf-archive pkg-config
 libncurses-dev libsqlite3-dev libgit2-dev libsodium-dev libjansson-dev
-libcmocka-dev libarchive-dev minisign sqlite3 git python3 tmux gettext
+libcmocka-dev libarchive-dev libssl-dev minisign sqlite3 git python3 tmux gettext
 openssh-server openssh-client lighttpd lighttpd-mod-openssl openssl
 procps"
 

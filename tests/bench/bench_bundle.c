@@ -1,0 +1,344 @@
+/*
+ * The evidence bundle's budgets (issue 7), figures printed, nothing
+ * asserted: a case of 1,000 records with 1,000 photos of 1 MiB
+ *   - lantian export (the whole program: passphrase, select, copy and
+ *     hash the photos, manifests, report, signature) against sha256sum
+ *     over the same payload, in the same run: <= 1.5x;
+ *   - lantian verify-bundle of it against sha256sum -c of its manifest:
+ *     <= 1.5x;
+ * and export in process (core/bundle.h, the key already unlocked), to
+ * show what the passphrase's key derivation costs, and cp -r of the bag
+ * with a sync, the disk's part: an export is synced to the disk (or the
+ * stick) before it says it is done.
+ *
+ * The store is made once and kept: tests/bench/store-bundle, a data
+ * directory that is its own office, 1,000 inspections of one site, each
+ * with one photo of 1 MiB of bytes from a fixed seed (xorshift64*, seed
+ * 20301129): 1 GiB of attachments.  Every figure is the median of 3 runs
+ * with the files in the page cache (each run's bag is removed, and the
+ * disk synced, before the next export).
+ *
+ * Run with `make bench`.  BENCH_BUNDLE_RECORDS overrides the 1,000,
+ * BENCH_BUNDLE_PROGRAM the program (./lantian).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/attach.h"
+#include "core/bundle.h"
+#include "core/datadir.h"
+#include "core/db.h"
+#include "core/error.h"
+#include "core/form.h"
+#include "core/key.h"
+#include "core/record.h"
+#include "core/roster.h"
+#include "core/site.h"
+#include "core/util.h"
+
+#define BB_RECORDS	1000L
+#define BB_PHOTO	(1024 * 1024)
+#define BB_SEED		20301129ULL
+#define BB_REPS		3
+#define BB_PASS		"bench"
+
+static uint64_t	bb_state = BB_SEED;
+
+static uint64_t
+bb_rand(void)
+{
+	bb_state ^= bb_state >> 12;
+	bb_state ^= bb_state << 25;
+	bb_state ^= bb_state >> 27;
+	return bb_state * 2685821657736338717ULL;
+}
+
+static double
+bb_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+bb_die(const char *what)
+{
+	fprintf(stderr, "bench_bundle: %s: %s\n", what, error_msg());
+	exit(1);
+}
+
+static int
+bb_rm_one(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* Remove a tree, and let the disk settle before the next figure. */
+static void
+bb_rmtree(const char *dir)
+{
+	struct stat	st;
+
+	if (stat(dir, &st) == 0)
+		nftw(dir, bb_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	sync();
+}
+
+/* How many records the finished store holds, or -1. */
+static long
+bb_store_count(const char *dir)
+{
+	char	*path = xasprintf("%s/.complete", dir);
+	FILE	*f = fopen(path, "r");
+	long	 n = -1;
+
+	free(path);
+	if (f != NULL) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/* The store: an office enrolling its own inspector, n photo records. */
+static void
+bb_make_store(const char *dir, long n)
+{
+	static char		 fixed[64] = "LANTIAN_NOW=";
+	struct attach_info	 a;
+	struct datadir		*dd;
+	struct key_secret	*sk, *office;
+	struct key_public	 pk, dev;
+	struct roster_entry	 e;
+	struct record		 rec;
+	struct site		 s;
+	struct form		*form;
+	json_t			*fields;
+	uint64_t		*photo;
+	char			*tmp, *path;
+	long			 i;
+	size_t			 j;
+	FILE			*f;
+
+	if (bb_store_count(dir) == n)
+		return;
+	bb_rmtree(dir);
+	fprintf(stderr, "bench_bundle: making %s (%ld records, %ld MiB of "
+	    "photos)\n", dir, n, n);
+	if (datadir_open(&dd, dir, 1) != 0 ||
+	    datadir_init_key(dd, "张伟", "XY-017", BB_PASS, 5) != 0 ||
+	    datadir_device_unlock(dd, BB_PASS, 5, &sk) != 0 ||
+	    roster_office_init(dd, BB_PASS, 5, &pk) != 0 ||
+	    roster_office_unlock(dd, BB_PASS, 5, &office) != 0 ||
+	    datadir_device_public(dd, &dev) != 0)
+		bb_die(dir);
+	memset(&e, 0, sizeof e);
+	key_id_hex(e.key_id, dev.id);
+	e.pubkey = key_public_base64(&dev);
+	e.name = xstrdup("张伟");
+	e.badge = xstrdup("XY-017");
+	snprintf(e.valid_from, sizeof e.valid_from, "2020-01-01T00:00:00Z");
+	if (roster_issue(dd->db, office, &e) != 0)
+		bb_die("roster");
+	roster_entry_clear(&e);
+	key_secret_free(office);
+	memset(&s, 0, sizeof s);
+	s.id = "XY-E-101";
+	s.name = "下冶镇供热站";
+	s.village = "下冶村";
+	s.kind = "enterprise";
+	if (site_put(dd->db, &s) != 0)
+		bb_die("site");
+	/* The records cite the shipped boiler form, as found here. */
+	if (form_open(&form, "boiler", datadir_form_dirs(dd)) != 0)
+		bb_die("form boiler");
+	photo = xmalloc(BB_PHOTO);
+	tmp = xasprintf("%s/photo.jpg", dir);
+	putenv(fixed);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < BB_PHOTO / sizeof *photo; j++)
+			photo[j] = bb_rand();
+		if (util_write_file(tmp, photo, BB_PHOTO, 0600) != 0 ||
+		    attach_add(dd->path, tmp, &a) != 0)
+			bb_die("photo");
+		util_rfc3339(fixed + 12, sizeof fixed - 12, 1867219200 +
+		    (time_t)i * 600);	/* from 2029-03-03, ten minutes apart */
+		fields = json_pack("{s:{s:s, s:s}, s:s, s:{s:s, s:i, s:s}, "
+		    "s:{s:s, s:s, s:i, s:s}, s:[], s:[{s:s, s:s, s:I, s:s, "
+		    "s:n}], s:n}", "inspector", "name", "张伟", "badge",
+		    "XY-017", "site", "XY-E-101", "form", "id", "boiler",
+		    "version", form_version(form), "sha256", form_sha256(form),
+		    "answers", "fuel", "gas", "use", "heating", "capacity_tph",
+		    12, "status", "running", "findings", "attachments",
+		    "sha256", a.sha256, "name", "photo.jpg", "bytes",
+		    (json_int_t)a.bytes, "mime", a.mime, "caption", "notes");
+		if (db_begin(dd->db) != 0 || attach_register(dd->db, &a) != 0 ||
+		    record_create(dd->db, sk, "inspection", fields, &rec) != 0 ||
+		    db_commit(dd->db) != 0)
+			bb_die("record");
+		free(a.name);
+		record_clear(&rec);
+		json_decref(fields);
+		if ((i + 1) % 50 == 0 || i + 1 == n)
+			fprintf(stderr, "\rbench_bundle: %ld / %ld ", i + 1, n);
+	}
+	unsetenv("LANTIAN_NOW");
+	fputc('\n', stderr);
+	unlink(tmp);
+	free(tmp);
+	free(photo);
+	form_free(form);
+	key_secret_free(sk);
+	datadir_close(dd);
+	path = xasprintf("%s/.complete", dir);
+	if ((f = fopen(path, "w")) == NULL || fprintf(f, "%ld\n", n) < 0 ||
+	    fclose(f) != 0)
+		bb_die(path);
+	free(path);
+}
+
+/* One run of a shell command line, output discarded; its wall time. */
+static double
+bb_sh(const char *cmd)
+{
+	double	t;
+	char	*full = xasprintf("%s >/dev/null", cmd);
+	int	 rc;
+
+	t = bb_now();
+	rc = system(full);
+	t = bb_now() - t;
+	if (rc != 0) {
+		fprintf(stderr, "bench_bundle: failed: %s\n", cmd);
+		exit(1);
+	}
+	free(full);
+	return t;
+}
+
+static int
+bb_cmp(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+bb_median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, bb_cmp);
+	return v[n / 2];
+}
+
+int
+main(void)
+{
+	struct bundle_sel	 sel;
+	struct bundle_stats	 st;
+	struct datadir		*dd;
+	struct key_secret	*sk;
+	const char		*prog = getenv("BENCH_BUNDLE_PROGRAM");
+	char			*store, *out, *pass, *cmd;
+	double			 te[BB_REPS], ti[BB_REPS], ts[BB_REPS];
+	double			 tv[BB_REPS], tc[BB_REPS], tp[BB_REPS];
+	long			 n = BB_RECORDS;
+	int			 i;
+
+	if (getenv("BENCH_BUNDLE_RECORDS") != NULL)
+		n = strtol(getenv("BENCH_BUNDLE_RECORDS"), NULL, 10);
+	if (prog == NULL)
+		prog = "./lantian";
+	if (util_init() != 0)
+		bb_die("init");
+	store = xasprintf("tests/bench/store-bundle%s", n == BB_RECORDS ? "" :
+	    "-small");
+	out = xasprintf("%s.bag", store);
+	pass = xasprintf("%s.pass", store);
+	bb_make_store(store, n);
+	if (util_write_file(pass, BB_PASS "\n", 6, 0600) != 0)
+		bb_die(pass);
+
+	memset(&sel, 0, sizeof sel);
+	sel.site = "XY-E-101";
+	sel.case_id = "bench";
+	sel.lang = "zh";
+	sel.described = "the records of site XY-E-101";
+	if (datadir_open(&dd, store, 0) != 0 ||
+	    datadir_device_unlock(dd, BB_PASS, 5, &sk) != 0)
+		bb_die(store);
+	for (i = 0; i < BB_REPS; i++) {
+		bb_rmtree(out);
+		ti[i] = bb_now();
+		if (bundle_export(dd, sk, &sel, out, NULL, &st) != 0)
+			bb_die("export");
+		ti[i] = bb_now() - ti[i];
+	}
+	key_secret_free(sk);
+	datadir_close(dd);
+	for (i = 0; i < BB_REPS; i++) {
+		bb_rmtree(out);
+		cmd = xasprintf("%s --data %s export --site XY-E-101 --case "
+		    "bench --out %s --passphrase-file %s 2>/dev/null", prog,
+		    store, out, pass);
+		te[i] = bb_sh(cmd);
+		free(cmd);
+		cmd = xasprintf("cd %s && find data -type f -print0 | xargs -0 "
+		    "sha256sum", out);
+		ts[i] = bb_sh(cmd);
+		free(cmd);
+		cmd = xasprintf("rm -rf %s.copy && sync && cp -r %s %s.copy && "
+		    "sync && rm -rf %s.copy", out, out, out, out);
+		tp[i] = bb_sh(cmd);
+		free(cmd);
+		sync();
+		cmd = xasprintf("%s verify-bundle %s", prog, out);
+		tv[i] = bb_sh(cmd);
+		free(cmd);
+		cmd = xasprintf("cd %s && sha256sum -c --quiet "
+		    "manifest-sha256.txt", out);
+		tc[i] = bb_sh(cmd);
+		free(cmd);
+	}
+	printf("evidence bundle: %d records, %d photos, %zu payload files, "
+	    "%.1f MiB (median of %d, files in the page cache)\n", st.records,
+	    st.attachments, st.payload_files, (double)st.payload_bytes /
+	    1048576.0, BB_REPS);
+	printf("%-44s %7.2f s\n", "sha256sum over the payload", bb_median(ts,
+	    BB_REPS));
+	printf("%-44s %7.2f s  = %.2fx sha256sum (<= 1.5x)\n",
+	    "lantian export (whole program)", bb_median(te, BB_REPS),
+	    bb_median(te, BB_REPS) / bb_median(ts, BB_REPS));
+	printf("%-44s %7.2f s  = %.2fx sha256sum\n",
+	    "bundle_export in process (key unlocked)", bb_median(ti, BB_REPS),
+	    bb_median(ti, BB_REPS) / bb_median(ts, BB_REPS));
+	printf("%-44s %7.2f s  (the disk's share: the export syncs its "
+	    "bag)\n", "cp -r of the bag, then sync", bb_median(tp, BB_REPS));
+	printf("%-44s %7.2f s\n", "sha256sum -c manifest-sha256.txt",
+	    bb_median(tc, BB_REPS));
+	printf("%-44s %7.2f s  = %.2fx sha256sum -c (<= 1.5x)\n",
+	    "lantian verify-bundle", bb_median(tv, BB_REPS),
+	    bb_median(tv, BB_REPS) / bb_median(tc, BB_REPS));
+	bb_rmtree(out);
+	unlink(pass);
+	free(store);
+	free(out);
+	free(pass);
+	return 0;
+}
