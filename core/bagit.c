@@ -133,15 +133,16 @@ bagit_manifest_parse(const char *text, size_t len, struct bagit_entry **out,
 			free(line);
 			goto bad;
 		}
+		/* RFC 8493: one or more spaces or tabs; sha256sum's " *"
+		 * (binary mode) too. */
 		sep = line + 64;
-		if (strncmp(sep, "  ", 2) == 0 || strncmp(sep, " *", 2) == 0)
-			path = (char *)sep + 2;
-		else if (*sep == ' ' || *sep == '\t')
-			path = (char *)sep + 1;
-		else {
+		if (*sep != ' ' && *sep != '\t') {
 			free(line);
 			goto bad;
 		}
+		path = (char *)sep + strspn(sep, " \t");
+		if (*path == '*' && path[-1] == ' ' && path - sep == 1)
+			path++;
 		if (bagit_path_decode(path) != 0 || !bagit_path_ok(path)) {
 			free(line);
 			bagit_entries_free(e, *n);

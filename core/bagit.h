@@ -33,8 +33,8 @@ struct bagit_entry {
 };
 
 /*
- * Parse a manifest's text: every line "<hex> <path>" with one or two
- * spaces, a tab or " *" between; LT_EINVAL naming the first bad line (a
+ * Parse a manifest's text: every line "<hex> <path>" with spaces or tabs
+ * between (RFC 8493), or " *" (sha256sum's binary mode); LT_EINVAL naming the first bad line (a
  * path that leaves the bag included).  *out (n entries) is the caller's:
  * bagit_entries_free().
  */

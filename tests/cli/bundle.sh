@@ -10,7 +10,9 @@
 #     a byte of a record, of a photo, of bag-info.txt; a file added,
 #     removed, renamed; a signature by another key; a roster entry the
 #     office never signed; a path with ".." in the manifest; a symbolic
-#     link; a .tar with "../" in it;
+#     link; a .tar with "../" in it; a review signed by another key;
+#   - the office's review goes in the bag, and the report says who
+#     accepted the record (the office key);
 #   - records not verified need --include-unverified, and the report
 #     marks them; the selections by site, finding and dates;
 #   - report.html: no script, nothing fetched, text escaped; rendered
@@ -67,6 +69,8 @@ setup "the stranger's stick" lt --data "$D2" remote add stick "$T/stick.git" \
 setup "the stranger syncs" lt --data "$D2" sync stick
 setup "the office syncs" lt --data "$D" sync "$T/stick.git"
 LANTIAN_NOW=2030-04-10T08:00:00Z
+setup "the office accepts the first record" lt --data "$D" review "$R1" \
+    --accept --passphrase-file "$PASSFILE"
 
 # Exporting.
 fails 1 "a site with a record not verified needs --include-unverified" \
@@ -81,7 +85,7 @@ ok "export two records and the .tar" lt --data "$D" export --record \
     --passphrase-file "$PASSFILE"
 out_has "it prints the bag's directory" "^$B\$"
 out_has "and the .tar" "^$B\.tar\$"
-err_has "and what went in" "^lantian: case 2030-执-017: 2 record\(s\) \(0 amendment\(s\), 0 not verified\), 2 attachment\(s\), 0 review\(s\), 1 form\(s\); "
+err_has "and what went in" "^lantian: case 2030-执-017: 2 record\(s\) \(0 amendment\(s\), 0 not verified\), 2 attachment\(s\), 1 review\(s\), 1 form\(s\); "
 
 is "bagit.txt" "$(cat "$B/bagit.txt")" "BagIt-Version: 1.0
 Tag-File-Character-Encoding: UTF-8"
@@ -101,6 +105,8 @@ check "the exact form file cited" cmp "$LANTIAN_FORMS_DIR/boiler.json" \
 is "the chain as the exporter knows it" \
     "$(grep -v '^#' "$B/data/chain/$KID.txt" | cut -c1-20 | tr '\n' ' ')" \
     "1 ${R1%"${R1#??????????????????}"} 2 ${R2%"${R2#??????????????????}"} 3 ${R3%"${R3#??????????????????}"} "
+check "the office's review, signed" test -f "$B/data/reviews/$R1.json" -a \
+    -f "$B/data/reviews/$R1.json.minisig"
 check "the report" test -f "$B/data/report.html"
 check "VERIFY.txt" test -f "$B/VERIFY.txt"
 check "the exporter's signature" test -f "$B/tagmanifest-sha256.txt.minisig"
@@ -135,6 +141,7 @@ out_has "the verdict" "^ok    verdict: VALID"
 out_has "the office key is the one given" "^ok    office key [0-9A-F]{16}: the one given"
 out_has "each record checked" "^ok    record ${R1%"${R1#????????????????}"}: inspection of XY-E-101, 2030-03-01T08:00:00Z by 张伟 \(XY-017\), seq 1: id, signature, roster, chain, attachments hold$"
 out_has "the exporter's signature" "^ok    the exporter's signature of the tag manifest: device key $KID, 张伟 \(XY-017\) on the office's roster$"
+out_has "the office's review" "^ok    review of record ${R1%"${R1#????????????????}"}: accepted on 2030-04-10T08:00:00Z, signed by the office key$"
 out_has "the chain, with what the exporter has" "^ok    chain of $KID: 3 record\(s\), seq 1 to 3 without a gap$"
 ok "verify-bundle, not pinned" lt verify-bundle "$B"
 out_has "says the office key is not pinned" "^note  office key [0-9A-F]{16}: not pinned"
@@ -148,6 +155,7 @@ is "the .tar holds the bag's directory" "$(tar tf "$B.tar" | cut -d/ -f1 | sort 
 # VERIFY.txt, as written, and the standard tools by hand.
 ok "sh VERIFY.txt in the bag" sh -c "cd '$B' && sh VERIFY.txt"
 out_has "it says every check passed" "^VERIFY.txt: every check passed"
+is "and the review" "$(grep -c "^minisign -V -p data/keys/office.pub -m data/reviews/$R1\.json$" "$B/VERIFY.txt")" 1
 is "it checks each record with minisign" "$(grep -c '^minisign -V -p data/keys/[0-9A-F]*\.pub -m data/records/[0-9a-f]*\.json$' "$B/VERIFY.txt")" 2
 ok "sha256sum -c manifest-sha256.txt" sh -c "cd '$B' && sha256sum -c manifest-sha256.txt"
 ok "sha256sum -c tagmanifest-sha256.txt" sh -c "cd '$B' && sha256sum -c tagmanifest-sha256.txt"
@@ -204,6 +212,12 @@ rm -f "$C/data/records/$R1.json.minisig"
 setup "sign the record with another key" minisign -S -s "$T/other.key" \
     -m "$C/data/records/$R1.json" -t "lantian inspection id=$R1 device=$KID seq=1"
 caught "a signature from another key" "^FAIL  record ${R1%"${R1#????????????????}"}: signature: .*$OTHER"
+
+tamper review
+rm -f "$C/data/reviews/$R1.json.minisig"
+setup "sign the review with another key" minisign -S -s "$T/other.key" \
+    -m "$C/data/reviews/$R1.json" -t "lantian office path=reviews/$R1.json"
+caught "a review signed by another key" "^FAIL  data/reviews/$R1\.json: not the office's: "
 
 tamper roster
 python3 - "$C/data/roster/$KID.json" "$C/data/roster/ABCDEF0123456789.json" <<'EOF'
@@ -264,6 +278,8 @@ check "nothing fetched" sh -c "! grep -q -E -i '(src|href)=\"(https?:)?//' '$H'"
 check "the notes escaped" grep -q '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; 锅炉房 &amp; 烟囱' "$H"
 check "the photo inline, from the bag" grep -q "<img src=\"attachments/$RED.png\"" "$H"
 check "the finding" grep -q '35 蒸吨/小时及以下燃煤锅炉' "$H"
+check "which record the office accepted, and by which key" grep -q \
+    "已通过</span> — 决定时间 2030-04-10 08:00:00 UTC, 由办公室密钥签署 <code>$(sed -n '1s/^untrusted comment: minisign public key //p' "$D/keys/office.pub")</code>" "$H"
 
 # Chromium renders it: the picture shows the report and its red photo.
 CHROME=$(command -v chromium || command -v chromium-browser || true)
