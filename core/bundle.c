@@ -108,8 +108,8 @@ bag_free(struct bag *b)
 	free(b->root);
 }
 
-/* Remove a directory tree this export made (no symlink is followed). */
-static void
+/* Remove a tree the bundle code made (no link is followed). */
+void
 bundle_rmtree(const char *path)
 {
 	struct dirent	*e;

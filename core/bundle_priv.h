@@ -67,4 +67,7 @@ int bundle_tar_write(const char *dir, const char *path);
  */
 int bundle_tar_read(const char *path, const char *into, char **bag);
 
+/* Remove a directory tree the bundle code made (no link is followed). */
+void bundle_rmtree(const char *path);
+
 #endif

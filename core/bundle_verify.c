@@ -923,32 +923,6 @@ vunpack(const char *path, char **tmp, char **bag)
 	return bundle_tar_read(path, *tmp, bag);
 }
 
-/* Remove what vunpack made (our own files: no link was written). */
-static void
-vrmtree(const char *path)
-{
-	struct dirent	*e;
-	struct stat	 sb;
-	DIR		*d;
-	char		*p;
-
-	if (lstat(path, &sb) != 0)
-		return;
-	if (S_ISDIR(sb.st_mode) && (d = opendir(path)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0)
-				continue;
-			p = xasprintf("%s/%s", path, e->d_name);
-			vrmtree(p);
-			free(p);
-		}
-		closedir(d);
-		rmdir(path);
-	} else
-		unlink(path);
-}
-
 int
 bundle_verify(const char *path, const char *office_key, bundle_line_fn fn,
     void *arg, int *failed)
@@ -995,7 +969,7 @@ bundle_verify(const char *path, const char *office_key, bundle_line_fn fn,
 	rc = 0;
 done:
 	if (tmp != NULL) {
-		vrmtree(tmp);
+		bundle_rmtree(tmp);
 		free(tmp);
 	}
 	free(bag);

@@ -186,17 +186,9 @@ flow_sign_done(struct tui *t, void *arg, const char *pass)
 
 	if (pass == NULL)
 		return 0;
-	if ((rc = datadir_device_unlock(t->dd, pass, strlen(pass),
-	    &sk)) != 0) {
-		if (rc == LT_EPASS) {
-			tui_msg(t, "%s", _("Wrong passphrase: nothing was "
-			    "signed and nothing is lost. Try again."));
-			t->msg_error = 1;
-			return 1;
-		}
-		tui_error(t, "%s", _("Cannot unlock the key"));
-		return 0;
-	}
+	if ((rc = tui_unlock(t, pass, 0, _("Wrong passphrase: nothing was "
+	    "signed and nothing is lost. Try again."), &sk)) != 0)
+		return rc > 0;
 	memset(&in, 0, sizeof in);
 	in.site = fs->d.site;
 	in.form = fs->f;

@@ -90,17 +90,11 @@ rui_office_pass(struct tui *t, void *arg, const char *pass)
 		rui_free(u);
 		return 0;
 	}
-	if ((rc = roster_office_unlock(t->dd, pass, strlen(pass),
-	    &t->office)) != 0) {
-		if (rc == LT_EPASS) {
-			tui_msg(t, "%s", _("Wrong passphrase: nothing was "
-			    "decided. Try again."));
-			t->msg_error = 1;
-			return 1;
-		}
-		tui_error(t, "%s", _("Cannot unlock the office key"));
-		rui_free(u);
-		return 0;
+	if ((rc = tui_unlock(t, pass, 1, _("Wrong passphrase: nothing was "
+	    "decided. Try again."), &t->office)) != 0) {
+		if (rc < 0)
+			rui_free(u);
+		return rc > 0;
 	}
 	rui_issue(t, u);
 	return 0;
@@ -207,17 +201,11 @@ rui_device_pass(struct tui *t, void *arg, const char *pass)
 		rui_free(u);
 		return 0;
 	}
-	if ((rc = datadir_device_unlock(t->dd, pass, strlen(pass),
-	    &sk)) != 0) {
-		if (rc == LT_EPASS) {
-			tui_msg(t, "%s", _("Wrong passphrase: nothing was "
-			    "signed and nothing is lost. Try again."));
-			t->msg_error = 1;
-			return 1;
-		}
-		tui_error(t, "%s", _("Cannot unlock the key"));
-		rui_free(u);
-		return 0;
+	if ((rc = tui_unlock(t, pass, 0, _("Wrong passphrase: nothing was "
+	    "signed and nothing is lost. Try again."), &sk)) != 0) {
+		if (rc < 0)
+			rui_free(u);
+		return rc > 0;
 	}
 	memset(&a, 0, sizeof a);
 	a.record = u->records[0];

@@ -16,6 +16,7 @@
 #include "core/db.h"
 #include "core/error.h"
 #include "core/key.h"
+#include "core/roster.h"
 #include "core/util.h"
 #include "sync/autosync.h"
 #include "tui/bgsync.h"
@@ -753,4 +754,24 @@ tui_main(const char *path, struct datadir *dd)
 	if (t.trace_fd >= 0)
 		close(t.trace_fd);
 	return rc != 0;
+}
+
+int
+tui_unlock(struct tui *t, const char *pass, int office, const char *wrong,
+    struct key_secret **sk)
+{
+	int	rc;
+
+	rc = office ? roster_office_unlock(t->dd, pass, strlen(pass), sk) :
+	    datadir_device_unlock(t->dd, pass, strlen(pass), sk);
+	if (rc == 0)
+		return 0;
+	if (rc == LT_EPASS) {
+		tui_msg(t, "%s", wrong);
+		t->msg_error = 1;
+		return 1;
+	}
+	tui_error(t, "%s", office ? _("Cannot unlock the office key") :
+	    _("Cannot unlock the key"));
+	return -1;
 }

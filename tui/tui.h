@@ -173,6 +173,15 @@ struct tui_prompt {
 };
 int tui_prompt(struct tui *t, const struct tui_prompt *p);
 
+/*
+ * Unlock the device key (or, with office, the office key) with the
+ * passphrase typed in a prompt: 0 with *sk; 1 after a wrong passphrase
+ * (wrong, translated, is shown: the prompt's done() returns 1 to keep it
+ * open); -1 after another failure (shown).
+ */
+int tui_unlock(struct tui *t, const char *pass, int office,
+    const char *wrong, struct key_secret **sk);
+
 /* Ask a yes/no question; done() gets 1 for yes, 0 for no or Esc. */
 int tui_confirm(struct tui *t, const char *question,
     void (*done)(struct tui *, void *arg, int yes), void *arg);

@@ -45,6 +45,7 @@
 #include "core/roster.h"
 #include "core/site.h"
 #include "core/util.h"
+#include "tests/bench/benchutil.h"
 
 #define BB_RECORDS	1000L
 #define BB_PHOTO	(1024 * 1024)
@@ -54,66 +55,12 @@
 
 static uint64_t	bb_state = BB_SEED;
 
-static uint64_t
-bb_rand(void)
-{
-	bb_state ^= bb_state >> 12;
-	bb_state ^= bb_state << 25;
-	bb_state ^= bb_state >> 27;
-	return bb_state * 2685821657736338717ULL;
-}
-
-static double
-bb_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-bb_die(const char *what)
-{
-	fprintf(stderr, "bench_bundle: %s: %s\n", what, error_msg());
-	exit(1);
-}
-
-static int
-bb_rm_one(const char *path, const struct stat *sb, int flag,
-    struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 /* Remove a tree, and let the disk settle before the next figure. */
 static void
 bb_rmtree(const char *dir)
 {
-	struct stat	st;
-
-	if (stat(dir, &st) == 0)
-		nftw(dir, bb_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	bench_rmtree(dir);
 	sync();
-}
-
-/* How many records the finished store holds, or -1. */
-static long
-bb_store_count(const char *dir)
-{
-	char	*path = xasprintf("%s/.complete", dir);
-	FILE	*f = fopen(path, "r");
-	long	 n = -1;
-
-	free(path);
-	if (f != NULL) {
-		if (fscanf(f, "%ld", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
 }
 
 /* The store: an office enrolling its own inspector, n photo records. */
@@ -123,60 +70,41 @@ bb_make_store(const char *dir, long n)
 	static char		 fixed[64] = "LANTIAN_NOW=";
 	struct attach_info	 a;
 	struct datadir		*dd;
-	struct key_secret	*sk, *office;
-	struct key_public	 pk, dev;
-	struct roster_entry	 e;
+	struct key_secret	*sk;
 	struct record		 rec;
 	struct site		 s;
 	struct form		*form;
 	json_t			*fields;
 	uint64_t		*photo;
-	char			*tmp, *path;
+	char			*tmp;
 	long			 i;
 	size_t			 j;
-	FILE			*f;
 
-	if (bb_store_count(dir) == n)
+	if (bench_store_count(dir) == n)
 		return;
 	bb_rmtree(dir);
 	fprintf(stderr, "bench_bundle: making %s (%ld records, %ld MiB of "
 	    "photos)\n", dir, n, n);
-	if (datadir_open(&dd, dir, 1) != 0 ||
-	    datadir_init_key(dd, "张伟", "XY-017", BB_PASS, 5) != 0 ||
-	    datadir_device_unlock(dd, BB_PASS, 5, &sk) != 0 ||
-	    roster_office_init(dd, BB_PASS, 5, &pk) != 0 ||
-	    roster_office_unlock(dd, BB_PASS, 5, &office) != 0 ||
-	    datadir_device_public(dd, &dev) != 0)
-		bb_die(dir);
-	memset(&e, 0, sizeof e);
-	key_id_hex(e.key_id, dev.id);
-	e.pubkey = key_public_base64(&dev);
-	e.name = xstrdup("张伟");
-	e.badge = xstrdup("XY-017");
-	snprintf(e.valid_from, sizeof e.valid_from, "2020-01-01T00:00:00Z");
-	if (roster_issue(dd->db, office, &e) != 0)
-		bb_die("roster");
-	roster_entry_clear(&e);
-	key_secret_free(office);
+	bench_office_store("bench_bundle", dir, BB_PASS, &dd, &sk);
 	memset(&s, 0, sizeof s);
 	s.id = "XY-E-101";
 	s.name = "下冶镇供热站";
 	s.village = "下冶村";
 	s.kind = "enterprise";
 	if (site_put(dd->db, &s) != 0)
-		bb_die("site");
+		bench_die("bench_bundle", "site");
 	/* The records cite the shipped boiler form, as found here. */
 	if (form_open(&form, "boiler", datadir_form_dirs(dd)) != 0)
-		bb_die("form boiler");
+		bench_die("bench_bundle", "form boiler");
 	photo = xmalloc(BB_PHOTO);
 	tmp = xasprintf("%s/photo.jpg", dir);
 	putenv(fixed);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < BB_PHOTO / sizeof *photo; j++)
-			photo[j] = bb_rand();
+			photo[j] = bench_rand(&bb_state);
 		if (util_write_file(tmp, photo, BB_PHOTO, 0600) != 0 ||
 		    attach_add(dd->path, tmp, &a) != 0)
-			bb_die("photo");
+			bench_die("bench_bundle", "photo");
 		util_rfc3339(fixed + 12, sizeof fixed - 12, 1867219200 +
 		    (time_t)i * 600);	/* from 2029-03-03, ten minutes apart */
 		fields = json_pack("{s:{s:s, s:s}, s:s, s:{s:s, s:i, s:s}, "
@@ -191,7 +119,7 @@ bb_make_store(const char *dir, long n)
 		if (db_begin(dd->db) != 0 || attach_register(dd->db, &a) != 0 ||
 		    record_create(dd->db, sk, "inspection", fields, &rec) != 0 ||
 		    db_commit(dd->db) != 0)
-			bb_die("record");
+			bench_die("bench_bundle", "record");
 		free(a.name);
 		record_clear(&rec);
 		json_decref(fields);
@@ -206,11 +134,7 @@ bb_make_store(const char *dir, long n)
 	form_free(form);
 	key_secret_free(sk);
 	datadir_close(dd);
-	path = xasprintf("%s/.complete", dir);
-	if ((f = fopen(path, "w")) == NULL || fprintf(f, "%ld\n", n) < 0 ||
-	    fclose(f) != 0)
-		bb_die(path);
-	free(path);
+	bench_store_done("bench_bundle", dir, n);
 }
 
 /* One run of a shell command line, output discarded; its wall time. */
@@ -221,30 +145,15 @@ bb_sh(const char *cmd)
 	char	*full = xasprintf("%s >/dev/null", cmd);
 	int	 rc;
 
-	t = bb_now();
+	t = bench_now();
 	rc = system(full);
-	t = bb_now() - t;
+	t = bench_now() - t;
 	if (rc != 0) {
 		fprintf(stderr, "bench_bundle: failed: %s\n", cmd);
 		exit(1);
 	}
 	free(full);
 	return t;
-}
-
-static int
-bb_cmp(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-bb_median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, bb_cmp);
-	return v[n / 2];
 }
 
 int
@@ -266,14 +175,14 @@ main(void)
 	if (prog == NULL)
 		prog = "./lantian";
 	if (util_init() != 0)
-		bb_die("init");
+		bench_die("bench_bundle", "init");
 	store = xasprintf("tests/bench/store-bundle%s", n == BB_RECORDS ? "" :
 	    "-small");
 	out = xasprintf("%s.bag", store);
 	pass = xasprintf("%s.pass", store);
 	bb_make_store(store, n);
 	if (util_write_file(pass, BB_PASS "\n", 6, 0600) != 0)
-		bb_die(pass);
+		bench_die("bench_bundle", pass);
 
 	memset(&sel, 0, sizeof sel);
 	sel.site = "XY-E-101";
@@ -282,13 +191,13 @@ main(void)
 	sel.described = "the records of site XY-E-101";
 	if (datadir_open(&dd, store, 0) != 0 ||
 	    datadir_device_unlock(dd, BB_PASS, 5, &sk) != 0)
-		bb_die(store);
+		bench_die("bench_bundle", store);
 	for (i = 0; i < BB_REPS; i++) {
 		bb_rmtree(out);
-		ti[i] = bb_now();
+		ti[i] = bench_now();
 		if (bundle_export(dd, sk, &sel, out, NULL, &st) != 0)
-			bb_die("export");
-		ti[i] = bb_now() - ti[i];
+			bench_die("bench_bundle", "export");
+		ti[i] = bench_now() - ti[i];
 	}
 	key_secret_free(sk);
 	datadir_close(dd);
@@ -320,21 +229,21 @@ main(void)
 	    "%.1f MiB (median of %d, files in the page cache)\n", st.records,
 	    st.attachments, st.payload_files, (double)st.payload_bytes /
 	    1048576.0, BB_REPS);
-	printf("%-44s %7.2f s\n", "sha256sum over the payload", bb_median(ts,
+	printf("%-44s %7.2f s\n", "sha256sum over the payload", bench_median(ts,
 	    BB_REPS));
 	printf("%-44s %7.2f s  = %.2fx sha256sum (<= 1.5x)\n",
-	    "lantian export (whole program)", bb_median(te, BB_REPS),
-	    bb_median(te, BB_REPS) / bb_median(ts, BB_REPS));
+	    "lantian export (whole program)", bench_median(te, BB_REPS),
+	    bench_median(te, BB_REPS) / bench_median(ts, BB_REPS));
 	printf("%-44s %7.2f s  = %.2fx sha256sum\n",
-	    "bundle_export in process (key unlocked)", bb_median(ti, BB_REPS),
-	    bb_median(ti, BB_REPS) / bb_median(ts, BB_REPS));
+	    "bundle_export in process (key unlocked)", bench_median(ti, BB_REPS),
+	    bench_median(ti, BB_REPS) / bench_median(ts, BB_REPS));
 	printf("%-44s %7.2f s  (the disk's share: the export syncs its "
-	    "bag)\n", "cp -r of the bag, then sync", bb_median(tp, BB_REPS));
+	    "bag)\n", "cp -r of the bag, then sync", bench_median(tp, BB_REPS));
 	printf("%-44s %7.2f s\n", "sha256sum -c manifest-sha256.txt",
-	    bb_median(tc, BB_REPS));
+	    bench_median(tc, BB_REPS));
 	printf("%-44s %7.2f s  = %.2fx sha256sum -c (<= 1.5x)\n",
-	    "lantian verify-bundle", bb_median(tv, BB_REPS),
-	    bb_median(tv, BB_REPS) / bb_median(tc, BB_REPS));
+	    "lantian verify-bundle", bench_median(tv, BB_REPS),
+	    bench_median(tv, BB_REPS) / bench_median(tc, BB_REPS));
 	bb_rmtree(out);
 	unlink(pass);
 	free(store);

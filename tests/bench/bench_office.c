@@ -43,6 +43,7 @@
 #include "core/roster.h"
 #include "core/site.h"
 #include "core/util.h"
+#include "tests/bench/benchutil.h"
 
 #define BO_RECORDS	1000000L
 #define BO_SITES	2000
@@ -52,32 +53,6 @@
 #define BO_MONTH	"2030-06"	/* the month the figures read */
 
 static uint64_t	bo_state = BO_SEED;
-
-/* xorshift64*: the store's choices, the same every run. */
-static uint64_t
-bo_rand(void)
-{
-	bo_state ^= bo_state >> 12;
-	bo_state ^= bo_state << 25;
-	bo_state ^= bo_state >> 27;
-	return bo_state * 2685821657736338717ULL;
-}
-
-static double
-bo_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-bo_die(const char *what)
-{
-	fprintf(stderr, "bench_office: %s: %s\n", what, error_msg());
-	exit(1);
-}
 
 static long
 bo_env(const char *name, long def)
@@ -124,7 +99,7 @@ bo_make_sites(sqlite3 *db)
 		s.grade = strcmp(s.kind, "enterprise") == 0 ? (char *)(i % 7 ==
 		    0 ? "D" : "B") : NULL;
 		if (site_put(db, &s) != 0)
-			bo_die("site");
+			bench_die("bench_office", "site");
 		free(name);
 	}
 }
@@ -136,7 +111,7 @@ bo_site_of(const char *kind)
 	long	i;
 
 	do
-		i = (long)(bo_rand() % BO_SITES);
+		i = (long)(bench_rand(&bo_state) % BO_SITES);
 	while (strcmp(bo_kind(i), kind) != 0);
 	return i;
 }
@@ -161,7 +136,7 @@ bo_fields(time_t t)
 	json_t		*answers, *findings = json_array();
 	const char	*form, *kind;
 	char		 site[16], month[8], day[11], started[32];
-	uint64_t	 r = bo_rand() % 100;
+	uint64_t	 r = bench_rand(&bo_state) % 100;
 	struct tm	 tm;
 
 	gmtime_r(&t, &tm);
@@ -169,7 +144,7 @@ bo_fields(time_t t)
 	strftime(day, sizeof day, "%Y-%m-%d", &tm);
 	if (r < 40) {
 		form = "boiler", kind = "enterprise";
-		r = bo_rand() % 10;
+		r = bench_rand(&bo_state) % 10;
 		answers = json_pack("{s:s, s:s, s:f, s:s, s:s}", "fuel", r < 2 ?
 		    "coal" : "gas", "use", "heating", "capacity_tph", r < 2 ?
 		    4.0 : 12.0, "status", "running", "auto_monitoring", r < 5 ?
@@ -182,7 +157,7 @@ bo_fields(time_t t)
 			    "monitoring-not-networked", 11, "violation", t, 30));
 	} else if (r < 60) {
 		form = "restaurant-fume", kind = "restaurant";
-		r = bo_rand() % 10;
+		r = bench_rand(&bo_state) % 10;
 		answers = json_pack("{s:b, s:b, s:b}", "purifier_installed", 1,
 		    "purifier_running", r != 0, "cleaning_records", 1);
 		if (r == 0)
@@ -190,7 +165,7 @@ bo_fields(time_t t)
 			    "purifier-not-running", 7, "violation", t, 3));
 	} else if (r < 70) {
 		form = "dustfall", kind = "construction";
-		r = bo_rand() % 100;
+		r = bench_rand(&bo_state) % 100;
 		answers = json_pack("{s:s, s:f, s:s}", "month", month,
 		    "dustfall", 3.0 + (double)r / 10.0, "report_no", "DF");
 		if (3.0 + (double)r / 10.0 > 8)
@@ -199,7 +174,7 @@ bo_fields(time_t t)
 	} else if (r < 75) {
 		form = "fire-point", kind = "village";
 		answers = json_pack("{s:b, s:s, s:s, s:s, s:s, s:i}", "recheck",
-		    0, "village", bo_villages[bo_rand() % 5], "found_by",
+		    0, "village", bo_villages[bench_rand(&bo_state) % 5], "found_by",
 		    "onsite", "fire_kind", "straw", "found_date", day,
 		    "deduction_yuan", 300);
 		json_array_append_new(findings, bo_finding("fire-point", 9,
@@ -221,74 +196,28 @@ bo_fields(time_t t)
 	    "acknowledged");
 }
 
-static long
-bo_store_count(const char *dir)
-{
-	char	*path = xasprintf("%s/.complete", dir);
-	FILE	*f = fopen(path, "r");
-	long	 n = -1;
-
-	free(path);
-	if (f == NULL)
-		return -1;
-	if (fscanf(f, "%ld", &n) != 1)
-		n = -1;
-	fclose(f);
-	return n;
-}
-
-static int
-bo_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 /* The store, made unless a finished one is there; seconds it took. */
 static double
 bo_make_store(const char *dir, long n)
 {
 	static char		 fixed[64] = "LANTIAN_NOW=";
 	struct datadir		*dd;
-	struct key_secret	*sk, *office;
-	struct key_public	 pk, dev;
-	struct roster_entry	 e;
+	struct key_secret	*sk;
 	struct record		 rec;
-	struct stat		 st;
 	json_t			*fields;
 	time_t			 t0 = 1861920000;	/* 2029-01-01T00:00Z */
 	time_t			 span = 730L * 86400;	/* to 2030-12-31 */
-	double			 start = bo_now();
-	char			*path;
+	double			 start = bench_now();
 	long			 i;
-	FILE			*f;
 
-	if (bo_store_count(dir) == n)
+	if (bench_store_count(dir) == n)
 		return 0;
-	if (stat(dir, &st) == 0)
-		nftw(dir, bo_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	bench_rmtree(dir);
 	fprintf(stderr, "bench_office: making %s (%ld records)\n", dir, n);
-	if (datadir_open(&dd, dir, 1) != 0 ||
-	    datadir_init_key(dd, "张伟", "XY-017", "bench", 5) != 0 ||
-	    datadir_device_unlock(dd, "bench", 5, &sk) != 0 ||
-	    roster_office_init(dd, "bench", 5, &pk) != 0 ||
-	    roster_office_unlock(dd, "bench", 5, &office) != 0 ||
-	    datadir_device_public(dd, &dev) != 0)
-		bo_die(dir);
-	memset(&e, 0, sizeof e);
-	key_id_hex(e.key_id, dev.id);
-	e.pubkey = key_public_base64(&dev);
-	e.name = xstrdup("张伟");
-	e.badge = xstrdup("XY-017");
-	snprintf(e.valid_from, sizeof e.valid_from, "2020-01-01T00:00:00Z");
-	if (roster_issue(dd->db, office, &e) != 0)
-		bo_die("roster");
-	roster_entry_clear(&e);
-	key_secret_free(office);
+	bench_office_store("bench_office", dir, "bench", &dd, &sk);
 	if (db_exec(dd->db, "PRAGMA synchronous = OFF; "
 	    "PRAGMA cache_size = -262144") != 0 || db_begin(dd->db) != 0)
-		bo_die(dir);
+		bench_die("bench_office", dir);
 	bo_make_sites(dd->db);
 	putenv(fixed);
 	for (i = 0; i < n; i++) {
@@ -297,43 +226,24 @@ bo_make_store(const char *dir, long n)
 		fields = bo_fields(t0 + (time_t)((double)span * (double)i /
 		    (double)n));
 		if (record_create(dd->db, sk, "inspection", fields, &rec) != 0)
-			bo_die("record");
+			bench_die("bench_office", "record");
 		record_clear(&rec);
 		json_decref(fields);
 		if ((i + 1) % BO_BATCH == 0 || i + 1 == n) {
 			if (db_commit(dd->db) != 0 || (i + 1 < n &&
 			    db_begin(dd->db) != 0))
-				bo_die("commit");
+				bench_die("bench_office", "commit");
 			fprintf(stderr, "\rbench_office: %ld / %ld ", i + 1, n);
 		}
 	}
 	unsetenv("LANTIAN_NOW");
 	fputc('\n', stderr);
 	if (db_exec(dd->db, "PRAGMA wal_checkpoint(TRUNCATE)") != 0)
-		bo_die("checkpoint");
+		bench_die("bench_office", "checkpoint");
 	key_secret_free(sk);
 	datadir_close(dd);
-	path = xasprintf("%s/.complete", dir);
-	if ((f = fopen(path, "w")) == NULL || fprintf(f, "%ld\n", n) < 0 ||
-	    fclose(f) != 0)
-		bo_die(path);
-	free(path);
-	return bo_now() - start;
-}
-
-static int
-bo_cmp(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-bo_median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, bo_cmp);
-	return v[n / 2];
+	bench_store_done("bench_office", dir, n);
+	return bench_now() - start;
 }
 
 /* One run of the program, output discarded; its wall time. */
@@ -345,7 +255,7 @@ bo_run(const char *prog, char *const argv[])
 	int	status;
 
 	fflush(stdout);
-	t = bo_now();
+	t = bench_now();
 	if ((pid = fork()) == 0) {
 		if (freopen("/dev/null", "w", stdout) == NULL)
 			_exit(127);
@@ -357,7 +267,7 @@ bo_run(const char *prog, char *const argv[])
 		fprintf(stderr, "bench_office: %s %s failed\n", prog, argv[3]);
 		exit(1);
 	}
-	return bo_now() - t;
+	return bench_now() - t;
 }
 
 int
@@ -397,7 +307,7 @@ main(void)
 	if (prog == NULL)
 		prog = "./lantian";
 	if (util_init() != 0)
-		bo_die("init");
+		bench_die("bench_office", "init");
 	dir = n == BO_RECORDS ? xstrdup("tests/bench/store-office-1m") :
 	    xasprintf("tests/bench/store-office-%ld", n);
 	made = bo_make_store(dir, n);
@@ -407,12 +317,12 @@ main(void)
 		printf("  made in %.1f s\n", made);
 
 	if (datadir_open(&dd, dir, 0) != 0)
-		bo_die(dir);
+		bench_die("bench_office", dir);
 	for (i = 0; i < reps; i++) {
-		t[i] = bo_now();
+		t[i] = bench_now();
 		if (report_monthly(dd->db, BO_MONTH, &doc) != 0)
-			bo_die("report");
-		t[i] = bo_now() - t[i];
+			bench_die("bench_office", "report");
+		t[i] = bench_now() - t[i];
 		if (i == 0)
 			printf("  the month %s: %lld records, %lld restaurants "
 			    "inspected, %lld dust-fall measurements\n",
@@ -428,7 +338,7 @@ main(void)
 	printf("\n%-46s %-24s %s\n", "figure", "measured", "budget");
 	printf("%-46s %-24s %s\n", "------", "--------", "------");
 	printf("%-46s %6.0f ms (median of %d) <= 1 s\n", "monthly report "
-	    "(report_monthly)", bo_median(t, reps) * 1000, reps);
+	    "(report_monthly)", bench_median(t, reps) * 1000, reps);
 	for (k = 0; k < sizeof views / sizeof views[0]; k++) {
 		a = 0;
 		argv[a++] = (char *)"lantian";
@@ -442,7 +352,7 @@ main(void)
 		for (i = 0; i < reps; i++)
 			t[i] = bo_run(prog, argv);
 		printf("%-46s %6.1f ms (median of %d) <= 50 ms (whole run)\n",
-		    views[k][0], bo_median(t, reps) * 1000, reps);
+		    views[k][0], bench_median(t, reps) * 1000, reps);
 	}
 	free(dir);
 	return 0;
