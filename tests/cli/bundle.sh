@@ -24,10 +24,7 @@ D=$T/office
 D2=$T/stranger
 LANTIAN_NOW=2030-03-01T08:00:00Z
 export LANTIAN_NOW
-lt_init "$D"
-setup "office init" lt --data "$D" office init --passphrase-file "$PASSFILE"
-setup "enrol itself" lt --data "$D" roster add "$D/keys/device.pub" \
-    --name 张伟 --badge XY-017 --from 2020-01-01 --passphrase-file "$PASSFILE"
+lt_office_init "$D"
 lt_sites "$D"
 KID=$(lt_keyid "$D")
 

@@ -223,6 +223,18 @@ lt_init() {
 	    --badge XY-017 --passphrase-file "$PASSFILE"
 }
 
+# lt_office_init DIR: an initialised data dir (张伟, XY-017) that is its
+# own office: office key (the same passphrase) and itself on its roster,
+# so its records are verified.
+lt_office_init() {
+	lt_init "$1" &&
+	setup "office init $1" "$LANTIAN" --data "$1" office init \
+	    --passphrase-file "$PASSFILE" &&
+	setup "enrol itself in $1" "$LANTIAN" --data "$1" roster add \
+	    "$1/keys/device.pub" --name 张伟 --badge XY-017 --from 2020-01-01 \
+	    --passphrase-file "$PASSFILE"
+}
+
 # lt_sites DIR [CSV [N]]: import the test sites (tests/data/cli/sites.csv,
 # 6 of them).  When lantian's import does not take them all, that is a
 # failed check, and the sites go into the store directly so that the

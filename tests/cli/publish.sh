@@ -17,12 +17,7 @@ EOF2
 
 LANTIAN_NOW=2029-12-01T00:00:00Z
 export LANTIAN_NOW
-setup "init" "$LANTIAN" --data "$O" init --name 张伟 --badge XY-017 \
-    --passphrase-file "$PASSFILE"
-setup "office init" "$LANTIAN" --data "$O" office init \
-    --passphrase-file "$PASSFILE"
-setup "enrol itself" "$LANTIAN" --data "$O" roster add "$O/keys/device.pub" \
-    --name 张伟 --badge XY-017 --from 2020-01-01 --passphrase-file "$PASSFILE"
+lt_office_init "$O"
 lt_sites "$O" "$T/sites.csv" 3
 
 LANTIAN_NOW=2030-01-04T09:00:00Z

@@ -7,10 +7,7 @@ set -u
 D=$T/d
 LANTIAN_NOW=2029-12-01T00:00:00Z
 export LANTIAN_NOW
-lt_init "$D"
-setup "office init" lt --data "$D" office init --passphrase-file "$PASSFILE"
-setup "enrol itself" lt --data "$D" roster add "$D/keys/device.pub" \
-    --name 张伟 --badge XY-017 --from 2020-01-01 --passphrase-file "$PASSFILE"
+lt_office_init "$D"
 lt_sites "$D"
 LANTIAN_NOW=2030-01-05T08:00:00Z
 lt_inspect "$D" XY-R-101 restaurant-fume '{"purifier_installed": true, "purifier_running": true, "cleaning_records": true}'
