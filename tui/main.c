@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <archive.h>
 #include <curses.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -33,14 +35,18 @@ static const struct {
 	  "forms try FILE|ID --answers A.json [--json]" },
 	{ "inspect", cmd_inspect,
 	  "inspect --site S --form ID|FILE --answers A.json [--attach FILE]... "
-	  "[--notes TEXT] [--follows ID] [--any-kind] [--passphrase-file F|-]" },
+	  "[--notes TEXT] [--follows ID] [--any-kind] "
+	  "[--ack-name N --ack-role R [--ack-refused]] [--passphrase-file F|-]" },
 	{ "records", cmd_records,
-	  "records list [--site S] [--form F] [--status[=STATUS]] [--json] | "
+	  "records list [--site S] [--village V] [--inspector K] [--form F] "
+	  "[--task N] [--severity S] [--from DATE] [--to DATE] "
+	  "[--status[=STATUS]] [--limit N] [--after ID] [--json] | "
 	  "records show ID [--raw|--minisig]" },
 	{ "findings", cmd_findings,
 	  "findings list [--open|--overdue|--closed] [--site S] [--village V] "
 	  "[--task N] [--severity S] [--json] | "
-	  "findings count --by task|village [--open|--overdue|--closed]" },
+	  "findings count --by task|village [--open|--overdue|--closed] "
+	  "[--json]" },
 	{ "amend", cmd_amend,
 	  "amend ID --reply TEXT [--answers A.json] [--passphrase-file F|-]" },
 	{ "review", cmd_review,
@@ -105,10 +111,10 @@ static void
 main_version(void)
 {
 	printf("lantian %s\n", PACKAGE_VERSION);
-	printf("  SQLite %s, libgit2 %s, libsodium %s, jansson %s, %s\n",
-	    sqlite3_libversion(), repo_libgit2_version(),
-	    sodium_version_string(), jansson_version_str(),
-	    curses_version());
+	printf("  SQLite %s, libgit2 %s, libsodium %s, jansson %s, %s,\n"
+	    "  %s, %s\n", sqlite3_libversion(), repo_libgit2_version(),
+	    sodium_version_string(), jansson_version_str(), curses_version(),
+	    archive_version_string(), OpenSSL_version(OPENSSL_VERSION));
 }
 
 /* Take --data DIR / --data=DIR out of argv wherever it stands. */
