@@ -270,7 +270,8 @@ datadir_form_dirs(const struct datadir *dd)
 		dirs[n++] = own;
 	}
 	dirs[n++] = PKGDATADIR "/forms";
-	dirs[n++] = SRCDIR "/forms";
+	if (util_uninstalled())
+		dirs[n++] = SRCDIR "/forms";
 	dirs[n] = NULL;
 	return dirs;
 }

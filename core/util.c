@@ -535,3 +535,24 @@ util_strcmp_p(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+int
+util_uninstalled(void)
+{
+	static int	 known = -1;
+	char		*exe, *build;
+	size_t		 n;
+
+	if (known >= 0)
+		return known;
+	known = 0;
+	exe = realpath("/proc/self/exe", NULL);
+	build = realpath(BUILDDIR, NULL);
+	if (exe != NULL && build != NULL) {
+		n = strlen(build);
+		known = strncmp(exe, build, n) == 0 && exe[n] == '/';
+	}
+	free(exe);
+	free(build);
+	return known;
+}

@@ -85,6 +85,12 @@ time_t util_now(void);
 
 /* Copy s dropping control characters (for the terminal). */
 char *util_sanitize(const char *s);
+/*
+ * Is this program the one of the build tree (tests, benchmarks), not an
+ * installed one?  Only then does it look in the source and build trees
+ * for its forms and translations.
+ */
+int util_uninstalled(void);
 /* strcmp of two char * (qsort). */
 int util_strcmp_p(const void *a, const void *b);
 /* s as HTML text: &, <, >, " escaped, control characters dropped. */

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Every test of every kind, twice: a -Werror build and an ASan+UBSan build,
-# each out of tree under build/.  The last line counts every single check:
+# each out of tree under build/; then make install and uninstall, make
+# distcheck, and the Debian package built, linted, installed, run and
+# removed (tests/pkg/).  The last line counts every single check:
 # "N passed, N failed".
 set -u
 
@@ -63,6 +65,54 @@ build() {
 	say "=== $name build: $(sed -n 's/^# TOTAL: *//p' "$dir/test-suite.log" | head -n 1) checks"
 }
 
+# stage NAME COMMAND...: a TAP script; its checks counted like the rest.
+stage() {
+	name=$1
+	shift
+	say "=== $name"
+	"$@" >"$top/build/$name.out" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$top/build/$name.out")
+	f=$(grep -c '^not ok ' "$top/build/$name.out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1	# it stopped before saying what failed
+	fi
+	grep -E '^(not ok|#   )' "$top/build/$name.out" || true
+	if [ "$f" -gt 0 ]; then
+		tail -n 40 "$top/build/$name.out"
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	say "=== $name: $p passed, $f failed"
+}
+
+# make distcheck in the -Werror build: the tarball builds and passes its
+# own test suite out of a read-only source tree.  One check.
+distcheck() {
+	if (cd "$top/build/werror" && make -j"$jobs" distcheck \
+	    >distcheck.out 2>&1); then
+		echo "ok 1 - make distcheck"
+	else
+		tail -n 60 "$top/build/werror/distcheck.out"
+		echo "not ok 1 - make distcheck"
+	fi
+	echo "1..1"
+}
+
+# make install / uninstall of a build configured for a prefix of its own.
+install_check() {
+	dir=$top/build/install
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && "$top/configure" --prefix="$dir/prefix" \
+	    >configure.out 2>&1 && make -j"$jobs" >make.out 2>&1) || {
+		tail -n 40 "$dir/make.out" "$dir/configure.out" 2>/dev/null
+		echo "not ok 1 - configure and build for make install"
+		return 1
+	}
+	sh "$top/tests/pkg/install.sh" "$dir" "$dir/prefix"
+}
+
 cd "$top" || exit 1
 if ! autoreconf -fi >build-autoreconf.out 2>&1; then
 	cat build-autoreconf.out
@@ -73,6 +123,9 @@ rm -f build-autoreconf.out
 
 build werror --enable-werror
 build asan --enable-werror --enable-asan
+stage install install_check
+stage distcheck distcheck
+stage deb sh "$top/tests/pkg/deb.sh" "$top"
 
 say "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

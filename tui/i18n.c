@@ -4,13 +4,11 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "core/util.h"
 #include "i18n.h"
 
 #define I18N_DOMAIN	"lantian"
-/* The catalogue that tells an installed lantian from a build tree. */
-#define I18N_PROBE	"/zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo"
 
 static const char	*i18n_current;	/* "zh", "en", or NULL: not decided */
 
@@ -44,10 +42,10 @@ i18n_init(void)
 
 	dir = getenv("LANTIAN_LOCALEDIR");
 	if (dir == NULL || *dir == '\0') {
-		if (access(LOCALEDIR I18N_PROBE, R_OK) == 0)
-			dir = LOCALEDIR;
-		else
+		if (util_uninstalled())
 			dir = BUILDDIR "/po/locale";
+		else
+			dir = LOCALEDIR;
 	}
 	bindtextdomain(I18N_DOMAIN, dir);
 	bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
