@@ -10,10 +10,12 @@ libcmocka-dev libarchive-dev libssl-dev minisign sqlite3 git python3 tmux gettex
 openssh-server openssh-client lighttpd lighttpd-mod-openssl openssl
 procps"
 
-# --tests: what only the test suite needs besides (a browser that renders
-# an evidence bundle's report, with a Chinese font).
+# --tests: what only the test suite needs besides: a browser that renders
+# an evidence bundle's report, with a Chinese font; man for the manual
+# page; what builds and checks the Debian package.
 if [ "${1:-}" = --tests ]; then
-	packages="$packages chromium fonts-wqy-microhei fontconfig"
+	packages="$packages chromium fonts-wqy-microhei fontconfig man-db
+debhelper lintian dpkg-dev"
 fi
 
 missing=""
