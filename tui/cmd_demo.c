@@ -14,6 +14,7 @@
 #include "core/inspect.h"
 #include "core/assign.h"
 #include "core/office.h"
+#include "core/review.h"
 #include "core/roster.h"
 #include "core/site.h"
 #include "core/util.h"
@@ -244,6 +245,38 @@ cleanup:
 	return rc;
 }
 
+/*
+ * The office's review of the demo's first records: one accepted, one
+ * returned with a question, which home shows for the inspector to answer
+ * (a).  Once: not again when the demo is opened again.
+ */
+static int
+demo_reviews(struct datadir *dd)
+{
+	struct key_secret	*office = NULL;
+	sqlite3_stmt		*st;
+	char			 ids[2][65];
+	int			 rc, n = 0;
+
+	if ((rc = db_prepare(dd->db, &st, "SELECT id FROM records WHERE "
+	    "type = 'inspection' AND NOT EXISTS (SELECT 1 FROM reviews) "
+	    "ORDER BY created, id LIMIT 2")) != 0)
+		return rc;
+	while (n < 2 && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(ids[n++], 65, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (n < 2)
+		return 0;
+	if ((rc = roster_office_unlock(dd, DEMO_PASSPHRASE,
+	    strlen(DEMO_PASSPHRASE), &office)) != 0)
+		return rc;
+	if ((rc = review_issue(dd, office, ids[0], REVIEW_ACCEPTED, NULL)) == 0)
+		rc = review_issue(dd, office, ids[1], REVIEW_RETURNED,
+		    "请补充现场照片，并说明整改期限是否已告知现场负责人。");
+	key_secret_free(office);
+	return rc;
+}
+
 static int
 demo_prepare(struct datadir *dd)
 {
@@ -297,6 +330,8 @@ demo_prepare(struct datadir *dd)
 		record_clear(&rec);
 	}
 	key_secret_free(sk);
+	if (rc == 0)
+		rc = demo_reviews(dd);
 	return rc;
 }
 

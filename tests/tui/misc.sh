@@ -113,7 +113,9 @@ keys y
 wait_for "sync counts it" 'Drafts not finished: 1'
 keys Escape
 wait_for "home" 'Drafts in progress \(1\)'
-keys Up Up Up Up
+screen_has "the office's question on the demo's home, above the drafts" \
+    '^  returned +.*请补充现场照片'
+keys Up Up Up Up Down
 sel_is "the draft selected" '济源市下冶建材'
 keys x
 wait_for "x: asks first" 'Abandon this draft\? Its answers will be deleted\.'
