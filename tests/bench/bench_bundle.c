@@ -80,7 +80,7 @@ bb_make_store(const char *dir, long n)
 	long			 i;
 	size_t			 j;
 
-	if (bench_store_count(dir) == n)
+	if (bench_store_count(dir, NULL) == n)
 		return;
 	bb_rmtree(dir);
 	fprintf(stderr, "bench_bundle: making %s (%ld records, %ld MiB of "
@@ -134,7 +134,7 @@ bb_make_store(const char *dir, long n)
 	form_free(form);
 	key_secret_free(sk);
 	datadir_close(dd);
-	bench_store_done("bench_bundle", dir, n);
+	bench_store_done("bench_bundle", dir, n, 0);
 }
 
 /* One run of a shell command line, output discarded; its wall time. */

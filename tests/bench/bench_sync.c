@@ -56,6 +56,7 @@
 #include "core/key.h"
 #include "core/record.h"
 #include "core/util.h"
+#include "tests/bench/benchutil.h"
 #include "sync/gitutil.h"
 #include "sync/import.h"
 #include "sync/remote.h"
@@ -253,24 +254,6 @@ bs_create(struct datadir *dd, const struct key_secret *sk, long from, long n)
 		bs_die("commit");
 }
 
-/* The count in dir/.complete, or -1; *secs gets the seconds it took. */
-static long
-bs_store_count(const char *dir, double *secs)
-{
-	char	*path = xasprintf("%s/.complete", dir);
-	FILE	*f = fopen(path, "r");
-	long	 n = -1;
-
-	free(path);
-	*secs = 0;
-	if (f == NULL)
-		return -1;
-	if (fscanf(f, "%ld %lf", &n, secs) < 1)
-		n = -1;
-	fclose(f);
-	return n;
-}
-
 /*
  * A data directory with the device key and n records, unless a finished
  * one is there; returns the seconds it took to make (*cached when it was
@@ -284,10 +267,8 @@ bs_make_store(const char *dir, long n, int *cached)
 	struct stat		 st;
 	double			 t0 = bs_now(), tb = t0, secs;
 	long			 done;
-	char			*path;
-	FILE			*f;
 
-	if ((*cached = bs_store_count(dir, &secs) == n))
+	if ((*cached = bench_store_count(dir, &secs) == n))
 		return secs;
 	if (stat(dir, &st) == 0) {
 		fprintf(stderr, "bench_sync: %s: unfinished, made again\n",
@@ -322,13 +303,7 @@ bs_make_store(const char *dir, long n, int *cached)
 	datadir_close(dd);
 
 	secs = bs_now() - t0;
-	path = xasprintf("%s/.complete", dir);
-	if ((f = fopen(path, "w")) == NULL ||
-	    fprintf(f, "%ld %.1f\n", n, secs) < 0 || fclose(f) != 0) {
-		fprintf(stderr, "bench_sync: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	free(path);
+	bench_store_done("bench_sync", dir, n, secs);
 	fprintf(stderr, "bench_sync: made %s in %.1f s\n", dir, secs);
 	return secs;
 }

@@ -56,6 +56,7 @@
 #include "core/record.h"
 #include "core/site.h"
 #include "core/util.h"
+#include "tests/bench/benchutil.h"
 
 #define BT_RECORDS	1000000L	/* the store of the budgets */
 #define BT_KEYS		200		/* keys of each paging scenario */
@@ -219,27 +220,6 @@ bt_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 }
 
 /*
- * The count in dir/.complete, or -1 when the store is not finished; *secs
- * gets the seconds it took to make.
- */
-static long
-bt_store_count(const char *dir, double *secs)
-{
-	char	*path = xasprintf("%s/.complete", dir);
-	FILE	*f = fopen(path, "r");
-	long	 n = -1;
-
-	free(path);
-	*secs = 0;
-	if (f == NULL)
-		return -1;
-	if (fscanf(f, "%ld %lf", &n, secs) < 1)
-		n = -1;
-	fclose(f);
-	return n;
-}
-
-/*
  * Make a data directory with the device key and n records, unless a
  * finished one is there; returns the seconds it took (*cached when it was
  * there).
@@ -255,14 +235,13 @@ bt_make_store(const char *dir, long n, int *cached)
 	struct record		 r;
 	struct stat		 st;
 	json_t			*fields;
-	char			 site[32], *path;
+	char			 site[32];
 	time_t			 end = time(NULL);
 	int64_t			 t0 = bt_now(), tb = t0;
 	long			 i, ib = 0;
 	double			 secs;
-	FILE			*f;
 
-	if ((*cached = bt_store_count(dir, &secs) == n))
+	if ((*cached = bench_store_count(dir, &secs) == n))
 		return secs;
 	if (stat(dir, &st) == 0) {
 		fprintf(stderr, "bench_tui: %s: unfinished, made again\n",
@@ -319,13 +298,7 @@ bt_make_store(const char *dir, long n, int *cached)
 	datadir_close(dd);
 
 	secs = (double)(bt_now() - t0) / 1e9;
-	path = xasprintf("%s/.complete", dir);
-	if ((f = fopen(path, "w")) == NULL ||
-	    fprintf(f, "%ld %.1f\n", n, secs) < 0 || fclose(f) != 0) {
-		fprintf(stderr, "bench_tui: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	free(path);
+	bench_store_done("bench_tui", dir, n, secs);
 	fprintf(stderr, "bench_tui: made %s in %.1f s\n", dir, secs);
 	return secs;
 }
@@ -1049,7 +1022,7 @@ bt_prepare(const char *dir, long n, int *cached)
 	pid_t	pid;
 	int	status;
 
-	*cached = bt_store_count(dir, &secs) == n;
+	*cached = bench_store_count(dir, &secs) == n;
 	fflush(stdout);
 	fflush(stderr);
 	if ((pid = fork()) < 0) {
@@ -1065,7 +1038,7 @@ bt_prepare(const char *dir, long n, int *cached)
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0 || bt_store_count(dir, &secs) != n) {
+	    WEXITSTATUS(status) != 0 || bench_store_count(dir, &secs) != n) {
 		fprintf(stderr, "bench_tui: %s: could not make the store\n",
 		    dir);
 		exit(1);

@@ -59,29 +59,32 @@ bench_rmtree(const char *dir)
 }
 
 long
-bench_store_count(const char *dir)
+bench_store_count(const char *dir, double *secs)
 {
 	char	*path = xasprintf("%s/.complete", dir);
 	FILE	*f = fopen(path, "r");
+	double	 s = 0;
 	long	 n = -1;
 
 	free(path);
-	if (f == NULL)
-		return -1;
-	if (fscanf(f, "%ld", &n) != 1)
-		n = -1;
-	fclose(f);
+	if (f != NULL) {
+		if (fscanf(f, "%ld %lf", &n, &s) < 1)
+			n = -1;
+		fclose(f);
+	}
+	if (secs != NULL)
+		*secs = s;
 	return n;
 }
 
 void
-bench_store_done(const char *prog, const char *dir, long n)
+bench_store_done(const char *prog, const char *dir, long n, double secs)
 {
 	char	*path = xasprintf("%s/.complete", dir);
 	FILE	*f;
 
-	if ((f = fopen(path, "w")) == NULL || fprintf(f, "%ld\n", n) < 0 ||
-	    fclose(f) != 0)
+	if ((f = fopen(path, "w")) == NULL ||
+	    fprintf(f, "%ld %.1f\n", n, secs) < 0 || fclose(f) != 0)
 		bench_die(prog, path);
 	free(path);
 }

@@ -20,10 +20,14 @@ void bench_die(const char *prog, const char *what)
     __attribute__((noreturn));
 /* Remove a tree (no link followed). */
 void bench_rmtree(const char *dir);
-/* The size a finished store was made with, or -1. */
-long bench_store_count(const char *dir);
-/* Mark a store finished with its size. */
-void bench_store_done(const char *prog, const char *dir, long n);
+/*
+ * The size a finished store was made with, or -1; *secs (may be NULL) the
+ * seconds it took to make.
+ */
+long bench_store_count(const char *dir, double *secs);
+/* Mark a store finished with its size and the seconds it took. */
+void bench_store_done(const char *prog, const char *dir, long n,
+    double secs);
 /* The median of n figures (sorts them). */
 double bench_median(double *v, int n);
 /*
