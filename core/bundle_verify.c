@@ -606,15 +606,20 @@ vby_hash(struct vctx *c, const char *prefix, const char *sha)
 }
 
 static void
+vchain_free_one(struct vchain *ch)
+{
+	free(ch->seq);
+	free(ch->id);
+	free(ch->prev);
+}
+
+static void
 vchain_free(struct vchain *ch, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; i < n; i++) {
-		free(ch[i].seq);
-		free(ch[i].id);
-		free(ch[i].prev);
-	}
+	for (i = 0; i < n; i++)
+		vchain_free_one(&ch[i]);
 	free(ch);
 }
 
@@ -883,6 +888,9 @@ vcheck_payload(struct vctx *c)
 			chains = xrealloc(chains, (n + 1) * sizeof *chains);
 			if (vchain_load(c, p, &chains[n]) == 0)
 				n++;
+			else	/* what it read before it failed (found by
+				   tests/fuzz/fuzz_bundle: it leaked) */
+				vchain_free_one(&chains[n]);
 		}
 	}
 	for (i = 0; i < c->nfiles; i++) {

@@ -191,8 +191,16 @@ record_skip(const char *p, const char *end, int *plain)
 				return NULL;
 			p++;
 		} else {
-			while (p < end && strchr(",:]} \t\r\n", *p) == NULL)
+			/* A bare word (number, true, null); a NUL or any byte
+			 * that moves nothing on is malformed (found by
+			 * tests/fuzz/fuzz_record: it looped for ever). */
+			const char *word = p;
+
+			while (p < end && *p != '\0' &&
+			    strchr(",:]} \t\r\n", *p) == NULL)
 				p++;
+			if (p == word)
+				return NULL;
 		}
 	} while (depth > 0);
 	return p;

@@ -3,8 +3,8 @@
 # distcheck: the release tarball built and tested out of a read-only
 # source tree, installed, uninstalled, cleaned) and an ASan+UBSan build,
 # each out of tree under build/; then make install and uninstall of a
-# prefix, and the Debian package built, linted, installed, run and removed
-# (tests/pkg/).  The last line counts every single check:
+# prefix, the Debian package built, linted, installed, run and removed
+# (tests/pkg/), and the libFuzzer harnesses (tests/fuzz/).  The last line counts every single check:
 # "N passed, N failed".
 set -u
 
@@ -129,6 +129,23 @@ install_check() {
 	sh "$top/tests/pkg/install.sh" "$dir" "$dir/prefix"
 }
 
+# The libFuzzer harnesses (clang, ASan+UBSan): seeds and past crashes,
+# then a fixed number of inputs each from a fixed seed.
+fuzz_check() {
+	dir=$top/build/fuzz
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && "$top/configure" CC=clang --enable-fuzzing \
+	    >configure.out 2>&1 && make -j"$jobs" tests/fuzz/fuzz_record \
+	    tests/fuzz/fuzz_minisig tests/fuzz/fuzz_form tests/fuzz/fuzz_sites \
+	    tests/fuzz/fuzz_bagit tests/fuzz/fuzz_bundle >make.out 2>&1) || {
+		tail -n 40 "$dir/make.out" "$dir/configure.out" 2>/dev/null
+		echo "not ok 1 - the fuzzers build"
+		return 1
+	}
+	sh "$top/tests/fuzz/run.sh" "$top" "$dir" ci
+}
+
 cd "$top" || exit 1
 if ! autoreconf -fi >build-autoreconf.out 2>&1; then
 	cat build-autoreconf.out
@@ -144,6 +161,7 @@ target=check
 build asan --enable-werror --enable-asan
 stage install install_check
 stage deb sh "$top/tests/pkg/deb.sh" "$top"
+stage fuzz fuzz_check
 
 say "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

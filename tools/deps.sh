@@ -15,7 +15,7 @@ procps"
 # page; what builds and checks the Debian package.
 if [ "${1:-}" = --tests ]; then
 	packages="$packages chromium fonts-wqy-microhei fontconfig man-db
-debhelper lintian dpkg-dev"
+debhelper lintian dpkg-dev clang"
 fi
 
 missing=""
