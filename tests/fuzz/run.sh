@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 # The inputs CI gives each harness (-runs, with -seed=1).
 ci_runs() {
 	case $1 in
-	fuzz_record|fuzz_minisig)	echo 500000 ;;
+	fuzz_record|fuzz_minisig|fuzz_layout)	echo 500000 ;;
 	fuzz_bagit)			echo 300000 ;;
 	fuzz_form|fuzz_sites)		echo 50000 ;;
 	fuzz_bundle)			echo 3000 ;;
@@ -36,7 +36,7 @@ seeds() {
 }
 
 for h in fuzz_record fuzz_minisig fuzz_form fuzz_sites fuzz_bagit \
-    fuzz_bundle; do
+    fuzz_bundle fuzz_layout; do
 	bin=$build/tests/fuzz/$h
 	n=$((n + 1))
 	if [ ! -x "$bin" ]; then
