@@ -1,8 +1,10 @@
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <sodium.h>
 
@@ -16,12 +18,40 @@
 	crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + \
 	KEY_SEALED_PLAIN)
 
+/*
+ * No core dump while a secret key is in memory: the process is made
+ * non-dumpable when the first one is unlocked (or a sealed one is being
+ * opened) and dumpable as it was when the last one is freed.  A core file
+ * or a ptrace attach (without privilege) then cannot read it.
+ */
+static atomic_int	key_live;
+static int		key_was_dumpable = 1;
+
+static void
+key_guard(int delta)
+{
+	int	now = atomic_fetch_add(&key_live, delta) + delta;
+
+	if (delta > 0 && now == 1) {
+		key_was_dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	} else if (delta < 0 && now == 0 && key_was_dumpable > 0)
+		prctl(PR_SET_DUMPABLE, key_was_dumpable, 0, 0, 0);
+}
+
+int
+key_live_count(void)
+{
+	return atomic_load(&key_live);
+}
+
 struct key_secret *
 key_generate(void)
 {
 	struct key_secret	*sk;
 	unsigned char		 pk[KEY_PK_BYTES];
 
+	key_guard(1);
 	if ((sk = sodium_malloc(sizeof *sk)) == NULL)
 		util_fatal("out of secure memory");
 	randombytes_buf(sk->id, sizeof sk->id);
@@ -32,8 +62,10 @@ key_generate(void)
 void
 key_secret_free(struct key_secret *sk)
 {
-	if (sk != NULL)
+	if (sk != NULL) {
 		sodium_free(sk);	/* zeroes the memory first */
+		key_guard(-1);
+	}
 }
 
 void
@@ -235,6 +267,7 @@ key_secret_open(const char *text, size_t len, const char *pass,
 	nonce = salt + KEY_SALT_BYTES + 16;
 	box = nonce + crypto_secretbox_NONCEBYTES;
 
+	key_guard(1);	/* the key's bytes are about to be in memory */
 	if ((k = sodium_malloc(crypto_secretbox_KEYBYTES +
 	    KEY_SEALED_PLAIN)) == NULL)
 		util_fatal("out of secure memory");
@@ -253,5 +286,7 @@ key_secret_open(const char *text, size_t len, const char *pass,
 	*out = sk;
 cleanup:
 	sodium_free(k);
+	if (rc != 0)
+		key_guard(-1);	/* nothing of it is left */
 	return rc;
 }

@@ -28,6 +28,13 @@ struct key_secret {
 	unsigned char	sk[KEY_SK_BYTES];	/* seed || public key */
 };
 
+/*
+ * Secret keys live in sodium_malloc'd memory (guarded, locked, wiped when
+ * freed), and while any is unlocked the process cannot dump core
+ * (PR_SET_DUMPABLE 0).  How many are unlocked now:
+ */
+int key_live_count(void);
+
 /* A new random key in locked memory; free with key_secret_free(). */
 struct key_secret *key_generate(void);
 /* Wipe and free; NULL is fine. */
