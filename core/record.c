@@ -372,6 +372,10 @@ record_create(sqlite3 *db, const struct key_secret *sk, const char *type,
 	}
 	/* We built the header ourselves: no need to parse our own bytes. */
 	record_fill(out, doc, body, len);
+	/* The chain keeps its order whatever the clock says; the caller
+	 * tells the user, and verify flags the record (clock-backwards). */
+	if (strcmp(created, last) < 0)
+		memcpy(out->clock_behind, last, sizeof out->clock_behind);
 	trusted = record_trusted_comment(out);
 	out->sig = sig_sign(sk, out->body, out->len, trusted,
 	    "signature from lantian secret key");

@@ -41,6 +41,9 @@ struct record {
 	char		*sig;			/* minisign signature file, or NULL */
 	char		*status;		/* from the store, or NULL */
 	json_t		*doc;			/* the parsed body */
+	/* Set by record_create(): the created time of the device's record
+	 * before, when this machine's clock stood before it ("" if not). */
+	char		 clock_behind[32];
 };
 
 /*

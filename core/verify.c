@@ -58,6 +58,7 @@ struct verify_ctx {
 	char			 last_ids[VERIFY_FORKS][65];
 	int			 nlast;
 	char			 last_created[32];
+	char			 ahead[32];	/* this machine's clock + a day */
 };
 
 struct verify_worker {
@@ -282,6 +283,11 @@ verify_chain(struct verify_ctx *ctx, const struct verify_row *r)
 		verify_say(ctx, r, "clock-backwards", "created %s, before "
 		    "the device's previous record (%s)", r->created,
 		    ctx->last_created);
+	/* A record made a day or more after this machine's now: a clock
+	 * set forward (the records after it will go back in time). */
+	if (strcmp(r->created, ctx->ahead) > 0)
+		verify_say(ctx, r, "clock-ahead", "created %s, after this "
+		    "machine's clock", r->created);
 	ctx->last_seq = r->seq;
 	ctx->nlast = 1;
 	memcpy(ctx->last_ids[0], r->id, 65);
@@ -455,6 +461,7 @@ verify_store(sqlite3 *db, const char *const *ids, size_t nids, int threads,
 	ctx.report = report;
 	ctx.arg = arg;
 	ctx.stats = stats;
+	util_rfc3339(ctx.ahead, sizeof ctx.ahead, util_now() + 86400);
 	ctx.rows = xcalloc(VERIFY_BATCH, sizeof *ctx.rows);
 	if ((rc = verify_load_keys(db, &ctx)) != 0)
 		goto cleanup;

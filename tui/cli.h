@@ -47,6 +47,9 @@ int cmd_tui(struct cli *cli, int argc, char **argv);
 
 /* Print "lantian: <message of the last error>" and return 1. */
 int cli_fail(void);
+/* Warn on stderr when a record was signed on a clock set back. */
+struct record;
+void cli_clock_warn(const struct record *r);
 /* Print "lantian: <message>" and return 1. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage error and the command's synopsis; return 2. */

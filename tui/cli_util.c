@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "core/error.h"
+#include "core/record.h"
 #include "core/roster.h"
 #include "core/util.h"
 
@@ -24,6 +25,17 @@ cli_fail(void)
 {
 	fprintf(stderr, "lantian: %s\n", error_msg());
 	return 1;
+}
+
+void
+cli_clock_warn(const struct record *r)
+{
+	if (r->clock_behind[0] == '\0')
+		return;
+	fprintf(stderr, "lantian: clock: this machine's clock (%s) is before "
+	    "the last record it signed (%s): the record keeps its place in "
+	    "the chain and is flagged clock-backwards; check the clock\n",
+	    r->created, r->clock_behind);
 }
 
 int

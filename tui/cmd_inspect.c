@@ -123,6 +123,7 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 	fprintf(stderr, "lantian: record %s: seq %lld, %zu finding(s)\n",
 	    rec.id, (long long)rec.seq,
 	    json_array_size(json_object_get(rec.doc, "findings")));
+	cli_clock_warn(&rec);
 	rc = 0;
 cleanup:
 	record_clear(&rec);

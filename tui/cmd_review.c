@@ -327,6 +327,7 @@ cmd_amend(struct cli *cli, int argc, char **argv)
 	fprintf(stderr, "lantian: amendment %.16s of record %.16s: seq %lld\n",
 	    rec.id, json_string_value(json_object_get(rec.doc, "amends")),
 	    (long long)rec.seq);
+	cli_clock_warn(&rec);
 	rc = 0;
 cleanup:
 	record_clear(&rec);

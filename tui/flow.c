@@ -181,7 +181,7 @@ flow_sign_done(struct tui *t, void *arg, const char *pass)
 	struct key_secret	*sk = NULL;
 	struct inspect		 in;
 	struct record		 r;
-	char			 id[65];
+	char			 id[65], behind[32];
 	int			 rc;
 
 	if (pass == NULL)
@@ -207,11 +207,18 @@ flow_sign_done(struct tui *t, void *arg, const char *pass)
 		return 0;
 	}
 	memcpy(id, r.id, sizeof id);
+	memcpy(behind, r.clock_behind, sizeof behind);
 	record_clear(&r);
 	/* fs belongs to the review screen, gone after this. */
 	tui_home(t);
 	tui_push(t, &screen_record, id);
-	tui_msg(t, _("Signed and stored: record %.12s."), id);
+	if (behind[0] != '\0') {
+		tui_msg(t, _("Signed and stored: record %.12s. This laptop's "
+		    "clock is before your last record (%.16s): check the "
+		    "clock; the record is flagged."), id, behind);
+		t->msg_error = 1;
+	} else
+		tui_msg(t, _("Signed and stored: record %.12s."), id);
 	return 0;
 }
 

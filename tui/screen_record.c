@@ -242,6 +242,7 @@ rec_kind(const char *kind)
 		{ "chain-gap", N_("Records missing from the chain") },
 		{ "chain-break", N_("Chain broken") },
 		{ "clock-backwards", N_("Clock went backwards") },
+		{ "clock-ahead", N_("Made in the future") },
 	};
 	size_t	i;
 

@@ -24,6 +24,8 @@
 #include "core/record.h"
 #include "core/util.h"
 #include "core/verify.h"
+#include "tests/bench/benchutil.h"
+#include "tests/bench/scale.h"
 
 static double
 now(void)
@@ -81,15 +83,14 @@ bench_fields(long i)
  * indexes (a fresh store), without signing, chain or findings.
  */
 static double
-bench_raw_inserts(const char *dir, long n, size_t size, int lantian_schema)
+bench_raw_inserts(const char *path, long n, size_t size, int lantian_schema)
 {
 	sqlite3		*db;
 	sqlite3_stmt	*st;
-	char		*path, *blob, id[65];
+	char		*blob, id[65];
 	double		 t0, t;
 	long		 i;
 
-	path = xasprintf("%s/raw%d.db", dir, lantian_schema);
 	if (lantian_schema) {
 		if (db_open(&db, path) != 0)
 			die("raw.db");
@@ -113,6 +114,7 @@ bench_raw_inserts(const char *dir, long n, size_t size, int lantian_schema)
 	t0 = now();
 	for (i = 0; i < n; i++) {
 		util_sha256_hex(id, &i, sizeof i);
+		id[0] = 'f';	/* apart from the ids of any store */
 		db_exec(db, "BEGIN IMMEDIATE");
 		sqlite3_reset(st);
 		db_bind_text(st, 1, id);
@@ -132,7 +134,6 @@ bench_raw_inserts(const char *dir, long n, size_t size, int lantian_schema)
 	else
 		sqlite3_close(db);
 	free(blob);
-	free(path);
 	return (double)n / t;
 }
 
@@ -211,13 +212,79 @@ bench_verify(struct datadir *dd, int threads, long expect)
 	return (double)st.records / t;
 }
 
+/*
+ * The same budgets at scale, on the store of 1,000,000 records of 50
+ * devices (tests/bench/scale.c): records created into a copy of it (one
+ * transaction each) against raw durable inserts into that copy's records
+ * table, and the whole store verified against libsodium's verify rate.
+ */
+static void
+bench_scale(const char *tmp, long ncreate, double rawv, long cores)
+{
+	struct datadir		*dd;
+	struct key_secret	*sk;
+	long			 n = bench_scale_count();
+	const char		*store = bench_scale_dir(n);
+	char			*copy, *cmd, *path, m[64], raw[64];
+	double			 made, create, rawc, vn, t0;
+	size_t			 size = 0;
+	int			 cached;
+
+	made = bench_scale_store("bench", store, n, &cached);
+	printf("\nat scale: %s (%ld records of %d devices, made in %.0f s%s)"
+	    "\n", store, n, SCALE_DEVICES, made, cached ? " by an earlier run"
+	    : "");
+	copy = xasprintf("%s/scale", tmp);
+	cmd = xasprintf("cp -r '%s' '%s'", store, copy);
+	t0 = now();
+	if (system(cmd) != 0)
+		die("copy of the scale store");
+	printf("         (copied for the writes in %.1f s)\n", now() - t0);
+	free(cmd);
+	if (datadir_open(&dd, copy, 0) != 0 ||
+	    datadir_device_unlock(dd, SCALE_PASS, strlen(SCALE_PASS), &sk) != 0)
+		die("scale store");
+	create = bench_create(dd, sk, ncreate, 1, &size);
+	key_secret_free(sk);
+	datadir_close(dd);
+	path = xasprintf("%s/lantian.db", copy);
+	rawc = bench_raw_inserts(path, ncreate, size, 1);
+	free(path);
+	bench_rmtree(copy);
+	free(copy);
+	printf("create   %8.0f records/s  into the store of %ld records\n",
+	    create, n);
+	printf("raw      %8.0f rows/s     durable insert into its records "
+	    "table\n", rawc);
+	printf("         ratio %.2f (budget >= 0.60)\n", create / rawc);
+	snprintf(m, sizeof m, "%.0f rec/s = %.2fx", create, create / rawc);
+	snprintf(raw, sizeof raw, "SQLite durable insert: %.0f/s", rawc);
+	bench_table("create a record (sign, chain, durable insert)", m, raw,
+	    ">= 0.60x", bench_verdict(create / rawc >= 0.60));
+
+	if (datadir_open(&dd, store, 0) != 0)
+		die("scale store");
+	vn = bench_verify(dd, 0, n);
+	datadir_close(dd);
+	printf("verify   %8.0f records/s  all %ld records, %ld threads\n",
+	    vn, n, cores);
+	printf("         ratio %.2f of libsodium's 1 core (budget >= 0.70)\n",
+	    vn / rawv);
+	snprintf(m, sizeof m, "%.0f rec/s = %.2fx", vn, vn / rawv);
+	snprintf(raw, sizeof raw, "libsodium verify: %.0f/s", rawv);
+	cmd = xasprintf("verify the whole store (%ld threads)", cores);
+	bench_table(cmd, m, raw, ">= 0.70x", bench_verdict(vn / rawv >=
+	    0.70));
+	free(cmd);
+}
+
 int
 main(void)
 {
 	struct datadir		*dd;
 	struct key_secret	*sk;
 	const char		*base = getenv("TMPDIR");
-	char			*dir, *data;
+	char			*dir, *data, *path;
 	long			 ncreate = env_count("BENCH_RECORDS", 2000);
 	long			 nverify = env_count("BENCH_VERIFY", 10000);
 	double			 create, raw, rawv, v1, vn;
@@ -237,8 +304,12 @@ main(void)
 
 	printf("lantian benchmarks (%ld cores, store in %s)\n\n", cores, dir);
 	create = bench_create(dd, sk, ncreate, 1, &size);
-	raw = bench_raw_inserts(dir, ncreate, size, 1);
-	double bare = bench_raw_inserts(dir, ncreate, size, 0);
+	path = xasprintf("%s/raw1.db", dir);
+	raw = bench_raw_inserts(path, ncreate, size, 1);
+	free(path);
+	path = xasprintf("%s/raw0.db", dir);
+	double bare = bench_raw_inserts(path, ncreate, size, 0);
+	free(path);
 	double cpu = bench_create(dd, sk, ncreate, 0, &size);
 	printf("create   %8.0f records/s  sign + chain + durable insert, "
 	    "%ld records of %zu bytes\n", create, ncreate, size);
@@ -269,6 +340,8 @@ main(void)
 
 	key_secret_free(sk);
 	datadir_close(dd);
+	bench_scale(dir, ncreate, rawv, cores);
+	bench_rmtree(dir);
 	free(data);
 	free(dir);
 	return 0;

@@ -46,6 +46,7 @@
 #include "core/site.h"
 #include "core/util.h"
 #include "tests/bench/benchutil.h"
+#include "tests/bench/scale.h"
 
 #define BB_RECORDS	1000L
 #define BB_PHOTO	(1024 * 1024)
@@ -166,7 +167,8 @@ main(void)
 	const char		*prog = getenv("BENCH_BUNDLE_PROGRAM");
 	char			*store, *out, *pass, *cmd;
 	double			 te[BB_REPS], ti[BB_REPS], ts[BB_REPS];
-	double			 tv[BB_REPS], tc[BB_REPS], tp[BB_REPS];
+	double			 tv[BB_REPS], tc[BB_REPS], tp[BB_REPS], r;
+	char			 m[64], raw[64];
 	long			 n = BB_RECORDS;
 	int			 i;
 
@@ -244,6 +246,18 @@ main(void)
 	printf("%-44s %7.2f s  = %.2fx sha256sum -c (<= 1.5x)\n",
 	    "lantian verify-bundle", bench_median(tv, BB_REPS),
 	    bench_median(tv, BB_REPS) / bench_median(tc, BB_REPS));
+	r = bench_median(te, BB_REPS) / bench_median(ts, BB_REPS);
+	snprintf(m, sizeof m, "%.2f s = %.2fx", bench_median(te, BB_REPS), r);
+	snprintf(raw, sizeof raw, "sha256sum: %.2f s", bench_median(ts,
+	    BB_REPS));
+	bench_table("bundle: export of 1,000 records, 1,003 MiB", m, raw,
+	    "<= 1.5x sha256sum", bench_verdict(r <= 1.5));
+	r = bench_median(tv, BB_REPS) / bench_median(tc, BB_REPS);
+	snprintf(m, sizeof m, "%.2f s = %.2fx", bench_median(tv, BB_REPS), r);
+	snprintf(raw, sizeof raw, "sha256sum -c: %.2f s", bench_median(tc,
+	    BB_REPS));
+	bench_table("bundle: verify-bundle of it", m, raw,
+	    "<= 1.5x sha256sum -c", bench_verdict(r <= 1.5));
 	bb_rmtree(out);
 	unlink(pass);
 	free(store);

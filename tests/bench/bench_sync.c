@@ -57,6 +57,7 @@
 #include "core/record.h"
 #include "core/util.h"
 #include "tests/bench/benchutil.h"
+#include "tests/bench/scale.h"
 #include "sync/gitutil.h"
 #include "sync/import.h"
 #include "sync/remote.h"
@@ -752,7 +753,7 @@ bs_table(const struct bs_hist *small, const struct bs_hist *big,
     const struct bs_big *imp, int reps)
 {
 	const struct bs_hist	*hs[2] = { small, big };
-	char			 w[96];
+	char			 w[96], m[64], raw[64];
 	double			 ratio, rec_s, push;
 	int			 i;
 
@@ -802,6 +803,36 @@ bs_table(const struct bs_hist *small, const struct bs_hist *big,
 	BS_ROW("  its push alone (pack + write)", "%.2f s = %.2fx git",
 	    push, push / imp->git_secs);
 	printf("\n");
+
+	snprintf(w, sizeof w, "sync: 1 record on %s records: bytes sent",
+	    bs_thousands(big->n));
+	snprintf(m, sizeof m, "%s B", bs_thousands((long)(big->start.max_pack >
+	    big->end.max_pack ? big->start.max_pack : big->end.max_pack)));
+	bench_table(w, m, "-", "<= 16 KiB", bench_verdict(big->start.max_pack
+	    <= 16384 && big->end.max_pack <= 16384));
+	snprintf(w, sizeof w, "sync: 1 record on %s records: time",
+	    bs_thousands(big->n));
+	ratio = big->start.median_ms / small->start.median_ms;
+	if (big->end.median_ms / small->end.median_ms > ratio)
+		ratio = big->end.median_ms / small->end.median_ms;
+	snprintf(m, sizeof m, "%.1f ms = %.2fx", big->start.median_ms, ratio);
+	snprintf(raw, sizeof raw, "on %s: %.1f ms", bs_thousands(small->n),
+	    small->start.median_ms);
+	bench_table(w, m, raw, "<= 2x", bench_verdict(ratio <= 2));
+	rec_s = (double)imp->stats.records / imp->import_secs;
+	snprintf(w, sizeof w, "sync: import of %s records",
+	    bs_thousands(imp->n));
+	snprintf(m, sizeof m, "%.0f rec/s = %.2fx", rec_s, rec_s /
+	    imp->raw64);
+	snprintf(raw, sizeof raw, "libsodium verify: %.0f/s", imp->raw64);
+	bench_table(w, m, raw, ">= 0.5x", bench_verdict(rec_s / imp->raw64 >=
+	    0.5));
+	snprintf(w, sizeof w, "sync: first push of %s records",
+	    bs_thousands(imp->n));
+	snprintf(m, sizeof m, "%.2f s = %.2fx", bs_total(&imp->push),
+	    bs_total(&imp->push) / imp->git_secs);
+	snprintf(raw, sizeof raw, "git push: %.2f s", imp->git_secs);
+	bench_table(w, m, raw, "(no ratio set)", "-");
 }
 
 int

@@ -57,6 +57,7 @@
 #include "core/site.h"
 #include "core/util.h"
 #include "tests/bench/benchutil.h"
+#include "tests/bench/scale.h"
 
 #define BT_RECORDS	1000000L	/* the store of the budgets */
 #define BT_KEYS		200		/* keys of each paging scenario */
@@ -1032,7 +1033,12 @@ bt_prepare(const char *dir, long n, int *cached)
 	if (pid == 0) {
 		int	c;
 
-		bt_make_store(dir, n, &c);
+		/* The store of 1,000,000 is the scale store of 50 devices
+		 * (tests/bench/scale.c); other sizes are the TUI's own. */
+		if (n == SCALE_RECORDS)
+			bench_scale_store("bench_tui", dir, n, &c);
+		else
+			bt_make_store(dir, n, &c);
 		bt_migrate(dir);
 		fflush(stderr);
 		_exit(0);
@@ -1083,6 +1089,22 @@ bt_lat_rows(const char *what, const struct bt_lat *a,
 	    budget);
 	bt_row("                             max", a->max, b->max, "ms",
 	    budget);
+}
+
+/* A row of the scale table: the big store's figure against the empty
+ * store's, the program's own floor. */
+static void
+bt_table(const char *figure, double big, double empty, const char *unit,
+    double budget)
+{
+	char	m[32], raw[48], b[32];
+
+	snprintf(m, sizeof m, "%.*f %s", big < 10 ? 2 : 1, big, unit);
+	snprintf(raw, sizeof raw, "empty store: %.*f %s", empty < 10 ? 2 : 1,
+	    empty, unit);
+	snprintf(b, sizeof b, "<= %.0f %s", budget, unit);
+	bench_table(figure, m, raw, b, isnan(big) ? "not measured" :
+	    bench_verdict(big <= budget));
 }
 
 /* Notes on keys whose trace did not have the expected shape. */
@@ -1138,11 +1160,13 @@ main(void)
 		bt_die("init");
 	if (util_mkdir_p("tests/bench", 0755) != 0)
 		bt_die("tests/bench");
-	if (n == 1000000)
+	if (n == SCALE_RECORDS) {
 		snprintf(bigname, sizeof bigname, "1m");
-	else
+		big = xstrdup(bench_scale_dir(n));
+	} else {
 		snprintf(bigname, sizeof bigname, "%ld", n);
-	big = xasprintf("tests/bench/store-%s", bigname);
+		big = xasprintf("tests/bench/store-%s", bigname);
+	}
 	empty = xstrdup("tests/bench/store-empty");
 	tbig = xasprintf("tests/bench/tui-trace-%s.txt", bigname);
 	tempty = xstrdup("tests/bench/tui-trace-empty.txt");
@@ -1199,6 +1223,17 @@ main(void)
 	    budget);
 	bt_row("maxrss at exit (trace)", fe.maxrss_mib, fb.maxrss_mib, "MiB",
 	    budget);
+
+	bt_table("TUI: start to the first home paint (median)", med[1],
+	    med[0], "ms", BT_BUDGET_START_MS);
+	bt_table("TUI: Page Down, key to paint (p95)", fb.pgdn.p95,
+	    fe.pgdn.p95, "ms", BT_BUDGET_KEY_MS);
+	bt_table("TUI: Page Up, key to paint (p95)", fb.pgup.p95,
+	    fe.pgup.p95, "ms", BT_BUDGET_KEY_MS);
+	bt_table("TUI: Down, key to paint (p95)", fb.down.p95, fe.down.p95,
+	    "ms", BT_BUDGET_KEY_MS);
+	bt_table("TUI: resident memory (VmHWM)", fb.vmhwm_mib, fe.vmhwm_mib,
+	    "MiB", BT_BUDGET_RSS_MIB);
 
 	bt_lat_notes("empty store", "Page Down", &fe.pgdn);
 	bt_lat_notes("empty store", "Page Up", &fe.pgup);

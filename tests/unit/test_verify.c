@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/datadir.h"
 #include "core/db.h"
@@ -192,13 +193,16 @@ test_equivocation_shows_as_fork(void **state)
 	struct fixture	*fx = *state;
 	struct record	 other;
 	struct seen	 s;
+	char		 later[32];
 
 	/* Rewind the head, sign another seq 3, put the first one back. */
 	exec2(fx->dd, "DELETE FROM records WHERE id = ?1 OR id = ?2",
 	    fx->r[2].id, NULL);
 	exec2(fx->dd, "UPDATE chain SET seq = 2, id = ?1 WHERE ?2 IS NULL",
 	    fx->r[1].id, NULL);
-	setenv("LANTIAN_NOW", "2099-01-01T00:00:00Z", 1);
+	/* A second later: other bytes, and no clock problem of its own. */
+	util_rfc3339(later, sizeof later, time(NULL) + 1);
+	setenv("LANTIAN_NOW", later, 1);
 	make(fx->dd, fx->sk, &other);
 	unsetenv("LANTIAN_NOW");
 	assert_int_equal(other.seq, 3);
@@ -210,6 +214,26 @@ test_equivocation_shows_as_fork(void **state)
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.kinds[0], "fork");
 	record_clear(&other);
+}
+
+static void
+test_clock_ahead_is_flagged(void **state)
+{
+	struct fixture	*fx = *state;
+	struct record	 ahead;
+	struct seen	 s;
+	char		 when[32];
+
+	/* Two days ahead of this machine's clock: a clock set forward. */
+	util_rfc3339(when, sizeof when, time(NULL) + 2 * 86400);
+	setenv("LANTIAN_NOW", when, 1);
+	make(fx->dd, fx->sk, &ahead);
+	unsetenv("LANTIAN_NOW");
+	s = check(fx, NULL, 0, 2);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.kinds[0], "clock-ahead");
+	assert_string_equal(s.ids[0], ahead.id);
+	record_clear(&ahead);
 }
 
 static void
@@ -262,6 +286,7 @@ main(void)
 		T(test_foreign_signature_shows_as_bad_signature),
 		T(test_unknown_key_is_reported),
 		T(test_equivocation_shows_as_fork),
+		T(test_clock_ahead_is_flagged),
 		T(test_clock_going_backwards_is_flagged),
 		T(test_named_records_only),
 	};
