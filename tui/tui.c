@@ -28,6 +28,7 @@
 
 /* Keys in the spare time of a turn: how long to wait for one (ms). */
 #define TUI_TICK_MS	250
+#define TUI_IDLE_LOCK	300	/* seconds: see tui_idle() */
 
 static volatile sig_atomic_t	tui_stop;	/* SIGTERM, SIGHUP */
 static int			tui_curses;	/* the terminal is ours */
@@ -433,6 +434,33 @@ done:
 	return 1;
 }
 
+/* Monotonic seconds: the idle lock must not move with the wall clock. */
+static time_t
+tui_clock(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/*
+ * The idle lock: an office key left unlocked (the review queue open) is
+ * wiped after LANTIAN_IDLE_LOCK seconds (300) without a key pressed; the
+ * next decision asks for the passphrase again.
+ */
+static void
+tui_idle(struct tui *t)
+{
+	if (t->office == NULL || tui_clock() - t->last_key < t->idle_lock)
+		return;
+	key_secret_free(t->office);
+	t->office = NULL;
+	tui_msg(t, _("Office key locked after %ld s idle; "
+	    "the next decision asks for its passphrase."), t->idle_lock);
+	t->dirty = 1;
+}
+
 /* Start automatic sync once there is a store with a key. */
 static void
 tui_autosync_start(struct tui *t)
@@ -593,12 +621,14 @@ tui_loop(struct tui *t)
 		if (t->dirty)
 			tui_paint(t);
 		if (!tui_read(&k)) {
+			tui_idle(t);
 			f = tui_top(t);
 			if (f->screen->tick != NULL &&
 			    f->screen->tick(t, f->priv) == TUI_REDRAW)
 				t->dirty = 1;
 			continue;
 		}
+		t->last_key = tui_clock();
 		snprintf(code, sizeof code, "%d", k.code ? k.code : -(int)k.ch);
 		tui_trace(t, "key", code);
 		if (k.code == KEY_RESIZE) {
@@ -679,7 +709,7 @@ tui_main(const char *path, struct datadir *dd)
 {
 	struct sigaction	 sa;
 	struct tui		 t;
-	const char		*trace;
+	const char		*trace, *env;
 	struct rusage		 ru;
 	char			 detail[64];
 	int			 rc;
@@ -721,6 +751,10 @@ tui_main(const char *path, struct datadir *dd)
 	set_escdelay(25);
 	timeout(TUI_TICK_MS);
 	draw_theme(t.mono);
+	t.last_key = tui_clock();
+	t.idle_lock = TUI_IDLE_LOCK;
+	if ((env = getenv("LANTIAN_IDLE_LOCK")) != NULL && atol(env) > 0)
+		t.idle_lock = atol(env);
 
 	if (dd == NULL || !datadir_has_key(dd))
 		rc = tui_push(&t, &screen_setup, (void *)path);

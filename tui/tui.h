@@ -117,6 +117,10 @@ struct tui {
 						   line's right */
 	struct key_secret	*office;	/* unlocked while the review
 						   queue is open, or NULL */
+	time_t			 last_key;	/* when a key was last read
+						   (monotonic seconds) */
+	long			 idle_lock;	/* seconds without a key
+						   before office is wiped */
 };
 
 /*
