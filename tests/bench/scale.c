@@ -34,11 +34,29 @@
 #include "tests/bench/benchutil.h"
 #include "tests/bench/scale.h"
 
-#define SC_SITES	2000
+#define SC_SITES	20000
+#define SC_FOLLOWED	85	/* % of findings put right by a follow-up */
 #define SC_BATCH	20000
 #define SC_SEED		20301129ULL
 
 static uint64_t	sc_state = SC_SEED;
+
+/*
+ * Follow-ups waiting for their day, in the order they are due: one queue
+ * per deadline (3 days, 30 days), each in time order as visits are.
+ */
+struct sc_due {
+	time_t		 due;
+	int		 device;
+	char		 site[16];
+	const char	*form;
+	char		 follows[65];
+};
+
+struct sc_queue {
+	struct sc_due	*v;
+	size_t		 head, n, size;
+};
 
 /* A device of the store: its key, unlocked while the store is made. */
 struct sc_device {
@@ -115,12 +133,24 @@ sc_finding(const char *rule, int task, const char *severity, time_t t,
 }
 
 /* The fields of one record made at t, of the form the seed chooses. */
+/* What a visit found: its site and form, and the days to its findings'
+ * deadline (0: nothing found). */
+struct sc_visit {
+	char		 site[16];
+	const char	*form;
+	int		 days;
+};
+
+static json_t *sc_record(time_t, const struct sc_device *, const char *,
+    const char *, json_t *, json_t *, const char *);
+
+/* The fields of a first visit made at t, of the form the seed chooses. */
 static json_t *
-sc_fields(time_t t, const struct sc_device *who)
+sc_fields(time_t t, const struct sc_device *who, struct sc_visit *v)
 {
 	json_t		*answers, *findings = json_array();
 	const char	*form, *kind;
-	char		 site[16], month[8], day[11], started[32];
+	char		 site[16], month[8], day[11];
 	uint64_t	 r = bench_rand(&sc_state) % 100;
 	struct tm	 tm;
 
@@ -171,14 +201,63 @@ sc_fields(time_t t, const struct sc_device *who)
 		    "electric");
 	}
 	sc_site_id(site, sizeof site, sc_site_of(kind));
+	v->form = form;
+	memcpy(v->site, site, sizeof v->site);
+	v->days = json_array_size(findings) == 0 ? 0 : strcmp(form,
+	    "restaurant-fume") == 0 || strcmp(form, "fire-point") == 0 ? 3 :
+	    30;
+	return sc_record(t, who, site, form, answers, findings, NULL);
+}
+
+/* The fields of a record of site and form made at t. */
+static json_t *
+sc_record(time_t t, const struct sc_device *who, const char *site,
+    const char *form, json_t *answers, json_t *findings, const char *follows)
+{
+	json_t	*fields;
+	char	 started[32];
+
 	util_rfc3339(started, sizeof started, t - 900);
-	return json_pack("{s:{s:s, s:s}, s:s, s:{s:s, s:i, s:s}, s:s, s:s, "
+	fields = json_pack("{s:{s:s, s:s}, s:s, s:{s:s, s:i, s:s}, s:s, s:s, "
 	    "s:o, s:o, s:[], s:n, s:n}", "inspector", "name", who->name,
-	    "badge", who->badge, "site", site, "form", "id", form, "version", 1,
-	    "sha256", "0000000000000000000000000000000000000000000000000000"
-	    "000000000000", "started", started, "finished", started,
+	    "badge", who->badge, "site", site, "form", "id", form, "version",
+	    1, "sha256", "00000000000000000000000000000000000000000000000000"
+	    "00000000000000", "started", started, "finished", started,
 	    "answers", answers, "findings", findings, "attachments", "notes",
 	    "acknowledged");
+	if (follows != NULL)
+		json_object_set_new(fields, "follows", json_string(follows));
+	return fields;
+}
+
+/* A follow-up of a visit that found something: what was found is put
+ * right, nothing fires, and the findings of the visit close. */
+static json_t *
+sc_followup(time_t t, const struct sc_device *who, const char *site,
+    const char *form, const char *follows)
+{
+	json_t	*answers;
+	char	 month[8], day[11];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(month, sizeof month, "%Y-%m", &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	if (strcmp(form, "boiler") == 0)
+		answers = json_pack("{s:s, s:s, s:f, s:s, s:s}", "fuel", "gas",
+		    "use", "heating", "capacity_tph", 12.0, "status",
+		    "running", "auto_monitoring", "networked");
+	else if (strcmp(form, "restaurant-fume") == 0)
+		answers = json_pack("{s:b, s:b, s:b}", "purifier_installed", 1,
+		    "purifier_running", 1, "cleaning_records", 1);
+	else if (strcmp(form, "dustfall") == 0)
+		answers = json_pack("{s:s, s:f, s:s}", "month", month,
+		    "dustfall", 5.0, "report_no", "DF");
+	else
+		answers = json_pack("{s:b, s:s, s:s, s:s}", "recheck", 1,
+		    "found_by", "onsite", "fire_kind", "straw", "found_date",
+		    day);
+	return sc_record(t, who, site, form, answers, json_array(), follows);
 }
 
 static const char *const sc_surnames[] = { "张", "李", "王", "刘", "陈",
@@ -225,6 +304,26 @@ sc_device(const char *prog, struct datadir *dd, struct key_secret *office,
 	roster_entry_clear(&e);
 }
 
+static void
+sc_queue_add(struct sc_queue *q, time_t due, int device,
+    const struct sc_visit *v, const char *follows)
+{
+	struct sc_due	*e;
+
+	if (q->head > 0 && q->head == q->n)
+		q->head = q->n = 0;
+	if (q->n == q->size) {
+		q->size = q->size == 0 ? 1024 : q->size * 2;
+		q->v = xrealloc(q->v, q->size * sizeof *q->v);
+	}
+	e = &q->v[q->n++];
+	e->due = due;
+	e->device = device;
+	memcpy(e->site, v->site, sizeof e->site);
+	e->form = v->form;
+	snprintf(e->follows, sizeof e->follows, "%s", follows);
+}
+
 const char *
 bench_scale_dir(long n)
 {
@@ -258,8 +357,11 @@ bench_scale_store(const char *prog, const char *dir, long n, int *cached)
 	time_t			 span = 730L * 86400;	/* to 2026-10-31 */
 	time_t			 t;
 	double			 start = bench_now(), secs;
-	long			 i;
-	int			 d;
+	struct sc_queue		 q[2];
+	struct sc_due		*due;
+	struct sc_visit		 visit;
+	long			 i, followups = 0;
+	int			 d, k;
 
 	if ((*cached = bench_store_count(dir, &secs) == n))
 		return secs;
@@ -280,14 +382,37 @@ bench_scale_store(const char *prog, const char *dir, long n, int *cached)
 		bench_die(prog, dir);
 	sc_make_sites(prog, dd->db);
 	putenv(fixed);
+	memset(q, 0, sizeof q);
 	for (i = 0; i < n; i++) {
 		t = t0 + (time_t)((double)span * (double)i / (double)n);
 		util_rfc3339(fixed + 12, sizeof fixed - 12, t);
-		d = (int)(bench_rand(&sc_state) % SCALE_DEVICES);
-		fields = sc_fields(t, &dev[d]);
+		/* A follow-up due by now comes first, else a new visit. */
+		due = NULL;
+		for (k = 0; k < 2; k++) {
+			if (q[k].head < q[k].n && q[k].v[q[k].head].due <= t &&
+			    (due == NULL || q[k].v[q[k].head].due < due->due))
+				due = &q[k].v[q[k].head];
+		}
+		if (due != NULL) {
+			d = due->device;
+			fields = sc_followup(t, &dev[d], due->site, due->form,
+			    due->follows);
+			q[due == &q[0].v[q[0].head] ? 0 : 1].head++;
+			visit.days = 0;
+		} else {
+			d = (int)(bench_rand(&sc_state) % SCALE_DEVICES);
+			fields = sc_fields(t, &dev[d], &visit);
+		}
 		if (record_create(dd->db, dev[d].sk, "inspection", fields,
 		    &rec) != 0)
 			bench_die(prog, "record");
+		/* Most findings are put right before their deadline. */
+		if (visit.days > 0 && bench_rand(&sc_state) % 100 <
+		    SC_FOLLOWED) {
+			sc_queue_add(&q[visit.days == 3 ? 0 : 1], t +
+			    visit.days * 86400L * 2 / 3, d, &visit, rec.id);
+			followups++;
+		}
 		record_clear(&rec);
 		json_decref(fields);
 		if ((i + 1) % SC_BATCH == 0 || i + 1 == n) {
@@ -297,8 +422,10 @@ bench_scale_store(const char *prog, const char *dir, long n, int *cached)
 			fprintf(stderr, "\r%s: %ld / %ld ", prog, i + 1, n);
 		}
 	}
+	free(q[0].v);
+	free(q[1].v);
 	unsetenv("LANTIAN_NOW");
-	fputc('\n', stderr);
+	fprintf(stderr, "(%ld of them follow-ups)\n", followups);
 	if (db_exec(dd->db, "PRAGMA wal_checkpoint(TRUNCATE)") != 0)
 		bench_die(prog, "checkpoint");
 	for (d = 0; d < SCALE_DEVICES; d++)
