@@ -473,23 +473,72 @@ util_now(void)
 	return time(NULL);
 }
 
+int
+util_is_bidi(unsigned long c)
+{
+	return c == 0x061c || c == 0x200e || c == 0x200f ||
+	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/*
+ * The length of the valid UTF-8 sequence at s (its code point in *c), or
+ * 0 when s does not start one (overlong forms and surrogates included).
+ */
+static size_t
+util_utf8(const unsigned char *s, unsigned long *c)
+{
+	size_t	n, i;
+
+	if (s[0] < 0x80) {
+		*c = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		*c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		*c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		*c = s[0] & 0x07;
+	} else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* the NUL at the end too */
+			return 0;
+		*c = (*c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && *c < 0x800) || (n == 4 && (*c < 0x10000 ||
+	    *c > 0x10ffff)) || (*c >= 0xd800 && *c <= 0xdfff))
+		return 0;
+	return n;
+}
+
 char *
 util_sanitize(const char *s)
 {
-	char	*out, *o;
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned long		 c;
+	size_t			 n;
+	char			*out, *o;
 
 	out = o = xmalloc(strlen(s) + 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f)
-			*o++ = (c == '\n' || c == '\t') ? ' ' : '?';
-		else if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
-		    (unsigned char)s[1] <= 0x9f) {
-			/* C1 control characters, U+0080..U+009F. */
+	while (*p != '\0') {
+		if ((n = util_utf8(p, &c)) == 0) {
+			*o++ = '?';	/* not UTF-8: one byte at a time */
+			p++;
+			continue;
+		}
+		if (c == '\n' || c == '\t')
+			*o++ = ' ';
+		else if (c < 0x20 || (c >= 0x7f && c < 0xa0) || util_is_bidi(c))
 			*o++ = '?';
-			s++;
-		} else
-			*o++ = (char)c;
+		else {
+			memcpy(o, p, n);
+			o += n;
+		}
+		p += n;
 	}
 	*o = '\0';
 	return out;

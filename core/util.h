@@ -83,8 +83,14 @@ void util_date_after(char *buf, size_t size, time_t t, int days);
 /* The current time; LANTIAN_NOW (RFC 3339) overrides it for tests. */
 time_t util_now(void);
 
-/* Copy s dropping control characters (for the terminal). */
+/*
+ * Copy s for the terminal: control characters (C0, DEL, C1), bidi
+ * controls (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) and
+ * each byte that is not valid UTF-8 become '?', newline and tab a space.
+ */
 char *util_sanitize(const char *s);
+/* Is the code point a bidi control (it reorders what follows)? */
+int util_is_bidi(unsigned long c);
 /*
  * Is this program the one of the build tree (tests, benchmarks), not an
  * installed one?  Only then does it look in the source and build trees

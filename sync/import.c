@@ -23,6 +23,14 @@
 
 /* Records whose signatures are verified together. */
 #define IMPORT_BATCH	256
+/*
+ * Refusals of one kind on one branch listed one by one (stderr and
+ * sync_log); past them, one line and one row say how many more there
+ * were: a remote of a million bad files floods neither the terminal nor
+ * the store, and one kind of them does not hide the others.
+ */
+#define IMPORT_LOG_MAX	100
+#define IMPORT_KINDS	16
 
 /* One file of a record: seq and which half. */
 struct import_file {
@@ -41,25 +49,22 @@ struct import_ctx {
 	import_log_fn		 log;
 	void			*arg;
 	struct import_stats	*stats;
+	/* The refusals of the branch by kind: listed, and not. */
+	struct {
+		const char	*kind;
+		size_t		 logged;
+		size_t		 unlisted;
+	}			 kinds[IMPORT_KINDS];
 };
 
-/* Say why something was refused: to the caller and to sync_log. */
+/* A refusal's line and sync_log row. */
 static void
-import_refuse(struct import_ctx *c, const char *kind, const char *path,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-import_refuse(struct import_ctx *c, const char *kind, const char *path,
-    const char *fmt, ...)
+import_log(struct import_ctx *c, const char *kind, const char *path,
+    const char *why)
 {
 	sqlite3_stmt	*st;
-	va_list		 ap;
-	char		*why, now[32];
+	char		 now[32];
 
-	va_start(ap, fmt);
-	why = xvasprintf(fmt, ap);
-	va_end(ap);
-	c->stats->rejected++;
 	if (c->log != NULL)
 		c->log(kind, c->ref, path, why, c->arg);
 	util_rfc3339(now, sizeof now, util_now());
@@ -74,7 +79,55 @@ import_refuse(struct import_ctx *c, const char *kind, const char *path,
 		sqlite3_step(st);
 		sqlite3_reset(st);
 	}
+}
+
+/* Say why something was refused: to the caller and to sync_log. */
+static void
+import_refuse(struct import_ctx *c, const char *kind, const char *path,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+import_refuse(struct import_ctx *c, const char *kind, const char *path,
+    const char *fmt, ...)
+{
+	va_list		 ap;
+	char		*why;
+	size_t		 i;
+
+	c->stats->rejected++;
+	for (i = 0; i < IMPORT_KINDS && c->kinds[i].kind != NULL &&
+	    strcmp(c->kinds[i].kind, kind) != 0; i++)
+		;
+	if (i < IMPORT_KINDS) {
+		c->kinds[i].kind = kind;	/* a literal, always */
+		if (c->kinds[i].logged >= IMPORT_LOG_MAX) {
+			c->kinds[i].unlisted++;
+			return;
+		}
+		c->kinds[i].logged++;
+	}
+	va_start(ap, fmt);
+	why = xvasprintf(fmt, ap);
+	va_end(ap);
+	import_log(c, kind, path, why);
 	free(why);
+}
+
+/* The refusals of the branch not listed, a line for each kind. */
+static void
+import_unlisted(struct import_ctx *c)
+{
+	char	*why;
+	size_t	 i;
+
+	for (i = 0; i < IMPORT_KINDS && c->kinds[i].kind != NULL; i++) {
+		if (c->kinds[i].unlisted == 0)
+			continue;
+		why = xasprintf("%zu more like these on this branch, not "
+		    "listed one by one", c->kinds[i].unlisted);
+		import_log(c, c->kinds[i].kind, NULL, why);
+		free(why);
+	}
 }
 
 /*
@@ -89,6 +142,12 @@ import_read(struct import_ctx *c, const git_oid *oid, const char *path,
 	git_blob	*blob;
 	size_t		 size;
 
+	/* A gitlink names a commit of another repository: nothing to read. */
+	if (!git_odb_exists(c->odb, oid)) {
+		import_refuse(c, "missing", path, "object %.12s is not in the "
+		    "repository", git_oid_tostr_s(oid));
+		return 0;
+	}
 	if (git_odb_read_header(&size, &type, c->odb, oid) < 0)
 		return gitutil_error(path);
 	if (type != GIT_OBJECT_BLOB) {
@@ -193,7 +252,7 @@ import_fill_gap(sqlite3 *db, const char *device, int64_t seq,
 /* A record read from the branch, waiting for its signature's verdict. */
 struct import_pending {
 	struct record			 r;
-	const struct import_file	*json;
+	struct import_file		 json;	/* where it was read */
 	const struct key_public		*pk;
 	const char			*keyid;	/* the branch's device */
 	char				*body;	/* as read, NUL added */
@@ -217,7 +276,7 @@ import_prepare(struct import_ctx *c, const char *keyid,
 	int	rc;
 
 	memset(p, 0, sizeof *p);
-	p->json = json;
+	p->json = *json;
 	p->keyid = keyid;
 	if ((rc = import_read(c, &json->oid, json->path, RECORD_MAX, &p->body,
 	    &p->len)) != 1 || (rc = import_read(c, &sigf->oid, sigf->path,
@@ -306,7 +365,7 @@ import_commit(struct import_ctx *c, struct import_dev *dev,
 	if (r->seq <= dev->start && import_have(c->dd->db, r->id))
 		return 0;
 	if (!p->sig_ok) {
-		import_refuse(c, "bad-signature", p->json->path, "%s", p->why);
+		import_refuse(c, "bad-signature", p->json.path, "%s", p->why);
 		return record_store_row(c->dd->db, r, TRUST_BAD_SIGNATURE,
 		    p->why);
 	}
@@ -316,7 +375,7 @@ import_commit(struct import_ctx *c, struct import_dev *dev,
 	if (prev[0] != '\0') {
 		snprintf(why_buf, sizeof why_buf, "record %.16s has the same "
 		    "seq %" PRId64, prev, r->seq);
-		import_refuse(c, "fork", p->json->path, "%s", why_buf);
+		import_refuse(c, "fork", p->json.path, "%s", why_buf);
 		return record_store_row(c->dd->db, r, TRUST_FORK, why_buf);
 	}
 	if ((rc = import_dev_id_at(c->dd->db, dev, r->device, r->seq - 1,
@@ -371,7 +430,7 @@ import_verify_one(struct import_pending *p)
 		snprintf(p->why, sizeof p->why, "%s", error_msg());
 		return;
 	}
-	if (strcmp(p->r.device, p->keyid) != 0 || p->r.seq != p->json->seq) {
+	if (strcmp(p->r.device, p->keyid) != 0 || p->r.seq != p->json.seq) {
 		p->refuse = "misplaced";
 		snprintf(p->why, sizeof p->why, "record of device %s seq %"
 		    PRId64 " on the branch of %s", p->r.device, p->r.seq,
@@ -438,7 +497,7 @@ import_store(struct import_ctx *c, struct import_dev *dev,
 
 	for (i = 0; i < *n; i++) {
 		if (rc == 0 && p[i].refuse != NULL)
-			import_refuse(c, p[i].refuse, p[i].json->path, "%s",
+			import_refuse(c, p[i].refuse, p[i].json.path, "%s",
 			    p[i].why);
 		else if (rc == 0)
 			rc = import_commit(c, dev, &p[i]);
@@ -449,49 +508,306 @@ import_store(struct import_ctx *c, struct import_dev *dev,
 }
 
 /*
- * Read the next batch of records from files[*next]: up to IMPORT_BATCH
- * pairs of a record and its signature, into p (*n of them).  A file
- * without its other half is refused.
+ * The walk of a device branch's tree against the tree imported last, in
+ * git's order of names (which is seq order for the layout's paths), one
+ * changed file at a time: nothing of it is gathered in memory, so a
+ * branch of a million files costs what its largest tree costs, and no
+ * tree larger than a device branch ever needs is read at all.  A tree
+ * deeper than the layout is refused whole.
+ */
+#define WALK_DEPTH	4		/* root, records/, a shard, one more */
+#define WALK_TREE_MAX	(1024 * 1024)	/* a shard of 1000 records: 50 kB */
+
+struct walk_frame {
+	git_tree	*old, *new;	/* either may be NULL */
+	size_t		 i, j;		/* the next entry of each */
+	size_t		 plen;		/* the path of the tree, with its / */
+};
+
+struct walk {
+	struct import_ctx	*c;
+	struct walk_frame	 f[WALK_DEPTH];
+	int			 depth;
+	char			*path;
+	size_t			 size;
+	/* One file looked at ahead (a record's signature follows it). */
+	struct import_file	 next;
+	int			 have;
+	/* 2 seq + sig + 1 of the last record file given (0: none): git's
+	 * order gives each once, in seq order, which import_dev relies on. */
+	int64_t			 order;
+};
+
+/* Set the path to its first plen bytes and name after them. */
+static void
+walk_path(struct walk *w, size_t plen, const char *name)
+{
+	size_t	n = strlen(name);
+
+	if (plen + n + 2 > w->size) {
+		w->size = plen + n + 64;
+		w->path = xrealloc(w->path, w->size);
+	}
+	memcpy(w->path + plen, name, n + 1);
+}
+
+/*
+ * The tree oid names, into *out, when it is one a device branch may hold;
+ * else *out is NULL (and the tree refused when refuse is set).
  */
 static int
-import_read_batch(struct import_ctx *c, const char *keyid,
-    const struct key_public *pk, const struct import_file *files,
-    size_t nfiles, size_t *next, struct import_pending *p, size_t *n)
+walk_tree(struct walk *w, const git_oid *oid, int refuse, git_tree **out)
 {
-	size_t	i;
-	int	rc = 0;
+	git_object_t	 type;
+	size_t		 size;
 
-	*n = 0;
-	for (i = *next; i < nfiles && *n < IMPORT_BATCH && rc == 0; i++) {
-		if (files[i].sig)
-			import_refuse(c, "incomplete", files[i].path, "a "
-			    "signature without its record");
-		else if (i + 1 == nfiles || files[i + 1].seq != files[i].seq ||
-		    !files[i + 1].sig)
-			import_refuse(c, "incomplete", files[i].path, "a record "
-			    "without its signature");
-		else {
-			rc = import_prepare(c, keyid, &files[i], &files[i + 1],
-			    &p[*n]);
-			if (rc == 1) {
-				p[(*n)++].pk = pk;
-				rc = 0;
-			}
-			i++;
-		}
+	*out = NULL;
+	if (!git_odb_exists(w->c->odb, oid)) {
+		if (refuse)
+			import_refuse(w->c, "missing", w->path, "tree %.12s is "
+			    "not in the repository", git_oid_tostr_s(oid));
+		return 0;
 	}
-	*next = i;
+	if (git_odb_read_header(&size, &type, w->c->odb, oid) < 0)
+		return gitutil_error(w->path);
+	if (size > WALK_TREE_MAX) {
+		if (refuse)
+			import_refuse(w->c, "too-big", w->path, "a tree of %zu "
+			    "bytes, more than the %d a device branch needs: "
+			    "not read", size, WALK_TREE_MAX);
+		return 0;
+	}
+	if (git_tree_lookup(out, w->c->repo, oid) < 0)
+		return gitutil_error(w->path);
+	return 0;
+}
+
+/* Go into the tree at the path (its old and new side; either NULL). */
+static int
+walk_push(struct walk *w, const git_tree_entry *eo, const git_tree_entry *en)
+{
+	struct walk_frame	*f;
+	size_t			 plen = strlen(w->path);
+	int			 rc;
+
+	if (w->depth == WALK_DEPTH) {
+		if (en != NULL)
+			import_refuse(w->c, "skipped-path", w->path, "a tree "
+			    "deeper than the records layout: not read");
+		return 0;
+	}
+	f = &w->f[w->depth];
+	memset(f, 0, sizeof *f);
+	if (en != NULL && (rc = walk_tree(w, git_tree_entry_id(en), 1,
+	    &f->new)) != 0)
+		return rc;
+	if (en != NULL && f->new == NULL)
+		return 0;
+	if (eo != NULL && (rc = walk_tree(w, git_tree_entry_id(eo), 0,
+	    &f->old)) != 0) {
+		git_tree_free(f->new);
+		f->new = NULL;
+		return rc;
+	}
+	if (f->old == NULL && f->new == NULL)
+		return 0;
+	walk_path(w, plen, "/");
+	f->plen = plen + 1;
+	w->depth++;
+	return 0;
+}
+
+/* git's order of a tree's entries: a tree's name as if it ended in /. */
+static int
+walk_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char	*x = git_tree_entry_name(a), *y = git_tree_entry_name(b);
+	size_t		 n = 0;
+	int		 cx, cy;
+
+	while (x[n] != '\0' && x[n] == y[n])
+		n++;
+	cx = (unsigned char)x[n];
+	cy = (unsigned char)y[n];
+	if (cx == '\0' && git_tree_entry_type(a) == GIT_OBJECT_TREE)
+		cx = '/';
+	if (cy == '\0' && git_tree_entry_type(b) == GIT_OBJECT_TREE)
+		cy = '/';
+	return cx - cy;
+}
+
+/*
+ * The next changed file: 1 with its path in w->path, its status (added,
+ * modified, deleted), mode and oid (the old ones when deleted); 0 at the
+ * end; or an error.
+ */
+static int
+walk_next(struct walk *w, git_delta_t *status, git_filemode_t *mode,
+    git_oid *oid)
+{
+	const git_tree_entry	*eo, *en, *e;
+	struct walk_frame	*f;
+	int			 cmp, rc;
+
+	while (w->depth > 0) {
+		f = &w->f[w->depth - 1];
+		eo = f->old != NULL && f->i < git_tree_entrycount(f->old) ?
+		    git_tree_entry_byindex(f->old, f->i) : NULL;
+		en = f->new != NULL && f->j < git_tree_entrycount(f->new) ?
+		    git_tree_entry_byindex(f->new, f->j) : NULL;
+		if (eo == NULL && en == NULL) {
+			git_tree_free(f->old);
+			git_tree_free(f->new);
+			w->depth--;
+			continue;
+		}
+		cmp = eo == NULL ? 1 : en == NULL ? -1 : walk_cmp(eo, en);
+		if (cmp <= 0)
+			f->i++;
+		if (cmp >= 0)
+			f->j++;
+		if (cmp < 0)
+			en = NULL;
+		else if (cmp > 0)
+			eo = NULL;
+		else if (git_tree_entry_filemode(eo) ==
+		    git_tree_entry_filemode(en) && git_oid_equal(
+		    git_tree_entry_id(eo), git_tree_entry_id(en)))
+			continue;
+		e = en != NULL ? en : eo;
+		walk_path(w, f->plen, git_tree_entry_name(e));
+		if (git_tree_entry_filemode(e) == GIT_FILEMODE_TREE) {
+			if ((rc = walk_push(w, eo, en)) != 0)
+				return rc;
+			continue;
+		}
+		*status = en == NULL ? GIT_DELTA_DELETED : eo == NULL ?
+		    GIT_DELTA_ADDED : GIT_DELTA_MODIFIED;
+		*mode = git_tree_entry_filemode(e);
+		git_oid_cpy(oid, git_tree_entry_id(e));
+		return 1;
+	}
+	return 0;
+}
+
+static void
+walk_free(struct walk *w)
+{
+	while (w->depth > 0) {
+		w->depth--;
+		git_tree_free(w->f[w->depth].old);
+		git_tree_free(w->f[w->depth].new);
+	}
+	free(w->path);
+	w->path = NULL;
+}
+
+/*
+ * The next file of a record (anything else on the way refused): 1 with
+ * *out, 0 at the end, or an error.
+ */
+static int
+walk_file(struct walk *w, struct import_file *out)
+{
+	git_delta_t	 status = GIT_DELTA_UNMODIFIED;
+	git_filemode_t	 mode = GIT_FILEMODE_UNREADABLE;
+	git_oid		 oid;
+	int		 rc;
+
+	if (w->have) {
+		*out = w->next;
+		w->have = 0;
+		return 1;
+	}
+	while ((rc = walk_next(w, &status, &mode, &oid)) == 1) {
+		if (status == GIT_DELTA_DELETED) {
+			import_refuse(w->c, "removed", w->path, "a file was "
+			    "removed from the branch: records are never "
+			    "deleted");
+			continue;
+		}
+		if (mode != GIT_FILEMODE_BLOB) {
+			import_refuse(w->c, "not-a-file", w->path, "mode %o: "
+			    "only plain files are read", (unsigned)mode);
+			continue;
+		}
+		if (strcmp(w->path, "device.pub") == 0)
+			continue;
+		if (!layout_parse_record_path(w->path, &out->seq, &out->sig)) {
+			import_refuse(w->c, "skipped-path", w->path, "not a "
+			    "path of the records layout");
+			continue;
+		}
+		/*
+		 * A record file again, or behind one of a later seq: a tree
+		 * out of git's order, one holding a name twice, or a name with
+		 * a '/' in it.  Taken, it would be judged as if its seq were
+		 * new (a fork stored as the chain, or an import failing on a
+		 * record stored twice).
+		 */
+		if (2 * out->seq + out->sig < w->order) {
+			import_refuse(w->c, "skipped-path", w->path, "out of "
+			    "the order of the records layout, or there twice");
+			continue;
+		}
+		w->order = 2 * out->seq + out->sig + 1;
+		git_oid_cpy(&out->oid, &oid);
+		snprintf(out->path, sizeof out->path, "%s", w->path);
+		return 1;
+	}
 	return rc;
 }
 
+/* The next file, which walk_file gives again. */
 static int
-import_file_cmp(const void *a, const void *b)
+walk_peek(struct walk *w, const struct import_file **out)
 {
-	const struct import_file	*x = a, *y = b;
+	int	rc;
 
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
-	return x->sig - y->sig;
+	if (!w->have) {
+		if ((rc = walk_file(w, &w->next)) != 1)
+			return rc;
+		w->have = 1;
+	}
+	*out = &w->next;
+	return 1;
+}
+
+/*
+ * Read the next batch of records from the walk: up to IMPORT_BATCH pairs
+ * of a record and its signature, into p (*n of them).  A file without its
+ * other half is refused.
+ */
+static int
+import_read_batch(struct import_ctx *c, const char *keyid,
+    const struct key_public *pk, struct walk *w, struct import_pending *p,
+    size_t *n)
+{
+	const struct import_file	*sigf;
+	struct import_file		 json, sig;
+	int				 rc = 0;
+
+	*n = 0;
+	while (*n < IMPORT_BATCH && (rc = walk_file(w, &json)) == 1) {
+		if (json.sig) {
+			import_refuse(c, "incomplete", json.path, "a signature "
+			    "without its record");
+			continue;
+		}
+		if ((rc = walk_peek(w, &sigf)) < 0)
+			break;
+		if (rc == 0 || sigf->seq != json.seq || !sigf->sig) {
+			import_refuse(c, "incomplete", json.path, "a record "
+			    "without its signature");
+			continue;
+		}
+		walk_file(w, &sig);
+		if ((rc = import_prepare(c, keyid, &json, &sig, &p[*n])) < 0)
+			break;
+		if (rc == 1)
+			p[(*n)++].pk = pk;
+	}
+	return rc < 0 ? rc : 0;
 }
 
 /* The device's public key from the branch's device.pub; 1 when good. */
@@ -508,6 +824,12 @@ import_device_key(struct import_ctx *c, git_tree *tree, const char *keyid,
 	if (git_tree_entry_bypath(&e, tree, "device.pub") < 0) {
 		import_refuse(c, "no-key", "device.pub", "the branch has no "
 		    "device.pub: nothing on it can be verified");
+		return 0;
+	}
+	if (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB) {
+		import_refuse(c, "not-a-file", "device.pub", "mode %o: only "
+		    "plain files are read", (unsigned)git_tree_entry_filemode(e));
+		git_tree_entry_free(e);
 		return 0;
 	}
 	rc = import_read(c, git_tree_entry_id(e), "device.pub",
@@ -576,40 +898,28 @@ static int
 import_device(struct import_ctx *c, const char *keyid, git_tree *old,
     git_tree *tip)
 {
-	struct import_file	*files = NULL;
 	struct import_pending	*pending, *buf[3];
 	struct import_pool	 pool;
 	struct key_public	 pk;
 	struct import_dev	 dev;
-	const git_diff_delta	*d;
-	git_diff		*diff = NULL;
-	size_t			 i, n, nfiles = 0, cnt[3];
+	struct walk		 w;
+	size_t			 i, cnt[3];
 	int			 rc, rd = 0, ver = 1, st = 2, tmp;
 
 	if ((rc = import_device_key(c, tip, keyid, &pk)) != 1 ||
 	    (rc = import_dev_load(c->dd->db, keyid, &dev)) != 0)
 		return rc;
-	if ((rc = import_diff(c, old, tip, &diff)) != 0)
-		return rc;
-	n = git_diff_num_deltas(diff);
-	files = xcalloc(n + 1, sizeof *files);
-	for (i = 0; i < n; i++) {
-		d = git_diff_get_delta(diff, i);
-		if (!import_plain(c, d) ||
-		    strcmp(d->new_file.path, "device.pub") == 0)
-			continue;
-		if (!layout_parse_record_path(d->new_file.path,
-		    &files[nfiles].seq, &files[nfiles].sig)) {
-			import_refuse(c, "skipped-path", d->new_file.path,
-			    "not a path of the records layout");
-			continue;
-		}
-		git_oid_cpy(&files[nfiles].oid, &d->new_file.id);
-		snprintf(files[nfiles].path, sizeof files[nfiles].path, "%s",
-		    d->new_file.path);
-		nfiles++;
+	/* The walk frees the trees it holds: the roots are the caller's. */
+	memset(&w, 0, sizeof w);
+	w.c = c;
+	walk_path(&w, 0, "");
+	if ((old != NULL && git_tree_dup(&w.f[0].old, old) < 0) ||
+	    git_tree_dup(&w.f[0].new, tip) < 0) {
+		git_tree_free(w.f[0].old);
+		free(w.path);
+		return gitutil_error(c->ref);
 	}
-	qsort(files, nfiles, sizeof *files, import_file_cmp);
+	w.depth = 1;
 
 	/*
 	 * A pipeline of three batches: while the verifier threads check one,
@@ -623,9 +933,8 @@ import_device(struct import_ctx *c, const char *keyid, git_tree *old,
 	}
 	memset(&pool, 0, sizeof pool);
 	atomic_init(&pool.next, 0);
-	for (i = 0;;) {
-		rc = import_read_batch(c, keyid, &pk, files, nfiles, &i,
-		    buf[rd], &cnt[rd]);
+	for (;;) {
+		rc = import_read_batch(c, keyid, &pk, &w, buf[rd], &cnt[rd]);
 		if (rc == 0)
 			rc = import_store(c, &dev, buf[st], &cnt[st]);
 		import_pool_join(&pool);
@@ -640,8 +949,7 @@ import_device(struct import_ctx *c, const char *keyid, git_tree *old,
 	for (i = 0; i < 3 * IMPORT_BATCH; i++)
 		import_pending_clear(&pending[i]);
 	free(pending);
-	free(files);
-	git_diff_free(diff);
+	walk_free(&w);
 	return rc;
 }
 
@@ -733,12 +1041,30 @@ import_office_file(struct import_ctx *c, git_tree *tip, const char *path)
 		rc = 0;
 		goto cleanup;
 	}
+	/* A gitlink (a submodule) or a tree where a file should be. */
+	if (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB) {
+		import_refuse(c, "not-a-file", path, "mode %o: only plain "
+		    "files are read", (unsigned)git_tree_entry_filemode(e));
+		rc = 0;
+		goto cleanup;
+	}
+	if (git_tree_entry_filemode(se) != GIT_FILEMODE_BLOB) {
+		import_refuse(c, "incomplete", path, "its signature is not a "
+		    "plain file (mode %o)",
+		    (unsigned)git_tree_entry_filemode(se));
+		rc = 0;
+		goto cleanup;
+	}
 	if ((rc = import_read(c, git_tree_entry_id(e), path, max, &body,
 	    &len)) != 1 || (rc = import_read(c, git_tree_entry_id(se), sigpath,
 	    LAYOUT_SIG_MAX, &sig, &siglen)) != 1)
 		goto cleanup;
 	rc = kind == OFFICE_NONE ? roster_accept(c->dd->db, body, len, sig,
 	    &taken) : office_accept(c->dd, path, body, len, sig, &taken);
+	/* The store failing (a full disk) is no fault of the file: the
+	 * branch's import stops there, and the next sync does it again. */
+	if (rc == LT_EDB)
+		goto cleanup;
 	if (rc != 0)
 		import_refuse(c, kind == OFFICE_NONE ? "bad-roster" :
 		    "bad-office-file", path, "%s", error_msg());
@@ -893,6 +1219,7 @@ import_branch(struct import_ctx *c, git_reference *ref, const char *own)
 	int			 rc;
 
 	c->ref = git_reference_name(ref);
+	memset(c->kinds, 0, sizeof c->kinds);
 	kind = layout_branch(import_branch_name(c->ref), keyid);
 	if (kind == LAYOUT_NONE || tip == NULL || import_current(c, tip))
 		return 0;
@@ -910,6 +1237,8 @@ import_branch(struct import_ctx *c, git_reference *ref, const char *own)
 		rc = import_attachments(c, old, tree);
 	else if (kind == LAYOUT_OFFICE)
 		rc = import_office(c, old, tree);
+	if (rc == 0)
+		import_unlisted(c);
 	if (rc == 0)
 		rc = import_done(c, tip);
 	if (rc == 0)

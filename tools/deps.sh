@@ -12,10 +12,11 @@ procps"
 
 # --tests: what only the test suite needs besides: a browser that renders
 # an evidence bundle's report, with a Chinese font; man for the manual
-# page; what builds and checks the Debian package.
+# page; what builds and checks the Debian package; GNU time, which
+# measures the peak memory of a sync (tests/sync/hostile.sh).
 if [ "${1:-}" = --tests ]; then
 	packages="$packages chromium fonts-wqy-microhei fontconfig man-db
-debhelper lintian dpkg-dev clang"
+debhelper lintian dpkg-dev clang time"
 fi
 
 missing=""

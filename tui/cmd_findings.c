@@ -57,6 +57,7 @@ findings_print(const struct finding *f, void *arg)
 {
 	struct findings_out	*o = arg;
 	json_t			*j;
+	char			*deadline, *severity;
 
 	if (o->as_json) {
 		j = json_pack("{s:s, s:s, s:I, s:s, s:s?, s:s, s:s?, s:s?, "
@@ -75,8 +76,16 @@ findings_print(const struct finding *f, void *arg)
 		cli_json_item(&o->n, j);
 		return 0;
 	} else {
-		printf("%-10s  %-7s  task %-2" PRId64 "  %-9s  ", f->deadline ?
-		    f->deadline : "-", f->state, f->task, f->severity);
+		/* The deadline and severity come from the record as signed:
+		 * text of a remote, like the rest. */
+		deadline = util_sanitize(f->deadline != NULL ? f->deadline :
+		    "-");
+		severity = util_sanitize(f->severity != NULL ? f->severity :
+		    "");
+		printf("%-10s  %-7s  task %-2" PRId64 "  %-9s  ", deadline,
+		    f->state, f->task, severity);
+		free(deadline);
+		free(severity);
 		cli_put(stdout, f->site);
 		printf("  %.12s  ", f->record);
 		cli_put(stdout, f->rule);

@@ -278,6 +278,18 @@ records_put_value(const json_t *q, const json_t *v, const char *lang)
 	}
 }
 
+/* An attachment's hash, its first 16 hex digits (text of a remote). */
+static void
+records_sha(const char *sha)
+{
+	char	 cut[17], *clean;
+
+	snprintf(cut, sizeof cut, "%s", sha != NULL ? sha : "");
+	clean = util_sanitize(cut);
+	fputs(clean, stdout);
+	free(clean);
+}
+
 static void
 records_print(sqlite3 *db, const struct record *r)
 {
@@ -324,8 +336,11 @@ records_print(sqlite3 *db, const struct record *r)
 		printf("\n");
 	}
 	if ((v = json_object_get(r->doc, "follows")) != NULL &&
-	    json_is_string(v))
-		printf("follows    %s\n", json_string_value(v));
+	    json_is_string(v)) {
+		printf("follows    ");
+		cli_put(stdout, json_string_value(v));
+		printf("\n");
+	}
 	if (json_object_size(json_object_get(r->doc, "answers")) > 0)
 		printf("answers\n");
 	json_object_foreach(json_object_get(r->doc, "answers"), qid, v) {
@@ -362,8 +377,9 @@ records_print(sqlite3 *db, const struct record *r)
 	}
 	list = json_object_get(r->doc, "attachments");
 	json_array_foreach(list, i, x) {
-		printf("%s  %.16s...  ", i == 0 ? "attachments\n" : "",
-		    json_string_value(json_object_get(x, "sha256")));
+		printf("%s  ", i == 0 ? "attachments\n" : "");
+		records_sha(json_string_value(json_object_get(x, "sha256")));
+		printf("...  ");
 		cli_put(stdout, json_string_value(json_object_get(x, "name")));
 		printf("  %" JSON_INTEGER_FORMAT " bytes  ",
 		    json_integer_value(json_object_get(x, "bytes")));

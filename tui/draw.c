@@ -58,7 +58,8 @@ draw_attr(enum draw_part part)
 /*
  * The next character of s as it will be shown, and its width; *s moves
  * past it.  Control and unprintable characters come out as '?', so
- * nothing from a record can reach the terminal raw.
+ * nothing from a record can reach the terminal raw; so do bidi controls,
+ * which would turn what follows them around.
  */
 static wchar_t
 draw_next(const char **s, int *width)
@@ -79,7 +80,7 @@ draw_next(const char **s, int *width)
 	if (wc == L'\t')
 		wc = L' ';
 	if (wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0) ||
-	    (w = wcwidth(wc)) < 0) {
+	    util_is_bidi((unsigned long)wc) || (w = wcwidth(wc)) < 0) {
 		*width = 1;
 		return L'?';
 	}
