@@ -57,28 +57,36 @@ struct import_ctx {
 	}			 kinds[IMPORT_KINDS];
 };
 
-/* A refusal's line and sync_log row. */
-static void
-import_log(struct import_ctx *c, const char *kind, const char *path,
-    const char *why)
+void
+import_note(struct datadir *dd, const char *remote, const char *ref,
+    const char *path, const char *kind, const char *why, import_log_fn log,
+    void *arg)
 {
 	sqlite3_stmt	*st;
 	char		 now[32];
 
-	if (c->log != NULL)
-		c->log(kind, c->ref, path, why, c->arg);
+	if (log != NULL)
+		log(kind, ref, path, why, arg);
 	util_rfc3339(now, sizeof now, util_now());
-	if (db_cached(c->dd->db, &st, "INSERT INTO sync_log (time, remote, "
+	if (db_cached(dd->db, &st, "INSERT INTO sync_log (time, remote, "
 	    "ref, path, kind, why) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") == 0) {
 		db_bind_text(st, 1, now);
-		db_bind_text(st, 2, c->remote);
-		db_bind_text(st, 3, c->ref);
+		db_bind_text(st, 2, remote);
+		db_bind_text(st, 3, ref);
 		db_bind_text(st, 4, path);
 		db_bind_text(st, 5, kind);
 		db_bind_text(st, 6, why);
 		sqlite3_step(st);
 		sqlite3_reset(st);
 	}
+}
+
+/* A refusal's line and sync_log row. */
+static void
+import_log(struct import_ctx *c, const char *kind, const char *path,
+    const char *why)
+{
+	import_note(c->dd, c->remote, c->ref, path, kind, why, c->log, c->arg);
 }
 
 /* Say why something was refused: to the caller and to sync_log. */

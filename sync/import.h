@@ -51,4 +51,9 @@ typedef void (*import_log_fn)(const char *kind, const char *ref,
 int import_all(struct datadir *dd, git_repository *repo, const char *remote,
     import_log_fn log, void *arg, struct import_stats *stats);
 
+/* Say a refusal: to log (when not NULL) and as a row of sync_log. */
+void import_note(struct datadir *dd, const char *remote, const char *ref,
+    const char *path, const char *kind, const char *why, import_log_fn log,
+    void *arg);
+
 #endif

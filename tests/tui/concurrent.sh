@@ -10,33 +10,9 @@
 set -u
 . "$top_srcdir/tests/tui/lib.sh"
 
-O=$T/office
-D=$T/device
-STICK=$T/stick.git
-OFFPASS=$T/office-passphrase
-printf 'the office 办公室 key\n' >"$OFFPASS"
 ROUNDS=8
 [ "${LANTIAN_LONG:-0}" = 1 ] && ROUNDS=60
-
-LANTIAN_NOW=2030-03-01T08:00:00Z
-export LANTIAN_NOW
-setup "office: device key" lt --data "$O" init --name 王主任 --badge XY-001 \
-    --passphrase-file "$PASSFILE"
-setup "office: office key" lt --data "$O" office init \
-    --passphrase-file "$OFFPASS"
-lt_sites "$O"
-setup "the inspector" lt --data "$D" init --name 张伟 --badge XY-017 \
-    --passphrase-file "$PASSFILE" --office-key "$O/keys/office.pub"
-lt_sites "$D"
-setup "enrol the inspector" lt --data "$O" roster add "$D/keys/device.pub" \
-    --name 张伟 --badge XY-017 --from 2020-01-01 --passphrase-file "$OFFPASS"
-LANTIAN_NOW=2030-03-02T08:00:00Z
-lt_inspect "$D" XY-E-101 boiler "$COAL_BOILER"
-lt_inspect "$D" XY-E-102 boiler "$GAS_BOILER" --any-kind
-lt_inspect "$D" XY-H-101 coal-ban "$COAL_BAN"
-setup "the stick" lt --data "$D" remote add stick "$STICK" --create
-setup "the inspector syncs" lt --data "$D" sync stick
-setup "the office syncs" lt --data "$O" sync "$STICK"
+office_and_inspector
 answers boiler "$GAS_BOILER"
 
 # step LOG CMD...: run CMD, its status and stderr appended to LOG.
