@@ -1,7 +1,9 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,38 @@ attach_mime(const unsigned char *h, size_t len, const char *name)
 	return "application/octet-stream";
 }
 
+/*
+ * Remove the copies that processes killed half-way through one left in
+ * dir (.incoming.<pid> of a process that is gone), so that crashes do
+ * not fill the disk with them.
+ */
+static void
+attach_stale(const char *dir)
+{
+	struct dirent	*e;
+	DIR		*d;
+	char		*p, *end;
+	long		 pid;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, ".incoming.", 10) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(e->d_name + 10, &end, 10);
+		if (errno != 0 || *end != '\0' || pid <= 0)
+			continue;
+		if (pid != (long)getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		p = xasprintf("%s/%s", dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(d);
+}
+
 int
 attach_add(const char *datadir, const char *path, struct attach_info *out)
 {
@@ -78,6 +112,7 @@ attach_add(const char *datadir, const char *path, struct attach_info *out)
 	dir = xasprintf("%s/attachments", datadir);
 	if ((rc = util_mkdir_p(dir, 0700)) != 0)
 		goto cleanup;
+	attach_stale(dir);
 	tmp = xasprintf("%s/.incoming.%ld", dir, (long)getpid());
 	if ((outfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) < 0) {
@@ -114,14 +149,15 @@ attach_add(const char *datadir, const char *path, struct attach_info *out)
 					w = 0;
 					continue;
 				}
-				rc = error_set(LT_EIO, "%s: %s", tmp,
-				    strerror(errno));
+				rc = error_set(LT_EIO, "%s: copying it into "
+				    "the store: %s", path, strerror(errno));
 				goto cleanup;
 			}
 		}
 	}
 	if (fsync(outfd) != 0) {
-		rc = error_set(LT_EIO, "%s: %s", tmp, strerror(errno));
+		rc = error_set(LT_EIO, "%s: copying it into the store: %s",
+		    path, strerror(errno));
 		goto cleanup;
 	}
 	close(outfd);

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,18 +138,23 @@ bundle_rmtree(const char *path)
 	rmdir(path);
 }
 
-/* The directory out: made now, or one that exists and is empty. */
+/* The directory out: not there yet, or there and empty. */
 static int
 bundle_mkout(const char *out)
 {
 	struct dirent	*e;
+	struct stat	 sb;
 	DIR		*d;
 	int		 empty = 1;
 
-	if (mkdir(out, 0755) == 0)
-		return 0;
-	if (errno != EEXIST)
+	if (stat(out, &sb) != 0) {
+		if (errno == ENOENT)
+			return 0;
 		return error_set(LT_EIO, "%s: %s", out, strerror(errno));
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return error_set(LT_EEXISTS, "%s: exists and is not a "
+		    "directory: a bag is written to a new directory", out);
 	if ((d = opendir(out)) == NULL)
 		return error_set(LT_EIO, "%s: %s", out, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
@@ -158,6 +164,93 @@ bundle_mkout(const char *out)
 	closedir(d);
 	return empty ? 0 : error_set(LT_EEXISTS, "%s: exists and is not "
 	    "empty: a bag is written to a new directory", out);
+}
+
+/*
+ * A bag is built next to where it goes, in <parent>/.<name>.partial-<pid>
+ * (and its .tar likewise), and takes its name by a rename once it is
+ * complete and on the disk: an export that dies half-way never leaves
+ * anything that passes for a bag, nor anything that stops the next one.
+ * *parent and *base (may be NULL) get path's parent and last name.
+ */
+static char *
+bundle_partial(const char *path, long pid, char **parent, char **base)
+{
+	char	*p, *slash, *dir, *name, *tmp;
+	size_t	 n;
+
+	p = xstrdup(path);
+	while ((n = strlen(p)) > 1 && p[n - 1] == '/')
+		p[n - 1] = '\0';
+	if ((slash = strrchr(p, '/')) == NULL) {
+		dir = xstrdup(".");
+		name = xstrdup(p);
+	} else {
+		name = xstrdup(slash + 1);
+		*slash = '\0';
+		dir = xstrdup(slash == p ? "/" : p);
+	}
+	tmp = xasprintf("%s/.%s.partial-%ld", dir, name, pid);
+	free(p);
+	if (parent != NULL)
+		*parent = dir;
+	else
+		free(dir);
+	if (base != NULL)
+		*base = name;
+	else
+		free(name);
+	return tmp;
+}
+
+/* Remove what exports of path that died before they were done left. */
+static void
+bundle_stale(const char *path)
+{
+	struct dirent	*e;
+	DIR		*d;
+	char		*dir, *name, *prefix, *p, *end;
+	size_t		 plen;
+	long		 pid;
+
+	free(bundle_partial(path, 0, &dir, &name));
+	prefix = xasprintf(".%s.partial-", name);
+	plen = strlen(prefix);
+	if ((d = opendir(dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strncmp(e->d_name, prefix, plen) != 0)
+				continue;
+			errno = 0;
+			pid = strtol(e->d_name + plen, &end, 10);
+			if (errno != 0 || *end != '\0' || pid <= 0)
+				continue;
+			/* Another export at work on it right now is not dead. */
+			if (pid != (long)getpid() &&
+			    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+				continue;
+			p = xasprintf("%s/%s", dir, e->d_name);
+			bundle_rmtree(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(prefix);
+	free(dir);
+	free(name);
+}
+
+/* Flush a directory (after a rename in it). */
+static int
+bundle_fsync_dir(const char *dir)
+{
+	int	fd, rc = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return error_set(LT_EIO, "%s: %s", dir, strerror(errno));
+	if (fsync(fd) != 0)
+		rc = error_set(LT_EIO, "%s: %s", dir, strerror(errno));
+	close(fd);
+	return rc;
 }
 
 /* A list of record ids, each once. */
@@ -1050,8 +1143,9 @@ bundle_export(struct datadir *dd, const struct key_secret *sk,
 	struct roster_entry	 e;
 	struct bag		 b;
 	char			*html, *verify, mhex[65];
+	char			*root = NULL, *parent = NULL, *tartmp = NULL;
 	size_t			 i, len;
-	int			 rc, made = 0;
+	int			 rc, made = 0, tar_done = 0;
 
 	memset(st, 0, sizeof *st);
 	memset(&d, 0, sizeof d);
@@ -1080,9 +1174,17 @@ bundle_export(struct datadir *dd, const struct key_secret *sk,
 	}
 	if ((rc = bundle_mkout(out)) != 0)
 		goto cleanup;
+	bundle_stale(out);
+	if (tar != NULL)
+		bundle_stale(tar);
+	root = bundle_partial(out, (long)getpid(), &parent, NULL);
+	if (mkdir(root, 0755) != 0) {
+		rc = error_set(LT_EIO, "%s: %s", out, strerror(errno));
+		goto cleanup;
+	}
 	made = 1;
-	b.root = xstrdup(out);
-	if ((rc = bundle_mkdirs(out)) != 0 ||
+	b.root = xstrdup(root);
+	if ((rc = bundle_mkdirs(root)) != 0 ||
 	    (rc = bundle_payload(dd, &d, &b, st)) != 0 ||
 	    (rc = bundle_attachments(dd, &d, &b)) != 0)
 		goto cleanup;
@@ -1106,19 +1208,47 @@ bundle_export(struct datadir *dd, const struct key_secret *sk,
 	free(verify);
 	if (rc != 0 || (rc = bundle_tagmanifest(&b, sk, sel->case_id)) != 0)
 		goto cleanup;
-	if (tar != NULL)
-		rc = bundle_tar_write(out, tar);
+	if (tar != NULL) {
+		tartmp = bundle_partial(tar, (long)getpid(), NULL, NULL);
+		rc = bundle_tar_write(root, out, tartmp);
+	}
 	/* On the disk (or the stick) before it is said to be done. */
 	if (rc == 0)
-		rc = bundle_sync(out);
+		rc = bundle_sync(root);
+	/* The .tar first: a bag directory in place means all is done. */
+	if (rc == 0 && tar != NULL) {
+		if (rename(tartmp, tar) != 0)
+			rc = error_set(LT_EIO, "%s: %s", tar, strerror(errno));
+		else
+			tar_done = 1;
+	}
+	if (rc == 0 && rename(root, out) != 0)
+		rc = error_set(LT_EIO, "%s: %s", out, strerror(errno));
+	if (rc == 0)
+		rc = bundle_fsync_dir(parent);
 cleanup:
 	if (rc != 0 && made) {
-		/* Keep the reason: removing must not replace it. */
-		char *why = xstrdup(error_msg());
-		bundle_rmtree(out);
+		/* Keep the reason: removing must not replace it.  It names
+		 * the bag's files where they were going, not the directory
+		 * they were built in. */
+		char *why = xstrdup(error_msg()), *at, *named;
+		if ((at = strstr(why, root)) != NULL) {
+			named = xasprintf("%.*s%s%s", (int)(at - why), why, out,
+			    at + strlen(root));
+			free(why);
+			why = named;
+		}
+		if (tar_done)
+			unlink(tar);
+		else if (tartmp != NULL)
+			unlink(tartmp);
+		bundle_rmtree(util_exists(root) ? root : out);
 		rc = error_set(rc, "%s", why);
 		free(why);
 	}
+	free(root);
+	free(parent);
+	free(tartmp);
 	bundle_doc_free(&d);
 	form_list_free(ff.list, ff.n);
 	bag_free(&b);

@@ -56,10 +56,11 @@ const struct bundle_att *bundle_att_find(const struct bundle_doc *d,
 
 /*
  * A serialized bag: the directory dir written as the tar file path, its
- * entries under the directory's own name.  LT_EIO on failure (the file is
- * removed).
+ * entries under name (the bag's directory name; a bag built in a
+ * temporary directory is named as the one it becomes).  LT_EIO on
+ * failure (the file is removed).
  */
-int bundle_tar_write(const char *dir, const char *path);
+int bundle_tar_write(const char *dir, const char *name, const char *path);
 /*
  * Unpack a serialized bag into the new directory into (regular files and
  * directories only, every name checked): *bag gets the bag's directory

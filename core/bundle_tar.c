@@ -99,7 +99,9 @@ tar_add(struct archive *a, const char *root, const char *name,
 			names[n++] = xstrdup(de->d_name);
 		}
 		closedir(d);
-		qsort(names, n, sizeof *names, util_strcmp_p);
+		/* (an empty directory has no list to sort: NULL) */
+		if (n > 0)
+			qsort(names, n, sizeof *names, util_strcmp_p);
 		for (i = 0; i < n; i++) {
 			if (rc == 0) {
 				sub = *rel != '\0' ? xasprintf("%s/%s", rel,
@@ -118,39 +120,40 @@ done:
 }
 
 int
-bundle_tar_write(const char *dir, const char *path)
+bundle_tar_write(const char *dir, const char *name, const char *path)
 {
 	struct archive	*a;
 	const char	*base;
-	char		*name, *buf;
+	char		*top, *buf;
 	size_t		 n;
 	int		 rc;
 
 	/* The bag's directory name, without trailing slashes. */
-	name = xstrdup(dir);
-	while ((n = strlen(name)) > 1 && name[n - 1] == '/')
-		name[n - 1] = '\0';
-	base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name;
+	top = xstrdup(name);
+	while ((n = strlen(top)) > 1 && top[n - 1] == '/')
+		top[n - 1] = '\0';
+	base = strrchr(top, '/') != NULL ? strrchr(top, '/') + 1 : top;
 	if (!bagit_path_ok(base)) {
-		free(name);
-		return error_set(LT_EINVAL, "%s: not a name for a bag's "
-		    "directory", dir);
+		rc = error_set(LT_EINVAL, "%s: not a name for a bag's "
+		    "directory", name);
+		free(top);
+		return rc;
 	}
 	a = archive_write_new();
 	archive_write_set_format_pax_restricted(a);
 	if (archive_write_open_filename(a, path) != ARCHIVE_OK) {
 		rc = error_set(LT_EIO, "%s: %s", path, archive_error_string(a));
 		archive_write_free(a);
-		free(name);
+		free(top);
 		return rc;
 	}
 	buf = xmalloc(TAR_BUF);
-	rc = tar_add(a, name, base, "", buf);
+	rc = tar_add(a, dir, base, "", buf);
 	free(buf);
 	if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
 		rc = error_set(LT_EIO, "%s: %s", path, archive_error_string(a));
 	archive_write_free(a);
-	free(name);
+	free(top);
 	if (rc != 0)
 		unlink(path);
 	return rc;

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -305,21 +306,52 @@ db_latest_version(void)
 	return DB_VERSIONS;
 }
 
+/*
+ * The last error's message, and for a failed read or write the system's
+ * reason, without which a full disk is only "disk I/O error".
+ */
+static const char *
+db_why(sqlite3 *db, const char *msg, char *buf, size_t size)
+{
+	int	code = sqlite3_errcode(db) & 0xff, ext;
+	int	sys = sqlite3_system_errno(db);
+
+	if (msg == NULL)
+		msg = sqlite3_errmsg(db);
+	if (code != SQLITE_IOERR && code != SQLITE_FULL &&
+	    code != SQLITE_CANTOPEN)
+		return msg;
+	ext = sqlite3_extended_errcode(db);
+	if (sys != 0)
+		snprintf(buf, size, "%s (%s)", msg, strerror(sys));
+	else if (ext == SQLITE_IOERR_WRITE || ext == SQLITE_IOERR_FSYNC ||
+	    ext == SQLITE_IOERR_TRUNCATE || ext == SQLITE_IOERR_SHMSIZE ||
+	    ext == SQLITE_IOERR_DIR_FSYNC)
+		snprintf(buf, size, "%s (a write to the disk failed: is it "
+		    "full?)", msg);
+	else
+		return msg;
+	return buf;
+}
+
 int
 db_error(sqlite3 *db, const char *what)
 {
-	return error_set(LT_EDB, "%s: %s", what, sqlite3_errmsg(db));
+	char	buf[512];
+
+	return error_set(LT_EDB, "%s: %s", what, db_why(db, NULL, buf,
+	    sizeof buf));
 }
 
 int
 db_exec(sqlite3 *db, const char *sql)
 {
-	char	*err = NULL;
+	char	*err = NULL, buf[512];
 	int	 rc;
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		rc = error_set(LT_EDB, "database: %s",
-		    err != NULL ? err : sqlite3_errmsg(db));
+		rc = error_set(LT_EDB, "database: %s", db_why(db, err, buf,
+		    sizeof buf));
 		sqlite3_free(err);
 		return rc;
 	}

@@ -21,7 +21,8 @@
 	X(LT_ECRYPTO,   -10,  "cryptographic failure")                  \
 	X(LT_ETOOBIG,   -11,  "too large")                              \
 	X(LT_ECHAIN,    -12,  "chain broken")                           \
-	X(LT_EBUSY,     -13,  "busy")
+	X(LT_EBUSY,     -13,  "busy")                                   \
+	X(LT_EGIT,      -14,  "git error")
 
 enum lt_error {
 #define LT_ERROR_ENUM(name, value, text) name = value,

@@ -11,7 +11,7 @@ gitutil_error(const char *what)
 {
 	const git_error	*e = git_error_last();
 
-	return error_set(LT_EIO, "%s: %s", what,
+	return error_set(LT_EGIT, "%s: %s", what,
 	    e != NULL && e->message != NULL ? e->message : "libgit2 error");
 }
 

@@ -1254,6 +1254,13 @@ import_branch(struct import_ctx *c, git_reference *ref, const char *own)
 	else
 		db_rollback(c->dd->db);
 cleanup:
+	/* Objects of the branch git cannot read (a tree that does not
+	 * parse, an object missing): the branch is refused, the others
+	 * still come.  The store's own errors stop the import. */
+	if (rc == LT_EGIT) {
+		import_refuse(c, "unreadable", NULL, "%s", error_msg());
+		rc = 0;
+	}
 	git_tree_free(old);
 	git_tree_free(tree);
 	git_commit_free(commit);

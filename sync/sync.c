@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "gitutil.h"
 #include "layout.h"
 #include "remote.h"
+#include "screen.h"
 #include "sync.h"
 
 #define SYNC_NS		"refs/lantian/"
@@ -113,6 +115,52 @@ sync_lock(struct datadir *dd, int *fd)
 cleanup:
 	free(path);
 	return rc;
+}
+
+/*
+ * Remove from dir the files named prefix* that are older than age
+ * seconds (0: whatever their age).
+ */
+static void
+sync_unlink_stale(const char *dir, const char *prefix, time_t age)
+{
+	struct dirent	*e;
+	struct stat	 sb;
+	DIR		*d;
+	char		*p;
+	time_t		 now = time(NULL);
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		p = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (age == 0 || sb.st_mtime + age < now))
+			unlink(p);
+		free(p);
+	}
+	closedir(d);
+}
+
+/*
+ * What syncs that died half-way (a dead battery) left in repo.git, which
+ * would pile up: the pack a fetch was receiving (only a sync fetches,
+ * and this one holds the lock), and objects being written, left alone
+ * for a while since any command may be writing one now.
+ */
+static void
+sync_clean(struct datadir *dd)
+{
+	char	*dir;
+
+	dir = datadir_file(dd, "repo.git/objects/pack");
+	sync_unlink_stale(dir, "pack_git2_", 0);
+	free(dir);
+	dir = datadir_file(dd, "repo.git/objects");
+	sync_unlink_stale(dir, "tmp_object_git2_", 600);
+	free(dir);
 }
 
 /* Tell where the sync is; non-zero when the caller wants it stopped. */
@@ -324,20 +372,37 @@ sync_error(struct sync_ctx *c, const char *what)
 static int
 sync_fetch(struct sync_ctx *c, git_remote *remote)
 {
+	static const char *const globs[] = { "refs/heads/devices/*",
+	    "refs/heads/office", "refs/heads/attachments/*" };
 	git_fetch_options	 fo;
 	git_strarray		 specs;
-	char			*s[3];
+	char			**s, **ok = NULL;
+	size_t			 i, nglobs, nok = 0;
 	int			 rc = 0;
 
-	s[0] = xasprintf("+refs/heads/devices/*:" SYNC_NS "%s/devices/*",
-	    c->r.name);
-	s[1] = xasprintf("+refs/heads/office:" SYNC_NS "%s/office", c->r.name);
-	s[2] = xasprintf("+refs/heads/attachments/*:" SYNC_NS
-	    "%s/attachments/*", c->r.name);
-	specs.strings = s;
 	/* A records-only remote (a weak or metered link) never carries
 	 * attachments, either way. */
-	specs.count = remote_records_only(&c->r) ? 2 : 3;
+	nglobs = remote_records_only(&c->r) ? 2 : 3;
+	if (remote_is_path(c->r.url)) {
+		/* The branches whose objects are of sizes we read, each by
+		 * its name: the others stay on the stick. */
+		if ((rc = screen_path(c->repo, c->r.url, c->r.name, globs,
+		    nglobs, c->opts->log, c->opts->arg, c->dd, &ok, &nok,
+		    &c->res->imported.rejected)) != 0)
+			return rc;
+		specs.count = nok;
+		s = xcalloc(nok + 1, sizeof *s);
+		for (i = 0; i < nok; i++)
+			s[i] = xasprintf("+%s:" SYNC_NS "%s/%s", ok[i],
+			    c->r.name, ok[i] + strlen("refs/heads/"));
+	} else {
+		specs.count = nglobs;
+		s = xcalloc(nglobs + 1, sizeof *s);
+		for (i = 0; i < nglobs; i++)
+			s[i] = xasprintf("+%s:" SYNC_NS "%s/%s", globs[i],
+			    c->r.name, globs[i] + strlen("refs/heads/"));
+	}
+	specs.strings = s;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	sync_callbacks(c, &fo.callbacks);
 	fo.prune = GIT_FETCH_PRUNE;
@@ -346,11 +411,15 @@ sync_fetch(struct sync_ctx *c, git_remote *remote)
 	sync_hold("fetch");
 	if (sync_report(c) != 0)
 		rc = error_set(LT_EIO, "sync: cancelled");
-	else if (git_remote_fetch(remote, &specs, &fo, "lantian sync") < 0)
+	else if (specs.count > 0 &&
+	    git_remote_fetch(remote, &specs, &fo, "lantian sync") < 0)
 		rc = sync_error(c, "fetch");
-	free(s[0]);
-	free(s[1]);
-	free(s[2]);
+	for (i = 0; i < specs.count; i++)
+		free(s[i]);
+	free(s);
+	for (i = 0; i < nok; i++)
+		free(ok[i]);
+	free(ok);
 	return rc;
 }
 
@@ -804,6 +873,7 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	c.res = res;
 	if ((rc = sync_lock(dd, &lock)) != 0)
 		return rc;
+	sync_clean(dd);
 	if ((rc = sync_target(&c, target)) != 0) {
 		close(lock);
 		return rc;

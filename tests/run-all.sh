@@ -139,7 +139,7 @@ fuzz_check() {
 	    >configure.out 2>&1 && make -j"$jobs" tests/fuzz/fuzz_record \
 	    tests/fuzz/fuzz_minisig tests/fuzz/fuzz_form tests/fuzz/fuzz_sites \
 	    tests/fuzz/fuzz_bagit tests/fuzz/fuzz_bundle tests/fuzz/fuzz_layout \
-	    >make.out 2>&1) || {
+	    tests/fuzz/fuzz_import >make.out 2>&1) || {
 		tail -n 40 "$dir/make.out" "$dir/configure.out" 2>/dev/null
 		echo "not ok 1 - the fuzzers build"
 		return 1

@@ -7,13 +7,15 @@
  * villages; 50 device keys, the data directory's own (张伟, XY-017) and 49
  * more, each an inspector enrolled on the office's roster from 2020; and
  * the records of the 24 months from November 2024 to October 2026 (in
- * the past, so that no record is made ahead of the clock), each signed by a device
- * the seed chooses and chained on that device's chain, of the form the
- * seed chooses: boilers at enterprises (40%), restaurant fume checks
- * (20%), dust fall at construction sites (10%), fire points (5%) and the
- * coal ban at households (25%), with the answers of a real visit and the
- * findings the forms' rules give.  The same seed makes the same store,
- * but for the signatures (new keys each time).
+ * the past, so that no record is made ahead of the clock), each signed
+ * by a device the seed chooses and chained on that device's chain, of
+ * the form the seed chooses: boilers at enterprises (40%), restaurant
+ * fume checks (20%), dust fall at construction sites (10%), fire points
+ * (5%) and the coal ban at households (25%), at 20,000 sites, with the
+ * answers of a real visit and the findings the forms' rules give; 85% of
+ * the findings are put right by a follow-up visit before their deadline,
+ * which closes them.  The same seed makes the same store, but for the
+ * signatures (new keys each time).
  */
 #include "config.h"
 

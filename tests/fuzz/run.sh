@@ -24,6 +24,7 @@ ci_runs() {
 	fuzz_bagit)			echo 300000 ;;
 	fuzz_form|fuzz_sites)		echo 50000 ;;
 	fuzz_bundle)			echo 3000 ;;
+	fuzz_import)			echo 1000 ;;
 	esac
 }
 
@@ -36,7 +37,7 @@ seeds() {
 }
 
 for h in fuzz_record fuzz_minisig fuzz_form fuzz_sites fuzz_bagit \
-    fuzz_bundle fuzz_layout; do
+    fuzz_bundle fuzz_layout fuzz_import; do
 	bin=$build/tests/fuzz/$h
 	n=$((n + 1))
 	if [ ! -x "$bin" ]; then
