@@ -52,36 +52,12 @@ attach_mime(const unsigned char *h, size_t len, const char *name)
 	return "application/octet-stream";
 }
 
-/*
- * Remove the copies that processes killed half-way through one left in
- * dir (.incoming.<pid> of a process that is gone), so that crashes do
- * not fill the disk with them.
- */
+/* Remove a copy a process killed half-way through one left in the
+ * store (.incoming.<pid>), so that crashes do not fill the disk. */
 static void
-attach_stale(const char *dir)
+attach_unlink(const char *path)
 {
-	struct dirent	*e;
-	DIR		*d;
-	char		*p, *end;
-	long		 pid;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, ".incoming.", 10) != 0)
-			continue;
-		errno = 0;
-		pid = strtol(e->d_name + 10, &end, 10);
-		if (errno != 0 || *end != '\0' || pid <= 0)
-			continue;
-		if (pid != (long)getpid() &&
-		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-			continue;
-		p = xasprintf("%s/%s", dir, e->d_name);
-		unlink(p);
-		free(p);
-	}
-	closedir(d);
+	unlink(path);
 }
 
 int
@@ -112,7 +88,7 @@ attach_add(const char *datadir, const char *path, struct attach_info *out)
 	dir = xasprintf("%s/attachments", datadir);
 	if ((rc = util_mkdir_p(dir, 0700)) != 0)
 		goto cleanup;
-	attach_stale(dir);
+	util_remove_orphans(dir, ".incoming.", attach_unlink);
 	tmp = xasprintf("%s/.incoming.%ld", dir, (long)getpid());
 	if ((outfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) < 0) {

@@ -207,33 +207,11 @@ bundle_partial(const char *path, long pid, char **parent, char **base)
 static void
 bundle_stale(const char *path)
 {
-	struct dirent	*e;
-	DIR		*d;
-	char		*dir, *name, *prefix, *p, *end;
-	size_t		 plen;
-	long		 pid;
+	char	*dir, *name, *prefix;
 
 	free(bundle_partial(path, 0, &dir, &name));
 	prefix = xasprintf(".%s.partial-", name);
-	plen = strlen(prefix);
-	if ((d = opendir(dir)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			if (strncmp(e->d_name, prefix, plen) != 0)
-				continue;
-			errno = 0;
-			pid = strtol(e->d_name + plen, &end, 10);
-			if (errno != 0 || *end != '\0' || pid <= 0)
-				continue;
-			/* Another export at work on it right now is not dead. */
-			if (pid != (long)getpid() &&
-			    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-				continue;
-			p = xasprintf("%s/%s", dir, e->d_name);
-			bundle_rmtree(p);
-			free(p);
-		}
-		closedir(d);
-	}
+	util_remove_orphans(dir, prefix, bundle_rmtree);
 	free(prefix);
 	free(dir);
 	free(name);

@@ -1,7 +1,9 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -604,4 +606,34 @@ util_uninstalled(void)
 	free(exe);
 	free(build);
 	return known;
+}
+
+void
+util_remove_orphans(const char *dir, const char *prefix,
+    void (*remove)(const char *))
+{
+	struct dirent	*e;
+	DIR		*d;
+	char		*p, *end;
+	size_t		 plen = strlen(prefix);
+	long		 pid;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(e->d_name + plen, &end, 10);
+		if (errno != 0 || *end != '\0' || pid <= 0)
+			continue;
+		/* Another process at work on it right now is not dead. */
+		if (pid != (long)getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		p = xasprintf("%s/%s", dir, e->d_name);
+		remove(p);
+		free(p);
+	}
+	closedir(d);
 }

@@ -106,4 +106,11 @@ void util_html_text(FILE *f, const char *s);
 
 /* Initialise the libraries core uses; call once before any thread starts. */
 int util_init(void);
+/*
+ * Call remove on each entry of dir named prefix<pid> whose process is gone
+ * (what a killed run left half-written), this process's own included.
+ */
+void util_remove_orphans(const char *dir, const char *prefix,
+    void (*remove)(const char *));
+
 #endif

@@ -55,15 +55,7 @@ cron "$ROUNDS" &
 CRON=$!
 
 # Decide while the syncs run: accept the oldest, reload, accept two more.
-keys Space
-wait_for "Space marks the oldest" '1 marked \(A accepts them\)'
-keys A
-wait_for "A: the office's passphrase" \
-    "The office's passphrase signs the decision"
-type_text 'the office 办公室 key'
-keys Enter
-wait_for "accepted while cron syncs" \
-    'Record [0-9a-f]{12} accepted; the decision goes out with the next sync'
+accept_one "accepted while cron syncs"
 screen_lacks "no lock error on the screen" 'locked|busy|Cannot'
 keys Escape
 wait_for "home" 'Drafts in progress'

@@ -407,3 +407,17 @@ office_and_inspector() {
 	setup "the inspector syncs" lt --data "$D" sync stick
 	setup "the office syncs" lt --data "$O" sync "$STICK"
 }
+
+# accept_one DESC: in the review queue, mark the selected record and
+# accept it with the office's passphrase (of office_and_inspector).
+accept_one() {
+	keys Space
+	wait_for "Space marks it" '1 marked \(A accepts them\)'
+	keys A
+	wait_for "A: the office's passphrase" \
+	    "The office's passphrase signs the decision"
+	type_text 'the office 办公室 key'
+	keys Enter
+	wait_for "$1" \
+	    'Record [0-9a-f]{12} accepted; the decision goes out with the next sync'
+}

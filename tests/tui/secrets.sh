@@ -58,15 +58,7 @@ is "before any decision, no office key in the TUI's memory" \
     "$(keyscan "$PID")" 0
 keys v
 wait_for "v: the review queue" 'Review: waiting for a decision'
-keys Space
-wait_for "Space marks the oldest" '1 marked \(A accepts them\)'
-keys A
-wait_for "A: the office's passphrase" \
-    "The office's passphrase signs the decision"
-type_text 'the office 办公室 key'
-keys Enter
-wait_for "accepted" \
-    'Record [0-9a-f]{12} accepted; the decision goes out with the next sync'
+accept_one "accepted"
 N=$(keyscan "$PID")
 if [ "$N" = unreadable ]; then
 	skip "the office key is in the TUI's memory while the queue is open" \
@@ -78,15 +70,7 @@ fi
 wait_for "after 4 s without a key, the idle lock says so" \
     'Office key locked after 4 s idle; the next decision asks for its passphrase\.'
 is "and the office key is nowhere in the TUI's memory" "$(keyscan "$PID")" 0
-keys Space
-wait_for "Space marks the next" '1 marked \(A accepts them\)'
-keys A
-wait_for "A asks for the passphrase again" \
-    "The office's passphrase signs the decision"
-type_text 'the office 办公室 key'
-keys Enter
-wait_for "accepted with it" \
-    'Record [0-9a-f]{12} accepted; the decision goes out with the next sync'
+accept_one "the passphrase asked again, and accepted with it"
 keys Escape
 wait_for "Esc closes the queue" 'Drafts in progress'
 is "the queue closed: no office key in memory" "$(keyscan "$PID")" 0
