@@ -293,6 +293,8 @@ records_sha(const char *sha)
 static void
 records_print(sqlite3 *db, const struct record *r)
 {
+	static const char *const links[] = { "follows", "amends", "review",
+	    "reply" };
 	const char	*lang = cli_lang(), *qid;
 	struct form	*f;
 	struct site	 site;
@@ -335,9 +337,12 @@ records_print(sqlite3 *db, const struct record *r)
 		}
 		printf("\n");
 	}
-	if ((v = json_object_get(r->doc, "follows")) != NULL &&
-	    json_is_string(v)) {
-		printf("follows    ");
+	/* What the record follows up, or (an amendment) answers. */
+	for (i = 0; i < sizeof links / sizeof links[0]; i++) {
+		if ((v = json_object_get(r->doc, links[i])) == NULL ||
+		    !json_is_string(v))
+			continue;
+		printf("%-11s", links[i]);
 		cli_put(stdout, json_string_value(v));
 		printf("\n");
 	}

@@ -133,6 +133,9 @@ is "the record waits for the office again, answered" \
 is "the amendment names the record, the return, the reply, the correction" \
     "$(json '"%s %s %s %s" % (d["type"], d["amends"] == a[0], d["review"], d["answers"])' "$R1" <"$T/am.json")" \
     "amendment True 2030-03-02T09:00:00Z {'capacity_tph': 14.0}"
+ok "records show of the amendment" "$LANTIAN" --data "$D" records show "$AM"
+out_has "names the record it amends" "^amends +$R1$"
+out_has "and the inspector's reply" "^reply +额定蒸发量14吨/小时，铭牌已补拍。$"
 is "the record itself is unchanged" "$("$LANTIAN" --data "$D" records show \
     "$R1" --raw | json 'd["answers"]["capacity_tph"]')" 12.0
 ok "the store verifies" "$LANTIAN" --data "$D" verify
