@@ -145,15 +145,54 @@ sync_unlink_stale(const char *dir, const char *prefix, time_t age)
 }
 
 /*
+ * The lock files of refs under dir (name.lock), removed: a sync killed
+ * while it moved a ref leaves one, and git then refuses to move that ref
+ * again, for ever.  Only a sync moves refs, and this one holds the lock.
+ */
+static void
+sync_unlink_locks(const char *dir, int depth)
+{
+	struct dirent	*e;
+	struct stat	 sb;
+	DIR		*d;
+	size_t		 len;
+	char		*p;
+
+	if (depth > 8 || (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s", dir, e->d_name);
+		len = strlen(e->d_name);
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			sync_unlink_locks(p, depth + 1);
+		else if (S_ISREG(sb.st_mode) && len > 5 &&
+		    strcmp(e->d_name + len - 5, ".lock") == 0)
+			unlink(p);
+		free(p);
+	}
+	closedir(d);
+}
+
+/*
  * What syncs that died half-way (a dead battery) left in repo.git, which
- * would pile up: the pack a fetch was receiving (only a sync fetches,
- * and this one holds the lock), and objects being written, left alone
- * for a while since any command may be writing one now.
+ * would pile up or block every sync after: the pack a fetch was receiving
+ * and the locks of the refs it was moving (only a sync fetches and moves
+ * refs, and this one holds the lock), and objects being written, left
+ * alone for a while since any command may be writing one now.
  */
 static void
 sync_clean(struct datadir *dd)
 {
 	char	*dir;
+
+	dir = datadir_file(dd, "repo.git/refs");
+	sync_unlink_locks(dir, 0);
+	free(dir);
+	dir = datadir_file(dd, "repo.git/packed-refs.lock");
+	unlink(dir);
+	free(dir);
 
 	dir = datadir_file(dd, "repo.git/objects/pack");
 	sync_unlink_stale(dir, "pack_git2_", 0);

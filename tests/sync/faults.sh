@@ -4,7 +4,8 @@
 # imported before stays; the next sync completes), and a pre-receive hook
 # refusing the push (reported as a failure, over git:// and http://, never
 # as a success), after which the same sync goes through once the server
-# takes pushes again.
+# takes pushes again; and the ref locks a killed sync left behind do not
+# stop the next one.
 . "$top_srcdir/tests/sync/lib.sh"
 
 O=$T/office
@@ -162,5 +163,20 @@ out_has "the new record goes" "^sync with office: 1 record\(s\) sent"
 is "the server has it" \
     "$(git --git-dir="$OFFICE_REPO" rev-parse "refs/heads/devices/$KA" 2>&1)" \
     "$(git --git-dir="$IA/repo.git" rev-parse "refs/heads/devices/$KA" 2>&1)"
+
+# A sync killed while it moved refs leaves their lock files, after which
+# git refuses to move those refs again: the next sync removes them (it
+# holds sync.lock, and only a sync moves refs).
+inspect "$IA" "A 6"
+for r in "refs/heads/devices/$KA" refs/heads/office \
+    "refs/lantian/office/devices/$KA"; do
+	mkdir -p "$IA/repo.git/$(dirname "$r")"
+	: >"$IA/repo.git/$r.lock"
+done
+: >"$IA/repo.git/packed-refs.lock"
+sync_ok "the locks a killed sync left do not stop the next one" "$IA" office
+out_has "its record goes" "^sync with office: 1 record\(s\) sent"
+check "and no lock is left" sh -c \
+    "! find '$IA/repo.git' -name '*.lock' | grep -q ."
 
 done_testing
