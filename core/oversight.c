@@ -152,38 +152,27 @@ ov_contradict(const char *a, size_t alen, const char *b, size_t blen,
 static int ov_same_day(sqlite3 *, const struct record *, const char *,
     sqlite3_int64);
 
+#define OV_BATCH	2000	/* records a transaction of ov_catch_up() */
+#define OV_PAUSE_MS	20	/* the lock left free between them */
+
 /*
- * Contradictions among the records stored since the last look (setting
- * conflicts.rowid): each inspection against the other inspectors' records
- * of its site and day stored before it, so a pair is noted once.
+ * Contradictions among the records of rowid (from, to]: each inspection
+ * against the other inspectors' records of its site and day stored
+ * before it, so a pair is noted once; then conflicts.rowid = to.  One
+ * transaction.
  */
 static int
-ov_catch_up(sqlite3 *db)
+ov_catch_up_batch(sqlite3 *db, sqlite3_int64 from, sqlite3_int64 to)
 {
 	struct record	 r;
 	sqlite3_stmt	*st;
 	struct tm	 tm;
 	time_t		 t;
-	sqlite3_int64	 from = 0, to = 0;
-	char		*v = NULL, day[11], buf[32];
+	char		 day[11], buf[32];
 	int		 rc;
 
-	if ((rc = db_setting_get(db, "conflicts.rowid", &v)) != 0)
-		return rc;
-	if (v != NULL)
-		from = atoll(v);
-	free(v);
 	if ((rc = db_begin(db)) != 0)
 		return rc;
-	if ((rc = db_prepare(db, &st, "SELECT max(rowid) FROM records")) != 0)
-		goto fail;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		to = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (to <= from) {
-		db_rollback(db);
-		return 0;
-	}
 	if ((rc = db_prepare(db, &st, "SELECT rowid, body FROM records WHERE "
 	    "rowid > ?1 AND rowid <= ?2 AND type = 'inspection' AND site IS "
 	    "NOT NULL AND status IN ('verified', 'signed', 'unknown-key') "
@@ -219,6 +208,42 @@ ov_catch_up(sqlite3 *db)
 fail:
 	db_rollback(db);
 	return rc < 0 ? rc : db_error(db, "conflicts");
+}
+
+/*
+ * Contradictions among the records stored since the last look (setting
+ * conflicts.rowid), OV_BATCH records a transaction: after an import of a
+ * million records the look takes minutes, and the store's other writers
+ * (a sync, the TUI signing a decision) get their turn between batches
+ * instead of waiting it out and failing "database is locked".
+ */
+static int
+ov_catch_up(sqlite3 *db)
+{
+	sqlite3_stmt	*st;
+	sqlite3_int64	 from = 0, to = 0, upto;
+	char		*v = NULL;
+	int		 rc;
+
+	if ((rc = db_setting_get(db, "conflicts.rowid", &v)) != 0)
+		return rc;
+	if (v != NULL)
+		from = atoll(v);
+	free(v);
+	if ((rc = db_prepare(db, &st, "SELECT max(rowid) FROM records")) != 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		to = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	for (; from < to; from = upto) {
+		upto = to - from > OV_BATCH ? from + OV_BATCH : to;
+		if ((rc = ov_catch_up_batch(db, from, upto)) != 0)
+			return rc;
+		/* A moment with the lock free, for a writer waiting. */
+		if (upto < to)
+			sqlite3_sleep(OV_PAUSE_MS);
+	}
+	return 0;
 }
 
 /* The whole log searched for conflicts (a store from before they were
