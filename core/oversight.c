@@ -152,8 +152,9 @@ ov_contradict(const char *a, size_t alen, const char *b, size_t blen,
 static int ov_same_day(sqlite3 *, const struct record *, const char *,
     sqlite3_int64);
 
-#define OV_BATCH	2000	/* records a transaction of ov_catch_up() */
-#define OV_PAUSE_MS	20	/* the lock left free between them */
+#define OV_BATCH	5000	/* records a transaction of ov_catch_up() */
+#define OV_PAUSE_MS	110	/* the lock left free between them: longer
+				   than the 100 ms a busy handler waits */
 
 /*
  * Contradictions among the records of rowid (from, to]: each inspection
