@@ -63,41 +63,6 @@ store_ok() {
 	ok "$1: lantian verify finds nothing wrong" lt --data "$2" verify
 }
 
-# Re-seal DIR's device key with the cheapest Argon2id parameters its
-# loader takes (as tests/fault/kill.sh): hundreds of records are signed.
-cheap_key() {
-	python3 - "$1/keys/device.key" "$PASSFILE" <<'EOF'
-import base64, ctypes, ctypes.util, sys
-so = ctypes.CDLL(ctypes.util.find_library("sodium"))
-so.sodium_init()
-path, pw = sys.argv[1], open(sys.argv[2], "rb").read().rstrip(b"\n")
-lines = open(path).read().split("\n")
-b = bytearray(base64.b64decode(lines[1]))
-assert b[:4] == b"EdA2"
-salt, nonce, box = bytes(b[4:20]), bytes(b[36:60]), bytes(b[60:])
-def derive(ops, mem):
-    k = ctypes.create_string_buffer(32)
-    if so.crypto_pwhash(k, ctypes.c_ulonglong(32), pw,
-            ctypes.c_ulonglong(len(pw)), salt, ctypes.c_ulonglong(ops),
-            ctypes.c_size_t(mem), 2) != 0:
-        sys.exit("crypto_pwhash failed")
-    return k.raw
-plain = ctypes.create_string_buffer(len(box) - 16)
-if so.crypto_secretbox_open_easy(plain, box, ctypes.c_ulonglong(len(box)),
-        nonce, derive(int.from_bytes(b[20:28], "little"),
-        int.from_bytes(b[28:36], "little"))) != 0:
-    sys.exit("wrong passphrase")
-sealed = ctypes.create_string_buffer(len(box))
-so.crypto_secretbox_easy(sealed, plain.raw, ctypes.c_ulonglong(len(plain.raw)),
-    nonce, derive(1, 8192))
-b[20:28] = (1).to_bytes(8, "little")
-b[28:36] = (8192).to_bytes(8, "little")
-b[60:] = sealed.raw
-lines[1] = base64.b64encode(bytes(b)).decode()
-open(path, "w").write("\n".join(lines))
-EOF
-}
-
 # make_records DIR FROM TO: gas boiler inspections, notes "record N".
 make_records() {
 	answers gas "$GAS_BOILER"
