@@ -63,26 +63,6 @@ lt_keyid_of() {
 print(bytes.fromhex(sys.stdin.read())[::-1].hex().upper())'
 }
 
-# lib.sh's literal_tree, for names that are not UTF-8 either.
-literal_tree() {
-	_lt_repo=$1
-	shift
-	python3 - "$_lt_repo" "$@" <<'EOF'
-import os, subprocess, sys
-entries = []
-for e in sys.argv[2:]:
-    mode, name, oid = os.fsencode(e).split(b" ", 2)
-    key = name + (b"/" if mode == b"40000" else b"")
-    entries.append((key, mode + b" " + name + b"\0" +
-        bytes.fromhex(oid.decode())))
-data = b"".join(e for _, e in sorted(entries))
-p = subprocess.run(["git", "--git-dir", sys.argv[1], "hash-object", "-t",
-    "tree", "--literally", "-w", "--stdin"], input=data,
-    capture_output=True, check=True)
-print(p.stdout.decode().strip())
-EOF
-}
-
 # raw_bytes FILE: what in FILE would reach a terminal raw: C0 controls
 # but LF and TAB, DEL, C1 (as UTF-8 or as lone bytes), bidi controls,
 # invalid UTF-8.  Prints them (empty when there is none).

@@ -126,14 +126,15 @@ literal_tree() {
 	_lt_repo=$1
 	shift
 	python3 - "$_lt_repo" "$@" <<'EOF'
-import subprocess, sys
+import os, subprocess, sys
 entries = []
 for e in sys.argv[2:]:
-    mode, name, oid = e.split(" ", 2)
+    # As bytes: names that are not UTF-8 come through as they are.
+    mode, name, oid = os.fsencode(e).split(b" ", 2)
     # git sorts a tree's entries by name, a subtree's as if it ended in /
-    key = name.encode() + (b"/" if mode == "40000" else b"")
-    entries.append((key, mode.encode() + b" " + name.encode() + b"\0" +
-        bytes.fromhex(oid)))
+    key = name + (b"/" if mode == b"40000" else b"")
+    entries.append((key, mode + b" " + name + b"\0" +
+        bytes.fromhex(oid.decode())))
 data = b"".join(e for _, e in sorted(entries))
 p = subprocess.run(["git", "--git-dir", sys.argv[1], "hash-object", "-t",
     "tree", "--literally", "-w", "--stdin"], input=data,
