@@ -26,6 +26,7 @@ struct export_tree {
 	git_tree_update	*up;
 	char		**paths;
 	size_t		 n, cap;
+	size_t		 uniq;	/* updates to apply, after export_unique() */
 };
 
 static void
@@ -43,6 +44,7 @@ export_add(struct export_tree *t, const char *path, const git_oid *oid)
 	t->up[t->n].filemode = GIT_FILEMODE_BLOB;
 	t->up[t->n].path = t->paths[t->n];
 	t->n++;
+	t->uniq = t->n;
 }
 
 static void
@@ -52,7 +54,7 @@ export_reset(struct export_tree *t)
 
 	for (i = 0; i < t->n; i++)
 		free(t->paths[i]);
-	t->n = 0;
+	t->n = t->uniq = 0;
 }
 
 static void
@@ -111,6 +113,42 @@ export_attachments(struct datadir *dd, git_repository *repo,
 	return rc;
 }
 
+static int
+export_cmp(const void *a, const void *b)
+{
+	const git_tree_update	*x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+/*
+ * Sort the gathered updates by path and keep one of each: a photo cited by
+ * two records of one batch is one file of the attachments branch, and
+ * libgit2 refuses a tree update that names a path twice.  The paths array
+ * keeps every copy for export_reset() to free.
+ */
+static void
+export_unique(struct export_tree *t)
+{
+	size_t	i, n = 0;
+
+	if (t->n < 2)
+		return;
+	qsort(t->up, t->n, sizeof *t->up, export_cmp);
+	for (i = 0; i < t->n; i++) {
+		if (n > 0 && strcmp(t->up[n - 1].path, t->up[i].path) == 0) {
+			t->up[n - 1] = t->up[i];	/* the last one wins */
+			continue;
+		}
+		t->up[n++] = t->up[i];
+	}
+	/*
+	 * The dropped entries' path strings stay owned by paths[]; entries
+	 * past n are no longer applied but are still freed through paths[].
+	 */
+	t->uniq = n;
+}
+
 /* Commit the gathered updates on ref (a new commit on its tip). */
 static int
 export_commit(git_repository *repo, const char *ref, struct export_tree *t,
@@ -125,6 +163,7 @@ export_commit(git_repository *repo, const char *ref, struct export_tree *t,
 
 	if (t->n == 0)
 		return 0;
+	export_unique(t);
 	if (git_reference_lookup(&r, repo, ref) == 0) {
 		if (git_commit_lookup(&parent, repo,
 		    git_reference_target(r)) < 0 ||
@@ -133,7 +172,7 @@ export_commit(git_repository *repo, const char *ref, struct export_tree *t,
 			goto cleanup;
 		}
 	}
-	if ((rc = gitutil_tree_update(repo, base, t->up, t->n,
+	if ((rc = gitutil_tree_update(repo, base, t->up, t->uniq,
 	    &tree_oid)) != 0)
 		goto cleanup;
 	if (base != NULL && git_oid_equal(&tree_oid, git_tree_id(base)))
@@ -221,11 +260,11 @@ export_device(struct datadir *dd, git_repository *repo, int64_t *records,
 		    first, last);
 		if ((rc = export_commit(repo, recref, &rec, msg)) != 0)
 			break;
-		*attachments += (int64_t)att.n;
 		snprintf(msg, sizeof msg, "attachments of records %" PRId64
 		    "..%" PRId64, first, last);
 		if ((rc = export_commit(repo, attref, &att, msg)) != 0)
 			break;
+		*attachments += (int64_t)att.uniq;
 		snprintf(msg, sizeof msg, "%" PRId64, last);
 		if ((rc = db_setting_set(dd->db, "export.seq", msg)) != 0)
 			break;
