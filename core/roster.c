@@ -351,6 +351,23 @@ roster_put(sqlite3 *db, const struct roster_entry *e)
 	db_bind_text(st, 9, e->revoked_at[0] != '\0' ? e->revoked_at : NULL);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "roster");
 	sqlite3_finalize(st);
+	if (rc != 0)
+		return rc;
+	/*
+	 * The key a record of this id is checked with (verify, bundles) is
+	 * the entry's, whatever a branch's device.pub put there before.
+	 */
+	if ((rc = db_prepare(db, &st, "INSERT INTO keys (id, pubkey, name, "
+	    "badge, added) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO "
+	    "UPDATE SET pubkey = ?2, name = ?3, badge = ?4")) != 0)
+		return rc;
+	db_bind_text(st, 1, e->key_id);
+	db_bind_text(st, 2, e->pubkey);
+	db_bind_text(st, 3, e->name);
+	db_bind_text(st, 4, e->badge);
+	db_bind_text(st, 5, e->issued);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "keys");
+	sqlite3_finalize(st);
 	return rc;
 }
 

@@ -6,6 +6,8 @@
 
 #include "db.h"
 #include "error.h"
+#include "key.h"
+#include "record.h"
 #include "trust.h"
 #include "util.h"
 
@@ -159,6 +161,84 @@ trust_set(sqlite3 *db, const char *device, const char *lo, const char *hi,
 	return rc;
 }
 
+int
+trust_roster_key(sqlite3 *db, const char *device, struct key_public *out)
+{
+	sqlite3_stmt	*st;
+	const char	*b64;
+	char		 hex[KEY_ID_HEX];
+	int		 rc;
+
+	if ((rc = db_cached(db, &st, "SELECT pubkey FROM roster WHERE "
+	    "key_id = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		b64 = (const char *)sqlite3_column_text(st, 0);
+		rc = key_public_parse(b64, strlen(b64), out);
+		if (rc == 0) {
+			key_id_hex(hex, out->id);
+			if (strcmp(hex, device) != 0)
+				rc = error_set(LT_EINVAL, "roster entry %s: "
+				    "its key is %s", device, hex);
+		}
+	} else if (rc == SQLITE_DONE)
+		rc = error_set(LT_ENOTFOUND, "%s: not on the roster", device);
+	else
+		rc = db_error(db, "roster");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/*
+ * Check, with the roster entry's key, the signatures of device's records
+ * made at or after from that are unknown-key: they were stored before
+ * the key was enrolled, checked with no key the office vouches for.  A
+ * record whose signature fails is bad-signature from now on.
+ */
+static int
+trust_check_unchecked(sqlite3 *db, const char *device, const char *from)
+{
+	struct key_public	 pk;
+	sqlite3_stmt		*st = NULL, *up = NULL;
+	int			 rc;
+
+	if ((rc = trust_roster_key(db, device, &pk)) != 0)
+		return rc;
+	if ((rc = db_prepare(db, &st, "SELECT id, type, seq, body, sig FROM "
+	    "records INDEXED BY records_status WHERE status = 'unknown-key' "
+	    "AND device = ?1 AND created >= ?2")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	db_bind_text(st, 2, from);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (record_check_sig((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1), device,
+		    sqlite3_column_int64(st, 2), sqlite3_column_blob(st, 3),
+		    (size_t)sqlite3_column_bytes(st, 3),
+		    (const char *)sqlite3_column_text(st, 4), &pk) == 0)
+			continue;
+		if (up == NULL && (rc = db_prepare(db, &up, "UPDATE records "
+		    "SET status = 'bad-signature', status_why = ?2 "
+		    "WHERE id = ?1")) != 0)
+			goto cleanup;
+		db_bind_text(up, 1, (const char *)sqlite3_column_text(st, 0));
+		db_bind_text(up, 2, TRUST_WHY_NOT_ROSTER_KEY);
+		rc = sqlite3_step(up);
+		sqlite3_reset(up);
+		if (rc != SQLITE_DONE) {
+			rc = db_error(db, "records");
+			goto cleanup;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, "records");
+cleanup:
+	sqlite3_finalize(up);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Recompute the status of one device's records. */
 static int
 trust_refresh_device(sqlite3 *db, const struct trust_ctx *ctx,
@@ -181,6 +261,8 @@ trust_refresh_device(sqlite3 *db, const struct trust_ctx *ctx,
 		    TRUST_WHY_NOT_ENROLLED);
 	if ((rc = trust_set(db, device, "", from, TRUST_UNKNOWN_KEY,
 	    TRUST_WHY_NOT_YET)) != 0)
+		return rc;
+	if ((rc = trust_check_unchecked(db, device, from)) != 0)
 		return rc;
 	if (until[0] == '\0')
 		return trust_set(db, device, from, TRUST_END, TRUST_VERIFIED,

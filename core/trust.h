@@ -54,6 +54,12 @@
 #define TRUST_WHY_NOT_ENROLLED	"the key is not on the office's roster"
 #define TRUST_WHY_NOT_YET	"made before the key's roster entry is valid"
 #define TRUST_WHY_REVOKED	"the key was revoked before this was made"
+#define TRUST_WHY_NOT_ROSTER_KEY \
+	"not signed by the key of its roster entry (a key id names a key, " \
+	"it never proves one)"
+#define TRUST_WHY_BRANCH_KEY \
+	"the key is not on the office's roster, and the signature does not " \
+	"hold with the key its branch carries"
 
 /*
  * The status of a record of device made at created (a record whose
@@ -83,11 +89,23 @@ void trust_key_status(const struct trust_key *k, const char *created,
     const char **status, const char **why);
 
 /*
+ * The whole public key of device's roster entry, as the office signed it:
+ * the only key a record of device is ever verified with (a key id is 8
+ * bytes anyone can choose; a device.pub on a branch or a key in a bag
+ * proves nothing).  LT_ENOTFOUND when device has no roster entry.
+ */
+struct key_public;
+int trust_roster_key(sqlite3 *db, const char *device, struct key_public *out);
+
+/*
  * Recompute the roster-derived status of the stored records of device
  * (all devices when NULL) from the trusted office key and the roster.
  * Only rows whose status changes are written; each device's records are
  * updated by ranges of created through the index records_status.  Must run
- * inside a transaction (db_begin).
+ * inside a transaction (db_begin).  A record that was "unknown-key" (its
+ * key not yet enrolled, so checked with nothing the office vouches for)
+ * has its signature checked with the roster entry's key before it
+ * becomes verified or revoked; one that fails becomes bad-signature.
  */
 int trust_refresh(sqlite3 *db, const char *device);
 

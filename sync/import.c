@@ -372,11 +372,15 @@ import_commit(struct import_ctx *c, struct import_dev *dev,
 
 	if (r->seq <= dev->start && import_have(c->dd->db, r->id))
 		return 0;
-	if (!p->sig_ok) {
+	if (!p->sig_ok && dev->trust.enrolled) {
 		import_refuse(c, "bad-signature", p->json.path, "%s", p->why);
 		return record_store_row(c->dd->db, r, TRUST_BAD_SIGNATURE,
 		    p->why);
 	}
+	if (!p->sig_ok)
+		import_refuse(c, "unknown-key", p->json.path, "%s (checked "
+		    "with the branch's own key; kept as unknown-key until "
+		    "the office enrols the key)", p->why);
 	if ((rc = import_dev_id_at(c->dd->db, dev, r->device, r->seq,
 	    prev)) != 0)
 		return rc;
@@ -399,6 +403,9 @@ import_commit(struct import_ctx *c, struct import_dev *dev,
 		snprintf(why_buf, sizeof why_buf, "prev names %.16s, but seq %"
 		    PRId64 " is %.16s", r->prev, r->seq - 1, prev);
 		why = why_buf;
+	} else if (!p->sig_ok) {
+		status = TRUST_UNKNOWN_KEY;
+		why = TRUST_WHY_BRANCH_KEY;
 	} else
 		trust_key_status(&dev->trust, r->created, &status, &why);
 	if ((rc = record_store(c->dd->db, r, status, why)) != 0)
@@ -818,51 +825,79 @@ import_read_batch(struct import_ctx *c, const char *keyid,
 	return rc < 0 ? rc : 0;
 }
 
-/* The device's public key from the branch's device.pub; 1 when good. */
+/*
+ * The key that the records of keyid's branch are checked with; 1 when
+ * there is one.  An enrolled device's key is the whole public key of its
+ * roster entry, never the branch's device.pub: a key id is 8 bytes anyone
+ * can choose, so a device.pub that differs from the entry is a key
+ * substitution, refused and logged.  For a key the roster does not hold,
+ * the branch's device.pub is all there is; its records stay unknown-key
+ * whatever it says, and are checked again with the roster's key when the
+ * office enrols it (trust_refresh).
+ */
 static int
 import_device_key(struct import_ctx *c, git_tree *tree, const char *keyid,
     struct key_public *pk)
 {
-	git_tree_entry	*e = NULL;
-	sqlite3_stmt	*st;
-	char		*text = NULL, hex[KEY_ID_HEX], now[32], *b64;
-	size_t		 len;
-	int		 rc;
+	git_tree_entry		*e = NULL;
+	sqlite3_stmt		*st;
+	struct key_public	 roster, branch;
+	char			*text = NULL, hex[KEY_ID_HEX], now[32], *b64;
+	size_t			 len;
+	int			 rc, enrolled, have = 0;
 
+	if ((rc = trust_roster_key(c->dd->db, keyid, &roster)) == 0)
+		enrolled = 1;
+	else if (rc == LT_ENOTFOUND)
+		enrolled = 0;
+	else
+		return rc;
 	if (git_tree_entry_bypath(&e, tree, "device.pub") < 0) {
-		import_refuse(c, "no-key", "device.pub", "the branch has no "
-		    "device.pub: nothing on it can be verified");
-		return 0;
-	}
-	if (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB) {
+		if (!enrolled)
+			import_refuse(c, "no-key", "device.pub", "the branch "
+			    "has no device.pub: nothing on it can be "
+			    "verified");
+	} else if (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB) {
 		import_refuse(c, "not-a-file", "device.pub", "mode %o: only "
 		    "plain files are read", (unsigned)git_tree_entry_filemode(e));
-		git_tree_entry_free(e);
-		return 0;
-	}
-	rc = import_read(c, git_tree_entry_id(e), "device.pub",
-	    LAYOUT_PUB_MAX, &text, &len);
-	git_tree_entry_free(e);
-	if (rc != 1)
-		return rc;
-	if (key_public_parse(text, len, pk) != 0) {
-		import_refuse(c, "bad-key", "device.pub", "%s", error_msg());
+	} else {
+		rc = import_read(c, git_tree_entry_id(e), "device.pub",
+		    LAYOUT_PUB_MAX, &text, &len);
+		if (rc < 0) {
+			git_tree_entry_free(e);
+			return rc;
+		}
+		if (rc == 1 && key_public_parse(text, len, &branch) != 0)
+			import_refuse(c, "bad-key", "device.pub", "%s",
+			    error_msg());
+		else if (rc == 1) {
+			key_id_hex(hex, branch.id);
+			if (strcmp(hex, keyid) != 0)
+				import_refuse(c, "bad-key", "device.pub", "key "
+				    "%s on the branch of %s", hex, keyid);
+			else
+				have = 1;
+		}
 		free(text);
-		return 0;
 	}
-	free(text);
-	key_id_hex(hex, pk->id);
-	if (strcmp(hex, keyid) != 0) {
-		import_refuse(c, "bad-key", "device.pub", "key %s on the branch "
-		    "of %s", hex, keyid);
-		return 0;
+	git_tree_entry_free(e);
+	if (enrolled) {
+		if (have && memcmp(branch.pk, roster.pk, sizeof roster.pk) != 0)
+			import_refuse(c, "key-substitution", "device.pub", "not "
+			    "the key of %s's roster entry: its records are "
+			    "checked with the roster's key", keyid);
+		*pk = roster;
+		return 1;
 	}
+	if (!have)
+		return 0;
+	*pk = branch;
 	util_rfc3339(now, sizeof now, util_now());
 	if ((rc = db_cached(c->dd->db, &st, "INSERT OR IGNORE INTO keys (id, "
 	    "pubkey, added) VALUES (?1, ?2, ?3)")) != 0)
 		return rc;
 	b64 = key_public_base64(pk);
-	db_bind_text(st, 1, hex);
+	db_bind_text(st, 1, keyid);
 	db_bind_text(st, 2, b64);
 	db_bind_text(st, 3, now);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 1 : db_error(c->dd->db, "keys");

@@ -1,0 +1,177 @@
+#!/bin/sh
+# Key substitution, performed by whoever holds the stick, with the git CLI
+# and minisign alone: a key pair made with an enrolled inspector's key id
+# (8 bytes anyone can choose), put in the device.pub of the inspector's
+# branch on the stick, and a record signed with it added as the next seq.
+# It must fail everywhere:
+#   - the office checks the branch's records with the whole public key of
+#     the inspector's roster entry, never with device.pub: the forged
+#     record is bad-signature, logged with the substitution, not counted,
+#     not exported; the genuine ones stay verified;
+#   - a fresh device syncing from that stick marks the genuine records
+#     verified (not bad-signature), the forged one bad-signature;
+#   - the inspector's real next record, arriving later by another way, is
+#     verified, not a "fork";
+#   - a device that took the forged branch before it knew the roster (a
+#     stick without the office branch) keeps the forged record unknown-key
+#     (never verified), and once the office's roster arrives, the forged
+#     record is bad-signature and the genuine ones verified.
+. "$top_srcdir/tests/sync/lib.sh"
+
+sql() {
+	sqlite3 "$1/lantian.db" "$2"
+}
+
+O=$T/office
+IA=$T/inspector-a
+IF=$T/fresh
+IG=$T/fresh-no-office
+mk_office "$O"
+mk_inspector "$IA" 张伟 XY-017 "$O"
+mk_inspector "$IF" 李娜 XY-021 "$O"
+mk_inspector "$IG" 陈静 XY-033 "$O"
+KA=$(lt_keyid "$IA")
+enrol "$O" "$IA" 张伟 XY-017
+enrol "$O" "$IF" 李娜 XY-021
+enrol "$O" "$IG" 陈静 XY-033
+
+STICK=$T/stick.git
+SERVER=$T/server.git
+setup "the stick" lt --data "$IA" remote add stick "$STICK" --create
+setup "the server" lt --data "$IA" remote add server "$SERVER" --create
+setup "the office's stick" lt --data "$O" remote add stick "$STICK"
+setup "the office's server" lt --data "$O" remote add server "$SERVER"
+setup "the office publishes its roster" lts --data "$O" sync stick
+inspect "$IA" "A 1"
+A1=$ID
+setup "A syncs with the stick" lts --data "$IA" sync stick
+
+#### The attack: a key with A's key id, its record on A's branch
+
+setup "a throwaway key pair (minisign -G -W)" minisign -G -W \
+    -p "$T/mine.pub" -s "$T/mine.key"
+python3 - "$T/mine.pub" "$T/mine.key" "$KA" "$T/forged.pub" \
+    "$T/forged.key" <<'EOF'
+# The same key pair under another key id: the id is 8 bytes in the public
+# key and the secret key (stored little-endian); an unencrypted minisign
+# secret key carries no checksum to mend.
+import base64, hashlib, sys
+pub, key, newid, opub, okey = sys.argv[1:]
+nid = bytes.fromhex(newid)[::-1]
+p = base64.b64decode(open(pub).read().split('\n')[1])
+p = p[:2] + nid + p[10:]
+open(opub, 'w').write('untrusted comment: minisign public key %s\n%s\n'
+                      % (newid, base64.b64encode(p).decode()))
+k = bytearray(base64.b64decode(open(key).read().split('\n')[1]))
+assert k[2:4] == b'\0\0'
+k[54:62] = nid
+if any(k[126:158]):
+    k[126:158] = hashlib.blake2b(bytes(k[0:2]) + nid + bytes(k[62:126]),
+                                 digest_size=32).digest()
+open(okey, 'w').write('untrusted comment: minisign secret key\n%s\n'
+                      % base64.b64encode(bytes(k)).decode())
+EOF
+is "(the forged public key claims A's key id)" \
+    "$(sed -n '1s/.* //p' "$T/forged.pub")" "$KA"
+
+export GIT_DIR="$STICK"
+TIP=$(git rev-parse "refs/heads/devices/$KA")
+git cat-file blob "$TIP:records/0000/00000001.json" >"$T/a1.json"
+python3 - "$T/a1.json" "$A1" "$T/forged.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["seq"] = 2
+r["prev"] = sys.argv[2]
+r["notes"] = "forged: no violation found"
+r["findings"] = []
+open(sys.argv[3], "w").write(json.dumps(r, ensure_ascii=False,
+                                        separators=(",", ":")))
+EOF
+FID=$(sha256sum "$T/forged.json" | cut -d' ' -f1)
+minisign -S -s "$T/forged.key" -m "$T/forged.json" \
+    -x "$T/forged.json.minisig" \
+    -t "lantian inspection id=$FID device=$KA seq=2" >/dev/null 2>&1 ||
+    fail "setup: minisign signs the forged record"
+ok "minisign itself verifies the forged record with the forged key" \
+    minisign -V -p "$T/forged.pub" -m "$T/forged.json"
+GIT_INDEX_FILE=$T/index GIT_WORK_TREE=$T/no-work-tree
+export GIT_INDEX_FILE GIT_WORK_TREE
+mkdir -p "$GIT_WORK_TREE"
+P=$(git hash-object -w "$T/forged.pub")
+R=$(git hash-object -w "$T/forged.json")
+S=$(git hash-object -w "$T/forged.json.minisig")
+FORGED=
+git read-tree "$TIP" &&
+    git update-index --add --cacheinfo "100644,$P,device.pub" &&
+    git update-index --add --cacheinfo "100644,$R,records/0000/00000002.json" &&
+    git update-index --add --cacheinfo \
+    "100644,$S,records/0000/00000002.json.minisig" &&
+    FORGED=$(git commit-tree -p "$TIP" -m "records 2..2" \
+    "$(git write-tree)") &&
+    git update-ref "refs/heads/devices/$KA" "$FORGED" ||
+    fail "setup: the forged commit on A's branch of the stick"
+unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
+rm -f "$T/index"
+# A second stick: A's forged branch alone, no office branch.
+git init -q --bare "$T/bare-stick.git" &&
+    git --git-dir="$STICK" push -q "$T/bare-stick.git" \
+    "refs/heads/devices/$KA:refs/heads/devices/$KA" ||
+    fail "setup: the stick without the office branch"
+
+#### The office
+
+sync_ok "the office syncs from the stick" "$O" stick
+err_has "the substitution is logged" \
+    "key-substitution: refs/heads/devices/$KA device.pub: not the key of $KA's roster entry"
+err_has "the forged record is logged as bad-signature" \
+    "bad-signature: refs/heads/devices/$KA records/0000/00000002\.json"
+is "the office: the genuine record verified, the forged one bad-signature" \
+    "$(statuses "$O" "$KA")" "1:verified 2:bad-signature"
+ok "the office's monthly report" lt --data "$O" report monthly \
+    --month 2030-03 --json
+is "counts the genuine record alone" \
+    "$(json 'd["records"]' <"$T/out")" 1
+ok "the office exports the site's evidence" lt --data "$O" export \
+    --site XY-E-101 --case K-1 --out "$T/bag"
+check "the bag holds the genuine record" \
+    test -e "$T/bag/data/records/$A1.json"
+check "and not the forged one" test ! -e "$T/bag/data/records/$FID.json"
+ok "lantian verify at the office: no problem with the genuine record" \
+    lt --data "$O" verify "$A1"
+
+#### A fresh device
+
+setup "the fresh device adds the stick" lt --data "$IF" remote add stick \
+    "$STICK"
+sync_ok "the fresh device syncs from the stick" "$IF" stick
+is "the fresh device: the genuine record verified, the forged one not" \
+    "$(statuses "$IF" "$KA")" "1:verified 2:bad-signature"
+
+#### A's real record 2, by the server
+
+inspect "$IA" "A 2"
+A2=$ID
+sync_ok "A syncs with the server" "$IA" server
+sync_ok "the office syncs with the server" "$O" server
+is "the office: A's real record 2 is verified, not a fork" \
+    "$(statuses "$O" "$KA")" "1:verified 2:bad-signature 2:verified"
+is "(it is the record A made)" \
+    "$(sql "$O" "SELECT status FROM records WHERE id = '$A2'")" verified
+
+#### The forged branch before the roster
+
+setup "a device trusting the office, with no office state yet: the bare stick" \
+    lt --data "$IG" remote add bare "$T/bare-stick.git"
+sync_ok "it syncs from the stick that has no office branch" "$IG" bare
+is "the forged record is never verified without the roster" \
+    "$(statuses "$IG" "$KA")" "1:unknown-key 2:unknown-key"
+setup "then the stick with the office branch" lt --data "$IG" remote add \
+    stick "$STICK"
+sync_ok "it syncs from it" "$IG" stick
+is "the roster's key judges both: genuine verified, forged bad-signature" \
+    "$(statuses "$IG" "$KA")" "1:verified 2:bad-signature"
+is "the forged record says why" \
+    "$(sql "$IG" "SELECT status_why FROM records WHERE id = '$FID'")" \
+    "not signed by the key of its roster entry (a key id names a key, it never proves one)"
+
+done_testing
