@@ -131,11 +131,6 @@ ok "the office's monthly report" lt --data "$O" report monthly \
     --month 2030-03 --json
 is "counts the genuine record alone" \
     "$(json 'd["records"]' <"$T/out")" 1
-ok "the office exports the site's evidence" lt --data "$O" export \
-    --site XY-E-101 --case K-1 --out "$T/bag"
-check "the bag holds the genuine record" \
-    test -e "$T/bag/data/records/$A1.json"
-check "and not the forged one" test ! -e "$T/bag/data/records/$FID.json"
 ok "lantian verify at the office: no problem with the genuine record" \
     lt --data "$O" verify "$A1"
 
@@ -146,6 +141,14 @@ setup "the fresh device adds the stick" lt --data "$IF" remote add stick \
 sync_ok "the fresh device syncs from the stick" "$IF" stick
 is "the fresh device: the genuine record verified, the forged one not" \
     "$(statuses "$IF" "$KA")" "1:verified 2:bad-signature"
+fails 1 "the forged record is refused as evidence" lt --data "$IF" export \
+    --record "$FID" --case K-1 --out "$T/no-bag" --passphrase-file "$PASSFILE"
+err_has "saying why" "stored as bad-signature: it is not evidence"
+ok "the genuine record exports" lt --data "$IF" export --record "$A1" \
+    --case K-1 --out "$T/bag" --passphrase-file "$PASSFILE"
+check "the bag holds it" test -e "$T/bag/data/records/$A1.json"
+ok "verify-bundle holds the bag" lt verify-bundle "$T/bag" \
+    --office-key "$O/keys/office.pub"
 
 #### A's real record 2, by the server
 
