@@ -33,6 +33,12 @@
 /* Longest expression text accepted. */
 #define EXPR_MAX_TEXT		4096
 /*
+ * The longest string or blob a value in an expression may be: above the
+ * longest text answer (FORM_TEXT_MAX), and small enough that no single
+ * step over it (where the progress handler cannot stop it) takes long.
+ */
+#define EXPR_MAX_VALUE		(65 * 1024)
+/*
  * Most columns an expression may see: a form's questions.  Loading costs
  * grow with the square of it (each expression is compiled over the
  * questions before it): 500 loads in about a second.

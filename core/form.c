@@ -16,6 +16,9 @@
 #include "form_priv.h"
 #include "util.h"
 
+_Static_assert(FORM_TEXT_MAX < EXPR_MAX_VALUE,
+    "a text answer must fit in an expression value");
+
 static const char *const form_types[] = {
 	"yes_no", "choice", "multi", "integer", "decimal", "text", "date",
 	"photo", "location", "note", "calculate", NULL

@@ -97,7 +97,9 @@ record_check(const json_t *doc)
 	created = record_str(doc, "created");
 	if (created == NULL || strlen(created) >= 32 ||
 	    util_parse_rfc3339(created, &t) != 0)
-		return record_bad("bad created time");
+		return error_set(LT_EINVAL, "record: created %.40s: not a UTC "
+		    "time as lantian writes it (YYYY-MM-DDTHH:MM:SSZ, a real "
+		    "date and time)", created != NULL ? created : "(none)");
 	insp = json_object_get(doc, "inspector");
 	if (!json_is_object(insp) || record_str(insp, "name") == NULL ||
 	    record_str(insp, "badge") == NULL)
@@ -497,6 +499,24 @@ record_store_row(sqlite3 *db, const struct record *r, const char *status,
 	if (rc != SQLITE_DONE)
 		return db_error(db, "records");
 	return oversight_note(db, r, status, why);
+}
+
+int
+record_set_status(sqlite3 *db, const char *id, const char *status,
+    const char *why)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = db_cached(db, &st, "UPDATE records SET status = ?2, "
+	    "status_why = ?3 WHERE id = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, id);
+	db_bind_text(st, 2, status);
+	db_bind_text(st, 3, why);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "records");
+	sqlite3_reset(st);
+	return rc;
 }
 
 int

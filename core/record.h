@@ -95,6 +95,9 @@ int record_store(sqlite3 *db, const struct record *r, const char *status,
  */
 int record_store_row(sqlite3 *db, const struct record *r, const char *status,
     const char *why);
+/* Judge a stored record again: its status and status_why (why may be NULL). */
+int record_set_status(sqlite3 *db, const char *id, const char *status,
+    const char *why);
 
 /*
  * Load a record by id or by a unique prefix of at least 8 hex digits.

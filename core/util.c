@@ -421,11 +421,25 @@ util_parse_rfc3339(const char *s, time_t *out)
 	struct tm	 tm;
 	const char	*end;
 
+	char		 back[32];
+	time_t		 t;
+
+	/*
+	 * Only the one form util_rfc3339() writes: strptime alone takes
+	 * 2030-3-5T8:0:0Z, 2030-02-31 and a 60th second, and times that
+	 * are compared as text must have one spelling each.
+	 */
+	if (strlen(s) != 20)
+		return LT_EINVAL;
 	memset(&tm, 0, sizeof tm);
 	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (end == NULL || *end != '\0')
 		return LT_EINVAL;
-	*out = timegm(&tm);
+	t = timegm(&tm);
+	util_rfc3339(back, sizeof back, t);
+	if (strcmp(back, s) != 0)
+		return LT_EINVAL;
+	*out = t;
 	return 0;
 }
 

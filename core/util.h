@@ -73,7 +73,10 @@ int util_exists(const char *path);
 
 /* t as UTC RFC 3339 with seconds: "2026-11-28T23:27:21Z" (buf >= 21). */
 void util_rfc3339(char *buf, size_t size, time_t t);
-/* Parse what util_rfc3339 writes; 0 or LT_EINVAL. */
+/*
+ * Parse what util_rfc3339 writes, in exactly that form (a real date and
+ * time, every field two digits, no leap second); 0 or LT_EINVAL.
+ */
 int util_parse_rfc3339(const char *s, time_t *out);
 /* Is s a valid calendar date "YYYY-MM-DD"? */
 int util_is_date(const char *s);

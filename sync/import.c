@@ -246,15 +246,7 @@ import_fill_gap(sqlite3 *db, const char *device, int64_t seq,
 		return 0;
 	if ((rc = trust_status(db, device, created, &status, &why)) != 0)
 		return rc;
-	if ((rc = db_cached(db, &st, "UPDATE records SET status = ?2, "
-	    "status_why = ?3 WHERE id = ?1")) != 0)
-		return rc;
-	db_bind_text(st, 1, id);
-	db_bind_text(st, 2, status);
-	db_bind_text(st, 3, why);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "records");
-	sqlite3_reset(st);
-	return rc;
+	return record_set_status(db, id, status, why);
 }
 
 /* A record read from the branch, waiting for its signature's verdict. */
@@ -385,10 +377,20 @@ import_commit(struct import_ctx *c, struct import_dev *dev,
 	    prev)) != 0)
 		return rc;
 	if (prev[0] != '\0') {
+		/*
+		 * An equivocation: the device signed two records of one seq.
+		 * Neither is evidence of anything, the first one stored
+		 * included; both stay, marked fork, each naming the other.
+		 */
 		snprintf(why_buf, sizeof why_buf, "record %.16s has the same "
 		    "seq %" PRId64, prev, r->seq);
 		import_refuse(c, "fork", p->json.path, "%s", why_buf);
-		return record_store_row(c->dd->db, r, TRUST_FORK, why_buf);
+		if ((rc = record_store_row(c->dd->db, r, TRUST_FORK,
+		    why_buf)) != 0)
+			return rc;
+		snprintf(why_buf, sizeof why_buf, "record %.16s has the same "
+		    "seq %" PRId64, r->id, r->seq);
+		return record_set_status(c->dd->db, prev, TRUST_FORK, why_buf);
 	}
 	if ((rc = import_dev_id_at(c->dd->db, dev, r->device, r->seq - 1,
 	    prev)) != 0)

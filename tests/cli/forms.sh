@@ -92,6 +92,55 @@ fails 1 "runaway work in an expression is stopped" \
 err_has "it names the question and says why" \
     "^lantian: .*slow.json: question q_slow: relevant .*(expensive|stopped)"
 
+# One step of SQLite that the progress handler cannot stop: ltrim() of a
+# long string by a long set of characters (SQLite's own compares each
+# character with each one of the set: 27 s for 100,000 characters).
+# Values are bounded (a string over 65 KiB is an error), and trim,
+# replace and instr take linear time; their results are SQLite's.
+# (timeout only turns a regression into a failure instead of a hang.)
+cat >"$T/costly.json" <<EOF
+{ "id": "costly", "version": 1, "tasks": [11],
+  "title": {"zh": "贵", "en": "Costly"}, "site_kinds": ["enterprise"],
+  "questions": [
+    {"id": "fuel", "type": "choice", "label": {"zh": "燃料", "en": "Fuel"},
+     "choices": [{"value": "coal", "label": {"zh": "燃煤", "en": "Coal"}}]},
+    {"id": "huge", "type": "calculate", "label": {"zh": "甲", "en": "A"},
+     "calculation": "length(ltrim(replace(replace(replace(replace(replace(replace(replace(replace(replace('abcdefghij', 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), replace(replace(replace(replace(replace(replace(replace(replace(replace('abcdefghi', 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa')))"}
+  ]
+}
+EOF
+ok "forms check takes the costly form (the cost is in the values)" \
+    lt forms check "$T/costly.json"
+fails 1 "evaluating it stops with an error" \
+    timeout 300 "$LANTIAN" forms try "$T/costly.json" --answers "$A"
+err_has "naming the question and why" \
+    "^lantian: .*costly.json: question huge: .*(too big|too long)"
+cat >"$T/trims.json" <<EOF
+{ "id": "trims", "version": 1, "tasks": [11],
+  "title": {"zh": "剪", "en": "Trims"}, "site_kinds": ["enterprise"],
+  "questions": [
+    {"id": "fuel", "type": "choice", "label": {"zh": "燃料", "en": "Fuel"},
+     "choices": [{"value": "coal", "label": {"zh": "燃煤", "en": "Coal"}}]},
+    {"id": "t1", "type": "calculate", "label": {"zh": "一", "en": "1"},
+     "calculation": "'[' || trim('  煤 a  ') || '|' || ltrim('xx煤yx', 'x') || '|' || rtrim('xx煤yx', 'xy') || '|' || trim('煤煤a煤', '煤') || '|' || trim(12.50, '0') || ']'"},
+    {"id": "t2", "type": "calculate", "label": {"zh": "二", "en": "2"},
+     "calculation": "replace('燃煤锅炉燃煤', '燃煤', 'gas') || '|' || replace('abc', '', 'x') || '|' || ifnull(replace(NULL, 'a', 'b'), 'null') || '|' || replace('aaa', 'aa', 'b')"},
+    {"id": "t3", "type": "calculate", "label": {"zh": "三", "en": "3"},
+     "calculation": "instr('燃煤锅炉', '锅') || ' ' || instr('abc', 'z') || ' ' || instr('abc', '') || ' ' || ifnull(instr(NULL, 'a'), 'null')"},
+    {"id": "t4", "type": "calculate", "label": {"zh": "四", "en": "4"},
+     "calculation": "length(ltrim(replace(replace(replace(replace(replace(replace(replace('abcdefghij', 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), replace(replace(replace(replace(replace(replace(replace('abcdefghi', 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa'), 'a', 'aaaa')))"}
+  ]
+}
+EOF
+ok "trim, replace and instr over 16,000 characters" \
+    timeout 300 "$LANTIAN" forms try "$T/trims.json" --answers "$A" --json
+is "give SQLite's results" \
+    "$(json '"\n".join(str(d["values"][k]) for k in ("t1", "t2", "t3", "t4"))' <"$T/out")" \
+    "[煤 a|煤yx|xx煤|a|12.5]
+gas锅炉gas|abc|null|ba
+3 0 1 null
+1"
+
 # forms try: a coal boiler of 20 t/h must be eliminated (task 11).
 answers coal20 '{"fuel": "coal", "use": "production", "capacity_tph": 20, "status": "running"}'
 ok "forms try boiler --json" lt forms try boiler --answers "$A" --json

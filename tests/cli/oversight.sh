@@ -85,9 +85,9 @@ out_has "the clock line" "^clock-backwards  $KO seq 2  [0-9a-f]{12}  made 2030-0
 
 ok "inspectors --month 2030-01 --json" "$LANTIAN" --data "$O" inspectors \
     --month 2030-01 --json
-is "B: 5 records in the store (seq 3 lost, the fork kept), 1 not verified, head 5, 1 missing after 3" \
+is "B: 5 records in the store (seq 3 lost, the fork kept), 2 not verified (both records of the forked seq), head 5, 1 missing after 3" \
     "$(json '[("%d %d %d %d %s" % (i["records"], i["not_verified"], i["head"], i["missing"], i["gaps_after"])) for i in d if i["device"] == a[0]][0]' "$KB" <"$T/out")" \
-    "5 1 5 1 [3]"
+    "5 2 5 1 [3]"
 is "the office's inspector: 4 records, all verified, no gap" \
     "$(json '[("%d %d %d %d" % (i["records"], i["not_verified"], i["head"], i["missing"])) for i in d if i["device"] == a[0]][0]' "$KO" <"$T/out")" \
     "4 0 4 0"
@@ -95,7 +95,7 @@ ok "inspectors for a month with nothing" "$LANTIAN" --data "$O" inspectors \
     --month 2030-03 --json
 is "no records in March" "$(json 'sum(i["records"] for i in d)' <"$T/out")" 0
 ok "inspectors as text" "$LANTIAN" --data "$O" inspectors
-out_has "B's line names its gap" "^$KB +5 +1 +5 +1  inspector-b B-inspector-b  missing from seq 3$"
+out_has "B's line names its gap" "^$KB +5 +2 +5 +1  inspector-b B-inspector-b  missing from seq 3$"
 fails 2 "a bad month" "$LANTIAN" --data "$O" inspectors --month 13
 fails 2 "conflicts takes no month" "$LANTIAN" --data "$O" conflicts --month 2030-01
 is "conflicts --limit 1: the fork first" \
