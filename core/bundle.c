@@ -491,6 +491,8 @@ bundle_doc_free(struct bundle_doc *d)
 	}
 	free(d->atts);
 	free(d->exporter_who);
+	free(d->exporter_pub);
+	free(d->office_pub);
 }
 
 const struct bundle_att *
@@ -881,6 +883,7 @@ bundle_bag_info(sqlite3 *db, const struct bundle_doc *d, struct bag *b,
 	bundle_label(f, "Payload-Oxum", oxum);
 	bundle_label(f, "Bag-Software-Agent", "lantian " PACKAGE_VERSION);
 	fprintf(f, "Internal-Sender-Identifier: %s\n", d->exporter);
+	fprintf(f, "Lantian-Bagged: %s\n", d->bagged);
 	bundle_label(f, "Internal-Sender-Description", d->sel->described);
 	fprintf(f, "Lantian-Records: %d (%d not verified)\n", st->records,
 	    st->unverified);
@@ -891,14 +894,28 @@ bundle_bag_info(sqlite3 *db, const struct bundle_doc *d, struct bag *b,
 	return rc;
 }
 
-/* VERIFY.txt: the checks with standard tools, as a shell script. */
+/* The shell variable VERIFY.txt keeps the roster key of kid in. */
+static void
+bundle_verify_var(FILE *f, const char *kid)
+{
+	fprintf(f, "K_%s", kid);
+}
+
+/*
+ * VERIFY.txt: the checks with sh, sha256sum and minisign alone, as a
+ * shell script.  Every key it checks a signature with comes from a
+ * roster entry that the office key signed (minisign -P takes the key on
+ * the command line), never from data/keys/, which nothing ties to the
+ * office: a key id names a key, it never proves one.
+ */
 static char *
 bundle_verify_txt(const struct bundle_doc *d, const char *case_id,
     size_t *len)
 {
-	char	*buf = NULL, *clean;
-	size_t	 i;
-	FILE	*f;
+	char		*buf = NULL, *clean;
+	const char	*dev;
+	size_t		 i, j;
+	FILE		*f;
 
 	if ((f = open_memstream(&buf, len)) == NULL)
 		return NULL;
@@ -907,40 +924,77 @@ bundle_verify_txt(const struct bundle_doc *d, const char *case_id,
 	fputs(clean, f);
 	free(clean);
 	fprintf(f, "\n#\n"
-	    "# Run these commands in the bag's directory (the one holding this "
-	    "file),\n# one by one, or all at once: sh VERIFY.txt\n"
-	    "# They need sha256sum (GNU coreutils) and minisign "
-	    "(https://jedisct1.github.io/minisign/)\n# and nothing of lantian. "
-	    "Each must end without an error.\n#\n"
-	    "# 在本文件所在目录逐条运行以下命令（或运行 sh VERIFY.txt）。\n"
-	    "# 只需要 sha256sum 与 minisign，不需要 lantian；每条命令都应成功。\n"
-	    "set -e\n\n"
-	    "# 1. Every file is what the manifests say (the bag is complete "
-	    "and unaltered).\n#    每个文件与清单一致。\n"
+	    "# Run it in the bag's directory (the one holding this file): "
+	    "sh VERIFY.txt\n"
+	    "# It needs sh, sha256sum (GNU coreutils) and minisign "
+	    "(https://jedisct1.github.io/minisign/)\n# and nothing of lantian; "
+	    "it stops at the first check that fails.\n#\n"
+	    "# 在本文件所在目录运行 sh VERIFY.txt。只需要 sh、sha256sum 与 "
+	    "minisign，\n# 不需要 lantian；任何一项核验失败即停止。\n#\n"
+	    "# Everything below rests on one key, the office's.  Compare it, "
+	    "character\n# for character, with the key the office publishes by "
+	    "other means (its\n# notice board, letterhead or web site): this "
+	    "file and this bag cannot prove it.\n"
+	    "# 以下一切均以办公室公钥为准。请将其与办公室通过其他途径（公告栏、"
+	    "公函、\n# 网站）公布的公钥逐字核对：本文件与本证据包本身无法证明它。\n"
+	    "#\n#   office key / 办公室公钥 %s:\n#   %s\n#\n"
+	    "# What this does not check: the times (a roster entry's valid_from "
+	    "and\n# revoked_at against each record's created); lantian "
+	    "verify-bundle does.\n"
+	    "# 本脚本不核对时间（名册有效期与记录时间），lantian verify-bundle "
+	    "会核对。\n"
+	    "set -e\n\n", d->office, d->office_pub != NULL ? d->office_pub : "");
+	fprintf(f, "# 0. The office key of this bag is the one above.\n"
+	    "#    本证据包的办公室公钥即上述公钥。\n"
+	    "{ read -r _c; read -r office; } <data/keys/office.pub\n"
+	    "[ \"$office\" = \"%s\" ]\n"
+	    "echo \"office key: $office\"\n\n",
+	    d->office_pub != NULL ? d->office_pub : "");
+	fprintf(f, "# 1. Every file is what the manifests say (the bag is "
+	    "complete and unaltered).\n#    每个文件与清单一致。\n"
 	    "sha256sum -c --quiet manifest-sha256.txt\n"
-	    "sha256sum -c --quiet tagmanifest-sha256.txt\n\n"
-	    "# 2. The exporter signed the tag manifest (which covers the "
-	    "manifest).\n#    导出者对标签清单的签名。\n"
-	    "minisign -V -p data/keys/%s.pub -m tagmanifest-sha256.txt\n\n"
-	    "# 3. The office key signed the roster entry of each signer: "
-	    "compare\n#    data/keys/office.pub with the office's published "
-	    "key.\n#    办公室密钥签署的人员名册（请核对 office.pub 与办公室公布的"
-	    "公钥）。\n", d->exporter);
+	    "sha256sum -c --quiet tagmanifest-sha256.txt\n\n");
+	fprintf(f, "# 2. The office key signed the roster entry of each "
+	    "signer; the public key\n#    in that entry is the one each "
+	    "signature below is checked with.\n"
+	    "#    办公室密钥签署了每位签名者的名册条目；以下签名均以条目中的公钥核验。\n"
+	    "roster_key() {\n"
+	    "\tminisign -V -q -p data/keys/office.pub -m \"data/roster/$1.json\" "
+	    ">&2\n"
+	    "\tIFS= read -r _entry <\"data/roster/$1.json\" || [ -n \"$_entry\" ]\n"
+	    "\t_k=${_entry#*'\"pubkey\":\"'}\n"
+	    "\t_k=${_k%%%%'\"'*}\n"
+	    "\t[ -n \"$_k\" ]\n"
+	    "\t[ \"$_k\" != \"$_entry\" ]\n"
+	    "\tprintf '%%s\\n' \"$_k\"\n"
+	    "}\n");
+	bundle_verify_var(f, d->exporter);
+	fprintf(f, "=$(roster_key %s)\n", d->exporter);
 	for (i = 0; i < d->nrecs; i++) {
-		size_t j;
-		for (j = 0; j < i && strcmp(d->recs[j].r.device,
-		    d->recs[i].r.device) != 0; j++)
+		dev = d->recs[i].r.device;
+		for (j = 0; j < i && strcmp(d->recs[j].r.device, dev) != 0; j++)
 			;
-		if (j == i && d->recs[i].signer != NULL)
-			fprintf(f, "minisign -V -p data/keys/office.pub -m "
-			    "data/roster/%s.json\n", d->recs[i].r.device);
+		if (j < i || strcmp(dev, d->exporter) == 0)
+			continue;
+		bundle_verify_var(f, dev);
+		fprintf(f, "=$(roster_key %s)\n", dev);
 	}
-	fprintf(f, "\n# 4. Each record is signed by its inspector's device "
-	    "key.\n#    每条记录由检查员设备密钥签名。\n");
-	for (i = 0; i < d->nrecs; i++)
-		fprintf(f, "minisign -V -p data/keys/%s.pub -m "
-		    "data/records/%s.json\n", d->recs[i].r.device,
-		    d->recs[i].r.id);
+	fprintf(f, "\n# 3. The exporter, on the roster, signed the tag "
+	    "manifest (which covers the\n#    manifest).  导出者（在名册上）"
+	    "对标签清单的签名。\n"
+	    "minisign -V -q -P \"$");
+	bundle_verify_var(f, d->exporter);
+	fprintf(f, "\" -m tagmanifest-sha256.txt\n\n");
+	fprintf(f, "# 4. Each record is signed by the key of its device's "
+	    "roster entry, and its\n#    id is the SHA-256 of its file.\n"
+	    "#    每条记录由其设备名册条目中的公钥签名，记录编号即文件的 SHA-256。\n");
+	for (i = 0; i < d->nrecs; i++) {
+		fprintf(f, "minisign -V -q -P \"$");
+		bundle_verify_var(f, d->recs[i].r.device);
+		fprintf(f, "\" -m data/records/%s.json\n", d->recs[i].r.id);
+		fprintf(f, "echo \"%s  data/records/%s.json\" | sha256sum -c "
+		    "--quiet\n", d->recs[i].r.id, d->recs[i].r.id);
+	}
 	fprintf(f, "\n# 5. The office's reviews of the records.\n"
 	    "#    办公室对记录的审核意见。\n");
 	for (i = 0; i < d->nrecs; i++) {
@@ -948,13 +1002,11 @@ bundle_verify_txt(const struct bundle_doc *d, const char *case_id,
 		    json_object_get(d->recs[i].review, "reviewed") != NULL &&
 		    !json_is_null(json_object_get(d->recs[i].review,
 		    "reviewed")))
-			fprintf(f, "minisign -V -p data/keys/office.pub -m "
+			fprintf(f, "minisign -V -q -p data/keys/office.pub -m "
 			    "data/reviews/%s.json\n", d->recs[i].r.id);
 	}
-	fprintf(f, "\n# 6. A record's id is the SHA-256 of its file: "
-	    "sha256sum data/records/*.json\n"
-	    "#    shows each id beside its file name.  The chain of each "
-	    "device is in\n#    data/chain/: seq, id, prev.\n"
+	fprintf(f, "\n# The chain of each device is in data/chain/: seq, id, "
+	    "prev.\n#    各设备的记录链见 data/chain/。\n"
 	    "echo \"VERIFY.txt: every check passed / 全部核验通过\"\n");
 	fclose(f);
 	return buf;
@@ -1100,6 +1152,8 @@ bundle_payload(struct datadir *dd, struct bundle_doc *d, struct bag *b,
 		    "roster is checked against it");
 	if (rc == 0) {
 		key_id_hex(d->office, office.id);
+		free(d->office_pub);
+		d->office_pub = key_public_base64(&office);
 		text = key_public_format(&office);
 		rc = bag_put(b, "data/keys/office.pub", text, strlen(text), 1);
 		free(text);
@@ -1135,11 +1189,31 @@ bundle_export(struct datadir *dd, const struct key_secret *sk,
 	util_rfc3339(d.bagged, sizeof d.bagged, util_now());
 	key_secret_public(sk, &pk);
 	key_id_hex(d.exporter, pk.id);
-	if (roster_get(dd->db, d.exporter, &e) == 0) {
-		d.exporter_who = xasprintf("%s (%s)", e.name, e.badge);
-		roster_entry_clear(&e);
+	/*
+	 * A bag is worth the exporter's signature only when the office
+	 * vouches for the exporter's key: verify-bundle and VERIFY.txt
+	 * refuse any other, so a bag signed by one is refused here first.
+	 */
+	if (roster_get(dd->db, d.exporter, &e) != 0) {
+		error_clear();
+		return error_set(LT_EINVAL, "this device's key %s is not on the "
+		    "office's roster, so a bag it signs would not verify: at "
+		    "the office, lantian roster add %s/keys/device.pub --name "
+		    "NAME --badge BADGE, then sync", d.exporter, dd->path);
 	}
-	error_clear();
+	if (strcmp(d.bagged, e.valid_from) < 0 || (e.revoked_at[0] != '\0' &&
+	    strcmp(d.bagged, e.revoked_at) >= 0)) {
+		rc = error_set(LT_EINVAL, "this device's key %s (%s) is %s on "
+		    "the office's roster, so a bag it signs would not verify",
+		    d.exporter, e.name, e.revoked_at[0] != '\0' &&
+		    strcmp(d.bagged, e.revoked_at) >= 0 ? "revoked" :
+		    "not yet valid");
+		roster_entry_clear(&e);
+		return rc;
+	}
+	d.exporter_who = xasprintf("%s (%s)", e.name, e.badge);
+	d.exporter_pub = xstrdup(e.pubkey);
+	roster_entry_clear(&e);
 	if ((rc = bundle_select(dd->db, sel, &ids)) != 0)
 		goto cleanup;
 	d.recs = xcalloc(ids.n, sizeof *d.recs);

@@ -175,7 +175,15 @@ hhead(FILE *f, const struct bundle_doc *d, int zh_, size_t unverified)
 	snprintf(n, sizeof n, "%zu", d->natts);
 	hrow(f, W("Photos and files", "照片与附件"), n);
 	fprintf(f, "<tr><th>%s</th><td><code>%s</code> (data/keys/office.pub)"
-	    "</td></tr>\n</table>\n", W("Office key", "办公室公钥"), d->office);
+	    "<br><code>%s</code><br>%s</td></tr>\n</table>\n",
+	    W("Office key", "办公室公钥"), d->office,
+	    d->office_pub != NULL ? d->office_pub : "",
+	    W("Compare this key with the one the office publishes by other "
+	    "means (its notice board, its letterhead, its web site): "
+	    "everything in this bag is checked against it, and the bag "
+	    "itself cannot prove it.", "请将此公钥与办公室通过其他途径（公告栏、"
+	    "公函、网站）公布的公钥逐字核对：本证据包的一切均以此公钥为准，证据包"
+	    "本身无法证明它。"));
 
 	fprintf(f, "<h2>%s</h2>\n<p>%s</p>\n<ol>\n", W("How to verify",
 	    "如何核验"), W("Nothing here needs to be trusted on its word: "
@@ -183,16 +191,18 @@ hhead(FILE *f, const struct bundle_doc *d, int zh_, size_t unverified)
 	    "本报告的内容无需凭信任接受，证据包中的文件本身即可证明。在证据包目录中："));
 	fprintf(f, "<li>%s <code>sha256sum -c manifest-sha256.txt</code></li>\n",
 	    W("every file is the one listed:", "每个文件与清单一致："));
-	fprintf(f, "<li>%s <code>minisign -V -p data/keys/&lt;%s&gt;.pub -m "
-	    "data/records/&lt;%s&gt;.json</code></li>\n", W("each record is "
-	    "signed by its device key:", "每条记录由其设备密钥签名："),
-	    W("key id", "密钥编号"), W("record id", "记录编号"));
 	fprintf(f, "<li>%s <code>minisign -V -p data/keys/office.pub -m "
 	    "data/roster/&lt;%s&gt;.json</code></li>\n", W("each signer is on "
-	    "the roster the office signed (compare office.pub with the "
-	    "office's published key):", "每个签名者都在办公室签署的人员名册上"
-	    "（请核对 office.pub 与办公室公布的公钥）："), W("key id",
-	    "密钥编号"));
+	    "the roster the office signed (office.pub being the office's "
+	    "published key):", "每个签名者都在办公室签署的人员名册上"
+	    "（office.pub 须为办公室公布的公钥）："), W("key id", "密钥编号"));
+	fprintf(f, "<li>%s <code>minisign -V -P &lt;%s&gt; -m "
+	    "data/records/&lt;%s&gt;.json</code></li>\n", W("each record is "
+	    "signed by the key its roster entry gives (the \"pubkey\" of "
+	    "data/roster/&lt;key id&gt;.json; a key id alone proves nothing):",
+	    "每条记录由其名册条目所载的公钥签名（data/roster/&lt;密钥编号&gt;.json 中的 "
+	    "\"pubkey\"；仅凭密钥编号不能证明任何事）："), W("pubkey",
+	    "公钥"), W("record id", "记录编号"));
 	fprintf(f, "<li>%s <code>sh VERIFY.txt</code> %s "
 	    "<code>lantian verify-bundle</code></li>\n</ol>\n",
 	    W("all of it:", "全部核验："), W("or", "或"));

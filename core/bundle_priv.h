@@ -43,7 +43,9 @@ struct bundle_doc {
 	size_t			 natts;
 	char			 exporter[KEY_ID_HEX];
 	char			*exporter_who;	/* "name (badge)", or NULL */
+	char			*exporter_pub;	/* its roster entry's key */
 	char			 office[KEY_ID_HEX];
+	char			*office_pub;	/* the office key's base64 line */
 	char			 bagged[32];	/* UTC, RFC 3339 */
 };
 

@@ -71,6 +71,8 @@ struct vctx {
 	int			 have_office;
 	char			 office_id[KEY_ID_HEX];
 	char			*case_id;
+	char			 bagged[32];	/* Lantian-Bagged, or "" */
+	char			 bagdate[11];	/* Bagging-Date, or "" */
 	int			 records;
 };
 
@@ -380,8 +382,11 @@ vcheck_info(struct vctx *c)
 			c->case_id = xstrdup(v);
 		} else if (strcmp(line, "Source-Organization") == 0)
 			vline(c, BUNDLE_NOTE, "source: %s", v);
-		else if (strcmp(line, "Bagging-Date") == 0)
+		else if (strcmp(line, "Bagging-Date") == 0) {
 			vline(c, BUNDLE_NOTE, "bagged on %s", v);
+			snprintf(c->bagdate, sizeof c->bagdate, "%.10s", v);
+		} else if (strcmp(line, "Lantian-Bagged") == 0)
+			snprintf(c->bagged, sizeof c->bagged, "%.31s", v);
 	}
 	if (!oxum)
 		vline(c, BUNDLE_FAIL, "bag-info.txt: no Payload-Oxum");
@@ -412,6 +417,22 @@ vroster(struct vctx *c, const char *kid)
 			return &c->roster[i];
 	}
 	return NULL;
+}
+
+/*
+ * The key of kid's roster entry in the bag, as the office signed it: the
+ * only key a record or the exporter's signature is checked with.  A key
+ * in data/keys/ is a copy for minisign -p; nothing ties it to the office.
+ */
+static int
+vroster_key(struct vctx *c, const char *kid, struct key_public *out)
+{
+	const struct roster_entry	*e;
+
+	if ((e = vroster(c, kid)) == NULL)
+		return -1;
+	return key_public_parse(e->pubkey, strlen(e->pubkey), out) == 0 ? 0 :
+	    -1;
 }
 
 /* The office key, pinned or not; every key of data/keys/. */
@@ -514,15 +535,22 @@ vcheck_roster(struct vctx *c)
 			vline(c, BUNDLE_FAIL, "%s: the entry of key %s: the name "
 			    "does not match", p, e.key_id);
 			roster_entry_clear(&e);
-		} else if ((k = vkey(c, e.key_id)) != NULL &&
-		    strcmp(b64 = key_public_base64(&k->pk), e.pubkey) != 0) {
-			free(b64);
-			vline(c, BUNDLE_FAIL, "%s: enrols another public key "
-			    "than data/keys/%s.pub", p, e.key_id);
-			roster_entry_clear(&e);
 		} else {
-			if (k != NULL)
+			/*
+			 * The entry is the office's word; a data/keys/ copy
+			 * that differs is a forgery beside it, refused, and
+			 * the entry's key is the one every check uses.
+			 */
+			if ((k = vkey(c, e.key_id)) != NULL) {
+				b64 = key_public_base64(&k->pk);
+				if (strcmp(b64, e.pubkey) != 0)
+					vline(c, BUNDLE_FAIL, "data/keys/%s.pub "
+					    "is not the key of the office-signed "
+					    "%s (a key id names a key, it never "
+					    "proves one): the entry's key is used",
+					    e.key_id, p);
 				free(b64);
+			}
 			vline(c, BUNDLE_OK, "roster: %s is %s (%s), valid from "
 			    "%s%s%s, signed by the office key", e.key_id,
 			    e.name, e.badge, e.valid_from, e.revoked_at[0] ?
@@ -537,15 +565,50 @@ vcheck_roster(struct vctx *c)
 	}
 }
 
+/*
+ * Was e valid when the bag was made (Lantian-Bagged, or else the whole
+ * Bagging-Date, for bags of before it)?  *why says what fails.
+ */
+static int
+vexporter_valid(const struct vctx *c, const struct roster_entry *e,
+    const char **why)
+{
+	char	lo[32], hi[32];
+
+	if (c->bagged[0] != '\0')
+		snprintf(lo, sizeof lo, "%s", c->bagged);
+	else if (c->bagdate[0] != '\0')
+		snprintf(lo, sizeof lo, "%sT00:00:00Z", c->bagdate);
+	else {
+		*why = "the bag does not say when it was made";
+		return 0;
+	}
+	snprintf(hi, sizeof hi, "%s", lo);
+	if (c->bagged[0] == '\0')
+		snprintf(hi, sizeof hi, "%sT23:59:59Z", c->bagdate);
+	if (strcmp(hi, e->valid_from) < 0) {
+		*why = "whose roster entry was not yet valid when the bag was "
+		    "made";
+		return 0;
+	}
+	if (e->revoked_at[0] != '\0' && strcmp(lo, e->revoked_at) >= 0) {
+		*why = "whose key was revoked before the bag was made";
+		return 0;
+	}
+	return 1;
+}
+
 /* The exporter's signature of the tag manifest. */
 static void
 vcheck_exporter(struct vctx *c)
 {
 	const struct roster_entry	*e;
-	struct vkey			*k;
+	struct key_public		 pk;
 	struct sig			 s;
+	const char			*why = NULL;
 	char				*body, *sig, kid[KEY_ID_HEX], *want;
 	size_t				 len, slen;
+	int				 office;
 
 	if ((body = vread(c, BAGIT_TAGMANIFEST, V_MANIFEST_MAX, &len,
 	    1)) == NULL)
@@ -561,30 +624,36 @@ vcheck_exporter(struct vctx *c)
 		goto done;
 	}
 	key_id_hex(kid, s.id);
-	if ((k = vkey(c, kid)) == NULL && !(c->have_office &&
-	    strcmp(kid, c->office_id) == 0))
+	office = c->have_office && strcmp(kid, c->office_id) == 0;
+	e = vroster(c, kid);
+	if (!office && (e == NULL || vroster_key(c, kid, &pk) != 0)) {
 		vline(c, BUNDLE_FAIL, "the exporter's signature: by key %s, "
-		    "which is not in data/keys/", kid);
-	else if (sig_verify(&s, k != NULL ? &k->pk : &c->office, body,
-	    len) != 0)
+		    "which is not on the office-signed roster in the bag: "
+		    "anyone can make a key and sign a bag", kid);
+		goto out;
+	}
+	if (sig_verify(&s, office ? &c->office : &pk, body, len) != 0) {
 		vline(c, BUNDLE_FAIL, "the exporter's signature of %s: %s",
 		    BAGIT_TAGMANIFEST, error_msg());
-	else {
-		want = xasprintf("lantian bundle case=%s", c->case_id != NULL ?
-		    c->case_id : "");
-		if (strcmp(s.trusted, want) != 0)
-			vline(c, BUNDLE_FAIL, "the exporter's signature names "
-			    "another case: \"%s\"", s.trusted);
-		else if ((e = vroster(c, kid)) != NULL)
-			vline(c, BUNDLE_OK, "the exporter's signature of the "
-			    "tag manifest: device key %s, %s (%s) on the "
-			    "office's roster", kid, e->name, e->badge);
-		else
-			vline(c, BUNDLE_OK, "the exporter's signature of the "
-			    "tag manifest: key %s (not on the roster in the "
-			    "bag)", kid);
-		free(want);
+		goto out;
 	}
+	want = xasprintf("lantian bundle case=%s", c->case_id != NULL ?
+	    c->case_id : "");
+	if (strcmp(s.trusted, want) != 0)
+		vline(c, BUNDLE_FAIL, "the exporter's signature names "
+		    "another case: \"%s\"", s.trusted);
+	else if (office)
+		vline(c, BUNDLE_OK, "the exporter's signature of the tag "
+		    "manifest: the office key %s", kid);
+	else if (!vexporter_valid(c, e, &why))
+		vline(c, BUNDLE_FAIL, "the exporter's signature: key %s, %s "
+		    "(%s), %s", kid, e->name, e->badge, why);
+	else
+		vline(c, BUNDLE_OK, "the exporter's signature of the "
+		    "tag manifest: device key %s, %s (%s) on the "
+		    "office's roster", kid, e->name, e->badge);
+	free(want);
+out:
 	sig_clear(&s);
 done:
 	free(sig);
@@ -731,7 +800,7 @@ vcheck_record(struct vctx *c, const char *p, struct vchain *chains,
 	const struct roster_entry	*e;
 	const json_t			*a, *form;
 	struct record			 r;
-	struct vkey			*k;
+	struct key_public		 pk;
 	struct vfile			*vf;
 	const char			*sha, *at, *pid;
 	char				*body, *sig, *sp, id[65], hex[65];
@@ -766,12 +835,13 @@ vcheck_record(struct vctx *c, const char *p, struct vchain *chains,
 	}
 	if (sig == NULL)
 		ok = 0;
-	else if ((k = vkey(c, r.device)) == NULL) {
-		vline(c, BUNDLE_FAIL, "record %.16s: the key of device %s is "
-		    "not in data/keys/", id, r.device);
+	else if (vroster_key(c, r.device, &pk) != 0) {
+		vline(c, BUNDLE_FAIL, "record %.16s: no office-signed roster "
+		    "entry in the bag gives the key of device %s", id,
+		    r.device);
 		ok = 0;
 	} else if (record_check_sig(r.id, r.type, r.device, r.seq, body, len,
-	    sig, &k->pk) != 0) {
+	    sig, &pk) != 0) {
 		vline(c, BUNDLE_FAIL, "record %.16s: signature: %s", id,
 		    error_msg());
 		ok = 0;

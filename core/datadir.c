@@ -120,6 +120,10 @@ datadir_init_key(struct datadir *dd, const char *name, const char *badge,
 	char			*sealed = NULL, id[KEY_ID_HEX];
 	int			 rc;
 
+	/* Every record the key signs carries them: refused now, not then. */
+	if ((rc = util_text_check("--name", name)) != 0 ||
+	    (rc = util_text_check("--badge", badge)) != 0)
+		return rc;
 	keys = datadir_file(dd, "keys");
 	pubpath = datadir_file(dd, "keys/device.pub");
 	secpath = datadir_file(dd, "keys/device.key");

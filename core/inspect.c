@@ -215,6 +215,15 @@ inspect_finish(struct datadir *dd, const struct key_secret *sk,
 	int			 rc, have_ev = 0, in_tx = 0;
 
 	memset(out, 0, sizeof *out);
+	/* Text the inspector gave, whole or refused: never signed in part. */
+	if ((rc = util_text_check("--notes", in->notes)) != 0 ||
+	    (rc = util_text_check("--site", in->site)) != 0 ||
+	    (rc = util_text_check("--follows", in->follows)) != 0)
+		return rc;
+	for (i = 0; i < in->nattach; i++)
+		if ((rc = util_text_check("--attach",
+		    in->attach[i])) != 0)
+			return rc;
 	nstored = json_array_size(in->stored);
 	att = xcalloc(in->nattach + nstored + 1, sizeof *att);
 	srcs = xcalloc(in->nattach + nstored + 1, sizeof *srcs);

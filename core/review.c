@@ -61,7 +61,7 @@ review_text_check(const char *text, const char *need, const char *what)
 			return error_set(LT_EINVAL, "%s: a control character",
 			    what);
 	}
-	return 0;
+	return util_text_check(what, text);
 }
 
 /* The text a decision needs: a return its question, a rejection its

@@ -190,6 +190,9 @@ roster_sign(const struct key_secret *office, const struct roster_entry *fields,
 
 	*body = *sig = NULL;
 	*len = 0;
+	if ((rc = util_text_check("--name", fields->name)) != 0 ||
+	    (rc = util_text_check("--badge", fields->badge)) != 0)
+		return rc;
 	if (fields->pubkey == NULL ||
 	    key_public_parse(fields->pubkey, strlen(fields->pubkey), &pk) != 0)
 		return roster_bad("bad pubkey");

@@ -531,6 +531,26 @@ util_utf8(const unsigned char *s, unsigned long *c)
 	return n;
 }
 
+int
+util_text_check(const char *what, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned long		 c;
+	size_t			 n;
+
+	if (s == NULL)
+		return 0;
+	while (*p != '\0') {
+		if ((n = util_utf8(p, &c)) == 0)
+			return error_set(LT_EINVAL, "%s: not valid UTF-8 text "
+			    "(byte %zu is not part of a character): nothing "
+			    "was taken", what, (size_t)(p -
+			    (const unsigned char *)s) + 1);
+		p += n;
+	}
+	return 0;
+}
+
 char *
 util_sanitize(const char *s)
 {

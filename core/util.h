@@ -92,6 +92,12 @@ time_t util_now(void);
  * each byte that is not valid UTF-8 become '?', newline and tab a space.
  */
 char *util_sanitize(const char *s);
+/*
+ * Is s (NULL is fine) valid UTF-8?  LT_EINVAL "<what>: not valid UTF-8
+ * text ..." when not: text a person gives is refused whole, never
+ * signed with a part dropped (jansson drops a string it cannot take).
+ */
+int util_text_check(const char *what, const char *s);
 /* Is the code point a bidi control (it reorders what follows)? */
 int util_is_bidi(unsigned long c);
 /*

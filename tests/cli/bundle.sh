@@ -152,8 +152,10 @@ is "the .tar holds the bag's directory" "$(tar tf "$B.tar" | cut -d/ -f1 | sort 
 # VERIFY.txt, as written, and the standard tools by hand.
 ok "sh VERIFY.txt in the bag" sh -c "cd '$B' && sh VERIFY.txt"
 out_has "it says every check passed" "^VERIFY.txt: every check passed"
-is "and the review" "$(grep -c "^minisign -V -p data/keys/office.pub -m data/reviews/$R1\.json$" "$B/VERIFY.txt")" 1
-is "it checks each record with minisign" "$(grep -c '^minisign -V -p data/keys/[0-9A-F]*\.pub -m data/records/[0-9a-f]*\.json$' "$B/VERIFY.txt")" 2
+is "and the review" "$(grep -c "^minisign -V -q -p data/keys/office.pub -m data/reviews/$R1\.json$" "$B/VERIFY.txt")" 1
+is "it checks each record with the key of its roster entry (-P)" "$(grep -c '^minisign -V -q -P "$K_[0-9A-F]*" -m data/records/[0-9a-f]*\.json$' "$B/VERIFY.txt")" 2
+is "never with a key of data/keys/ but the office's" \
+    "$(grep -c '^minisign.* -p data/keys/[0-9A-F]' "$B/VERIFY.txt")" 0
 ok "sha256sum -c manifest-sha256.txt" sh -c "cd '$B' && sha256sum -c manifest-sha256.txt"
 ok "sha256sum -c tagmanifest-sha256.txt" sh -c "cd '$B' && sha256sum -c tagmanifest-sha256.txt"
 ok "minisign -V a record" sh -c "cd '$B' && minisign -V -p data/keys/$KID.pub -m data/records/$R1.json"

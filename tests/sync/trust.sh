@@ -150,6 +150,118 @@ check "the bag holds it" test -e "$T/bag/data/records/$A1.json"
 ok "verify-bundle holds the bag" lt verify-bundle "$T/bag" \
     --office-key "$O/keys/office.pub"
 
+#### Evidence bundles: a throwaway exporter, a record swapped
+
+ok "the genuine bag: verify-bundle" lt verify-bundle "$T/bag" \
+    --office-key "$O/keys/office.pub"
+ok "the genuine bag: sh VERIFY.txt" sh -c "cd '$T/bag' && sh VERIFY.txt"
+out_has "it says every check passed" "^VERIFY.txt: every check passed"
+check "VERIFY.txt prints the office key to compare" \
+    grep -q "$(sed -n 2p "$O/keys/office.pub")" "$T/bag/VERIFY.txt"
+check "so does report.html" \
+    grep -q "$(sed -n 2p "$O/keys/office.pub")" "$T/bag/data/report.html"
+KF=$(lt_keyid "$IF")
+setup "a second throwaway pair" minisign -G -W -p "$T/mine2.pub" \
+    -s "$T/mine2.key"
+python3 - "$T/mine2.pub" "$T/mine2.key" "$KF" "$T/fexp.pub" "$T/fexp.key" \
+    <<'EOF'
+import base64, hashlib, sys
+pub, key, newid, opub, okey = sys.argv[1:]
+nid = bytes.fromhex(newid)[::-1]
+p = base64.b64decode(open(pub).read().split('\n')[1])
+p = p[:2] + nid + p[10:]
+open(opub, 'w').write('untrusted comment: minisign public key %s\n%s\n'
+                      % (newid, base64.b64encode(p).decode()))
+k = bytearray(base64.b64decode(open(key).read().split('\n')[1]))
+k[54:62] = nid
+if any(k[126:158]):
+    k[126:158] = hashlib.blake2b(bytes(k[0:2]) + nid + bytes(k[62:126]),
+                                 digest_size=32).digest()
+open(okey, 'w').write('untrusted comment: minisign secret key\n%s\n'
+                      % base64.b64encode(bytes(k)).decode())
+EOF
+# The bag, rewritten: A's record swapped for one signed by the key with
+# A's key id, the report rewritten, data/keys/ holding the forged keys,
+# the manifests made again and the tag manifest signed by a key with the
+# exporter's key id; VERIFY.txt names the new record (its logic kept).
+X=$T/bag-x
+cp -a "$T/bag" "$X"
+python3 - "$X/data/records/$A1.json" "$T/swapped.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["notes"] = "swapped: no violation found"
+r["findings"] = []
+open(sys.argv[2], "w").write(json.dumps(r, ensure_ascii=False,
+                                        separators=(",", ":")))
+EOF
+SID=$(sha256sum "$T/swapped.json" | cut -d' ' -f1)
+rm -f "$X/data/records/$A1.json" "$X/data/records/$A1.json.minisig"
+cp "$T/swapped.json" "$X/data/records/$SID.json"
+minisign -S -s "$T/forged.key" -m "$X/data/records/$SID.json" \
+    -t "lantian inspection id=$SID device=$KA seq=1" >/dev/null 2>&1 ||
+    fail "setup: sign the swapped record"
+cp "$T/forged.pub" "$X/data/keys/$KA.pub"
+cp "$T/fexp.pub" "$X/data/keys/$KF.pub"
+sed -i "s/$A1/$SID/g" "$X/data/report.html" "$X/VERIFY.txt" \
+    "$X/data/chain/$KA.txt" 2>/dev/null
+(
+	cd "$X" &&
+	find data -type f | LC_ALL=C sort | xargs sha256sum >manifest-sha256.txt &&
+	oxum=$(find data -type f | xargs cat | wc -c).$(find data -type f | wc -l) &&
+	sed -i "s/^Payload-Oxum: .*/Payload-Oxum: $oxum/" bag-info.txt &&
+	sha256sum bagit.txt bag-info.txt manifest-sha256.txt VERIFY.txt \
+	    >tagmanifest-sha256.txt &&
+	minisign -S -s "$T/fexp.key" -m tagmanifest-sha256.txt \
+	    -t "lantian bundle case=K-1" >/dev/null 2>&1
+) || fail "setup: the rewritten bag's manifests and signature"
+ok "(sha256sum takes the rewritten manifests)" \
+    sh -c "cd '$X' && sha256sum -c --quiet manifest-sha256.txt && sha256sum -c --quiet tagmanifest-sha256.txt"
+ok "(minisign takes the forged signatures with the bag's data/keys/)" \
+    sh -c "cd '$X' && minisign -Vq -p data/keys/$KF.pub -m tagmanifest-sha256.txt && minisign -Vq -p data/keys/$KA.pub -m data/records/$SID.json"
+fails 1 "verify-bundle --office-key refuses the rewritten bag" \
+    lt verify-bundle "$X" --office-key "$O/keys/office.pub"
+out_has "the exporter's key is not the roster's" \
+    "the exporter's signature of tagmanifest-sha256.txt: "
+out_has "data/keys/ is not believed" \
+    "data/keys/$KA.pub is not the key of the office-signed data/roster/$KA.json"
+out_has "nor the swapped record's" "record $(printf %.16s "$SID"): signature: "
+run sh -c "cd '$X' && sh VERIFY.txt"
+check "sh VERIFY.txt fails on it" test "$RC" -ne 0
+check "and never says every check passed" \
+    sh -c '! grep -q "every check passed" "$1"' sh "$T/out"
+# A bag signed by a key that is on no roster at all.
+cp -a "$T/bag" "$T/bag-y"
+(
+	cd "$T/bag-y" && echo '<p>rewritten</p>' >>data/report.html &&
+	cp "$T/mine2.pub" "data/keys/$(sed -n '1s/.* //p' "$T/mine2.pub").pub" &&
+	find data -type f | LC_ALL=C sort | xargs sha256sum >manifest-sha256.txt &&
+	oxum=$(find data -type f | xargs cat | wc -c).$(find data -type f | wc -l) &&
+	sed -i "s/^Payload-Oxum: .*/Payload-Oxum: $oxum/" bag-info.txt &&
+	sha256sum bagit.txt bag-info.txt manifest-sha256.txt VERIFY.txt \
+	    >tagmanifest-sha256.txt &&
+	minisign -S -s "$T/mine2.key" -m tagmanifest-sha256.txt \
+	    -t "lantian bundle case=K-1" >/dev/null 2>&1
+) || fail "setup: a bag re-signed by a throwaway key"
+fails 1 "verify-bundle refuses a bag signed by a key on no roster" \
+    lt verify-bundle "$T/bag-y" --office-key "$O/keys/office.pub"
+out_has "saying so" "which is not on the office-signed roster in the bag"
+out_has "(the rest of the bag's checks hold)" "^ok    bag-info.txt: Payload-Oxum"
+run sh -c "cd '$T/bag-y' && sh VERIFY.txt"
+check "sh VERIFY.txt fails on it too" test "$RC" -ne 0
+
+#### An exporter the office never enrolled
+
+IU=$T/unenrolled
+mk_inspector "$IU" 赵六 XY-666 "$O"
+setup "it takes the stick" lt --data "$IU" remote add stick "$STICK"
+setup "and syncs" lts --data "$IU" sync stick
+fails 1 "its export is refused before anything is written" lt --data "$IU" \
+    export --record "$A1" --case K-3 --out "$T/bag-u" \
+    --passphrase-file "$PASSFILE"
+err_has "saying how to enrol it" \
+    "key $(lt_keyid "$IU") is not on the office's roster, so a bag it signs would not verify: at the office, lantian roster add .*/keys/device.pub"
+check "no bag" test ! -e "$T/bag-u"
+
 #### A's real record 2, by the server
 
 inspect "$IA" "A 2"
