@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "error.h"
@@ -337,10 +338,110 @@ db_why(sqlite3 *db, const char *msg, char *buf, size_t size)
 int
 db_error(sqlite3 *db, const char *what)
 {
-	char	buf[512];
+	char	buf[512], *msg;
+	int	rc;
 
-	return error_set(LT_EDB, "%s: %s", what, db_why(db, NULL, buf,
-	    sizeof buf));
+	msg = xasprintf("%s: %s", what, db_why(db, NULL, buf, sizeof buf));
+	if ((sqlite3_errcode(db) & 0xff) == SQLITE_CORRUPT)
+		db_mark_corrupt(db, msg);
+	rc = error_set(LT_EDB, "%s", msg);
+	free(msg);
+	return rc;
+}
+
+/* The marker beside the store's file that says it is damaged. */
+static char *
+db_marker(sqlite3 *db)
+{
+	const char	*path = sqlite3_db_filename(db, "main");
+
+	return path != NULL && *path != '\0' ? xasprintf("%s.damaged",
+	    path) : NULL;
+}
+
+void
+db_mark_corrupt(sqlite3 *db, const char *why)
+{
+	char	*marker = db_marker(db), *text;
+
+	if (marker == NULL)
+		return;
+	text = xasprintf("%s\n", why);
+	(void)util_write_file(marker, text, strlen(text), 0600);
+	free(text);
+	free(marker);
+}
+
+void
+db_mark_sound(sqlite3 *db)
+{
+	char	*marker = db_marker(db);
+
+	if (marker != NULL)
+		(void)unlink(marker);
+	free(marker);
+}
+
+int
+db_check_sound(sqlite3 *db)
+{
+	char	*marker = db_marker(db), *text = NULL;
+	size_t	 len;
+	int	 rc = 0;
+
+	if (marker != NULL && util_read_file(marker, 4096, &text, &len) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		rc = error_set(LT_EDB, "the store is damaged (%s), so nothing "
+		    "more is written into it: move %s aside, make a new one "
+		    "(lantian init) and sync, and the records come back from "
+		    "the office and the other devices; lantian verify clears "
+		    "this once the store checks sound", text,
+		    sqlite3_db_filename(db, "main"));
+		free(text);
+	} else
+		error_clear();
+	free(marker);
+	return rc;
+}
+
+int
+db_quick_check(sqlite3 *db, char **why)
+{
+	sqlite3_stmt	*st;
+	const char	*row;
+	int		 rc, n = 0;
+
+	*why = NULL;
+	if ((rc = db_prepare(db, &st, "PRAGMA quick_check")) != 0) {
+		*why = xstrdup(error_msg());
+		return 1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row = (const char *)sqlite3_column_text(st, 0);
+		if (row == NULL)
+			row = "?";
+		if (strcmp(row, "ok") == 0)
+			continue;
+		/* "*** in database main ***\nPage 10: ...": a heading. */
+		if (strncmp(row, "*** ", 4) == 0 && strchr(row, '\n') != NULL)
+			row = strchr(row, '\n') + 1;
+		if (n++ == 0) {
+			*why = xstrdup(row);
+			(*why)[strcspn(*why, "\n")] = '\0';
+		}
+	}
+	if (rc != SQLITE_DONE && *why == NULL) {
+		*why = xstrdup(sqlite3_errmsg(db));
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n > 1) {
+		char *more = xasprintf("%s (and %d more)", *why, n - 1);
+
+		free(*why);
+		*why = more;
+	}
+	return n > 0;
 }
 
 int
@@ -397,6 +498,11 @@ db_bind_text(sqlite3_stmt *st, int i, const char *s)
 int
 db_begin(sqlite3 *db)
 {
+	int	rc;
+
+	/* A damaged store takes nothing more: what it would sign is lost. */
+	if ((rc = db_check_sound(db)) != 0)
+		return rc;
 	return db_exec(db, "BEGIN IMMEDIATE");
 }
 
@@ -436,7 +542,9 @@ db_migrate(sqlite3 *db, const char *path, int target)
 	int	 v, rc;
 
 	for (;;) {
-		if ((rc = db_begin(db)) != 0)
+		/* Not db_begin(): a damaged store still opens, to be read
+		 * and checked. */
+		if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
 			return rc;
 		/* Read the version inside the transaction: another process
 		 * may have migrated while we waited for the lock. */

@@ -39,6 +39,18 @@ int db_prepare(sqlite3 *db, sqlite3_stmt **out, const char *sql);
 int db_cached(sqlite3 *db, sqlite3_stmt **out, const char *sql);
 /* Record the connection's last error as LT_EDB with what. */
 int db_error(sqlite3 *db, const char *what);
+/*
+ * A damaged store (SQLite said SQLITE_CORRUPT, or PRAGMA quick_check
+ * failed) is marked so by a file beside it, <db>.damaged, holding why;
+ * db_begin() then refuses every write transaction with what to do, until
+ * a clean quick_check (lantian verify) clears the mark.
+ */
+void db_mark_corrupt(sqlite3 *db, const char *why);
+void db_mark_sound(sqlite3 *db);
+/* 0, or LT_EDB saying the store is damaged and what to do. */
+int db_check_sound(sqlite3 *db);
+/* PRAGMA quick_check: 1 and *why (to free) when it finds damage. */
+int db_quick_check(sqlite3 *db, char **why);
 
 /* Bind a NUL-terminated text (NULL binds NULL). */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);

@@ -463,6 +463,27 @@ verify_store(sqlite3 *db, const char *const *ids, size_t nids, int threads,
 	ctx.stats = stats;
 	util_rfc3339(ctx.ahead, sizeof ctx.ahead, util_now() + 86400);
 	ctx.rows = xcalloc(VERIFY_BATCH, sizeof *ctx.rows);
+	/*
+	 * The whole store: its pages first.  A damaged index answers
+	 * lookups wrongly without a word, and the store is marked damaged
+	 * so that nothing more is signed into it (db_begin); a clean check
+	 * clears the mark.
+	 */
+	if (nids == 0) {
+		struct verify_problem	 sp;
+		char			*why;
+
+		if (db_quick_check(db, &why)) {
+			memset(&sp, 0, sizeof sp);
+			sp.kind = "store-damaged";
+			sp.why = why;
+			stats->problems++;
+			report(&sp, arg);
+			db_mark_corrupt(db, why);
+		} else
+			db_mark_sound(db);
+		free(why);
+	}
 	if ((rc = verify_load_keys(db, &ctx)) != 0)
 		goto cleanup;
 

@@ -14,6 +14,13 @@ static void
 verify_print(const struct verify_problem *p, void *arg)
 {
 	(void)arg;
+	if (p->id == NULL) {
+		/* The store itself (PRAGMA quick_check). */
+		printf("lantian.db: %s: ", p->kind);
+		cli_put(stdout, p->why);
+		printf("\n");
+		return;
+	}
 	/* Even ids and key ids come from a store someone may have edited. */
 	cli_put(stdout, p->id);
 	putchar(' ');

@@ -8,7 +8,12 @@
  *     libsodium's raw Ed25519 verify rate on one core (>= 0.5x; a record
  *     is two verifies: its signature and the trusted comment);
  *   - a first push of 10,000 records (sync_run to an empty bare
- *     repository) against the git CLI pushing the same branch.
+ *     repository) against the git CLI pushing the same branch;
+ *   - a fresh device's sync of an office branch that a stick holder
+ *     filled with 5,000 and 20,000 junk roster files (unsigned), and of
+ *     one with 20,000 genuine roster entries: linear in the files (the
+ *     time of 20,000 within 4x1.5 of 5,000's), signatures checked before
+ *     any work that grows with the branch (BENCH_SYNC_ROSTER: 20,000).
  *
  * One new record is measured BENCH_SYNC_REPS times (5), each a record
  * created and then synced, and the median taken: first right after the
@@ -55,6 +60,7 @@
 #include "core/error.h"
 #include "core/key.h"
 #include "core/record.h"
+#include "core/roster.h"
 #include "core/util.h"
 #include "tests/bench/benchutil.h"
 #include "tests/bench/scale.h"
@@ -741,6 +747,181 @@ bs_import(const char *tmp, struct bs_big *b)
 	free(c1);
 }
 
+/* The office branch's sync by a fresh device (issue 19, item 6). */
+struct bs_off {
+	long	junk_small, junk_big, genuine;
+	double	t_small, t_big, t_genuine;
+	long	refused_small, refused_big, roster_genuine;
+};
+
+/* n junk files roster/<id>.json + .minisig on top of refs/heads/office. */
+static void
+bs_junk(const char *bare, long n)
+{
+	git_repository	*repo;
+	git_reference	*ref;
+	git_commit	*parent;
+	git_tree	*tip, *rtree = NULL;
+	git_treebuilder	*rb, *tb;
+	git_signature	*who;
+	const git_tree_entry *e;
+	git_oid		 blob, sig, oid, commit;
+	char		 name[64];
+	uint64_t	 st = 19;
+	long		 i;
+	static const char junk[] = "{\"junk\": true}";
+	static const char junks[] = "untrusted comment: junk\nRUQAAAAAAAAAAAA"
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAA=\ntrusted comment: junk\nAAAA\n";
+
+	if (git_repository_open_bare(&repo, bare) < 0 ||
+	    git_reference_lookup(&ref, repo, "refs/heads/office") < 0 ||
+	    git_commit_lookup(&parent, repo, git_reference_target(ref)) < 0 ||
+	    git_commit_tree(&tip, parent) < 0 ||
+	    git_blob_create_from_buffer(&blob, repo, junk, strlen(junk)) < 0 ||
+	    git_blob_create_from_buffer(&sig, repo, junks, strlen(junks)) < 0)
+		bs_die("junk: the office branch");
+	if ((e = git_tree_entry_byname(tip, "roster")) != NULL &&
+	    git_tree_lookup(&rtree, repo, git_tree_entry_id(e)) < 0)
+		bs_die("junk: roster/");
+	if (git_treebuilder_new(&rb, repo, rtree) < 0)
+		bs_die("junk: treebuilder");
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%016llX.json",
+		    (unsigned long long)bench_rand(&st));
+		if (git_treebuilder_insert(NULL, rb, name, &blob,
+		    GIT_FILEMODE_BLOB) < 0)
+			bs_die("junk: insert");
+		strcat(name, ".minisig");
+		if (git_treebuilder_insert(NULL, rb, name, &sig,
+		    GIT_FILEMODE_BLOB) < 0)
+			bs_die("junk: insert");
+	}
+	if (git_treebuilder_write(&oid, rb) < 0 ||
+	    git_treebuilder_new(&tb, repo, tip) < 0 ||
+	    git_treebuilder_insert(NULL, tb, "roster", &oid,
+	    GIT_FILEMODE_TREE) < 0 || git_treebuilder_write(&oid, tb) < 0)
+		bs_die("junk: trees");
+	git_tree_free(tip);
+	if (git_tree_lookup(&tip, repo, &oid) < 0 ||
+	    git_signature_now(&who, "stick", "stick@example.invalid") < 0 ||
+	    git_commit_create(&commit, repo, "refs/heads/office", who, who,
+	    NULL, "junk", tip, 1, (const git_commit **)&parent) < 0)
+		bs_die("junk: commit");
+	git_signature_free(who);
+	git_treebuilder_free(tb);
+	git_treebuilder_free(rb);
+	git_tree_free(rtree);
+	git_tree_free(tip);
+	git_commit_free(parent);
+	git_reference_free(ref);
+	git_repository_free(repo);
+}
+
+/* An office with n roster entries of random keys, synced to stick. */
+static void
+bs_office_store(const char *dir, const char *stick, long n,
+    struct key_public *office)
+{
+	struct datadir		*dd;
+	struct key_secret	*osk, *k;
+	struct key_public	 pk;
+	struct roster_entry	 e;
+	struct bs_sync		 s;
+	long			 i;
+
+	if (datadir_open(&dd, dir, 1) != 0 ||
+	    roster_office_init(dd, BS_PASS, strlen(BS_PASS), office) != 0 ||
+	    roster_office_unlock(dd, BS_PASS, strlen(BS_PASS), &osk) != 0)
+		bs_die(dir);
+	for (i = 0; i < n; i++) {
+		if ((k = key_generate()) == NULL)
+			bs_die("key");
+		key_secret_public(k, &pk);
+		key_secret_free(k);
+		memset(&e, 0, sizeof e);
+		key_id_hex(e.key_id, pk.id);
+		e.pubkey = key_public_base64(&pk);
+		e.name = xasprintf("检查员 %ld", i + 1);
+		e.badge = xasprintf("XY-%05ld", i + 1);
+		snprintf(e.valid_from, sizeof e.valid_from,
+		    "2020-01-01T00:00:00Z");
+		if (roster_issue(dd->db, osk, &e) != 0)
+			bs_die("roster");
+		roster_entry_clear(&e);
+	}
+	key_secret_free(osk);
+	if (remote_create(stick) != 0 ||
+	    remote_add(dd->db, "stick", stick, NULL) != 0)
+		bs_die(stick);
+	bs_sync_run(dd, "stick", stick, &s);
+	datadir_close(dd);
+}
+
+/* A fresh device trusting office syncs stick: the seconds it took. */
+static double
+bs_office_pull(const char *dir, const char *stick,
+    const struct key_public *office, struct bs_sync *s)
+{
+	struct datadir	*dd = bs_fresh_store(dir);
+
+	if (roster_trust(dd, office, 0) != 0)
+		bs_die("office trust");
+	bs_sync_run(dd, stick, stick, s);
+	datadir_close(dd);
+	return s->end - s->t0;
+}
+
+static void
+bs_office(const char *tmp, struct bs_off *o)
+{
+	struct key_public	 office;
+	struct bs_sync		 s;
+	char			*dir, *a, *stick, *f;
+	long			 counts[2];
+	int			 i;
+
+	o->junk_small = 5000;
+	o->junk_big = bs_env_count("BENCH_SYNC_ROSTER", 20000);
+	o->genuine = o->junk_big;
+	counts[0] = o->junk_small;
+	counts[1] = o->junk_big;
+	for (i = 0; i < 2; i++) {
+		dir = xasprintf("%s/office-junk-%ld", tmp, counts[i]);
+		a = xasprintf("%s/office", dir);
+		stick = xasprintf("%s/stick.git", dir);
+		f = xasprintf("%s/fresh", dir);
+		if (util_mkdir_p(dir, 0700) != 0)
+			bs_die(dir);
+		bs_office_store(a, stick, 0, &office);
+		bs_junk(stick, counts[i]);
+		if (i == 0) {
+			o->t_small = bs_office_pull(f, stick, &office, &s);
+			o->refused_small = (long)s.res.imported.rejected;
+		} else {
+			o->t_big = bs_office_pull(f, stick, &office, &s);
+			o->refused_big = (long)s.res.imported.rejected;
+		}
+		free(dir);
+		free(a);
+		free(stick);
+		free(f);
+	}
+	dir = xasprintf("%s/office-roster-%ld", tmp, o->genuine);
+	a = xasprintf("%s/office", dir);
+	stick = xasprintf("%s/stick.git", dir);
+	f = xasprintf("%s/fresh", dir);
+	if (util_mkdir_p(dir, 0700) != 0)
+		bs_die(dir);
+	bs_office_store(a, stick, o->genuine, &office);
+	o->t_genuine = bs_office_pull(f, stick, &office, &s);
+	o->roster_genuine = (long)s.res.imported.roster;
+	free(dir);
+	free(a);
+	free(stick);
+	free(f);
+}
+
 #define BS_ROW(what, ...) do {						\
 	char	m_[64];							\
 	snprintf(m_, sizeof m_, __VA_ARGS__);				\
@@ -750,7 +931,7 @@ bs_import(const char *tmp, struct bs_big *b)
 /* The figures with their budgets. */
 static void
 bs_table(const struct bs_hist *small, const struct bs_hist *big,
-    const struct bs_big *imp, int reps)
+    const struct bs_big *imp, const struct bs_off *off, int reps)
 {
 	const struct bs_hist	*hs[2] = { small, big };
 	char			 w[96], m[64], raw[64];
@@ -833,6 +1014,20 @@ bs_table(const struct bs_hist *small, const struct bs_hist *big,
 	    bs_total(&imp->push) / imp->git_secs);
 	snprintf(raw, sizeof raw, "git push: %.2f s", imp->git_secs);
 	bench_table(w, m, raw, "(no ratio set)", "-");
+	ratio = (off->t_big / (double)off->junk_big) /
+	    (off->t_small / (double)off->junk_small);
+	snprintf(w, sizeof w, "sync: office branch, %s junk roster files",
+	    bs_thousands(off->junk_big));
+	snprintf(m, sizeof m, "%.2f s = %.2fx per file", off->t_big, ratio);
+	snprintf(raw, sizeof raw, "%s files: %.2f s",
+	    bs_thousands(off->junk_small), off->t_small);
+	bench_table(w, m, raw, "<= 1.5x (linear)", bench_verdict(ratio <=
+	    1.5));
+	snprintf(w, sizeof w, "sync: office branch, %s roster entries",
+	    bs_thousands(off->genuine));
+	snprintf(m, sizeof m, "%.2f s = %.0f entries/s", off->t_genuine,
+	    (double)off->roster_genuine / off->t_genuine);
+	bench_table(w, m, "-", "(no ratio set)", "-");
 }
 
 int
@@ -840,6 +1035,7 @@ main(void)
 {
 	struct bs_hist	 small, big;
 	struct bs_big	 imp;
+	struct bs_off	 off;
 	const char	*base = getenv("TMPDIR");
 	char		*tmp, *cmd;
 	int		 reps = (int)bs_env_count("BENCH_SYNC_REPS", BS_REPS);
@@ -868,6 +1064,8 @@ main(void)
 	bs_history(tmp, &small, reps);
 	bs_history(tmp, &big, reps);
 	bs_import(tmp, &imp);
+	memset(&off, 0, sizeof off);
+	bs_office(tmp, &off);
 
 	printf("first push of %s records (A, fresh, to an empty bare "
 	    "repository)\n", bs_thousands(imp.n));
@@ -900,7 +1098,18 @@ main(void)
 	    "signature), %.0f/s (%zu B: the trusted comment); both: %.0f "
 	    "records/s\n\n", imp.raw64, imp.rawtc, imp.tclen, pair);
 
-	bs_table(&small, &big, &imp, reps);
+	printf("the office branch, synced by a fresh device from a stick\n");
+	printf("  %s junk roster files: %.2f s (%s refused)\n",
+	    bs_thousands(off.junk_small), off.t_small,
+	    bs_thousands(off.refused_small));
+	printf("  %s junk roster files: %.2f s (%s refused)\n",
+	    bs_thousands(off.junk_big), off.t_big,
+	    bs_thousands(off.refused_big));
+	printf("  %s genuine roster entries: %.2f s (%s taken)\n\n",
+	    bs_thousands(off.genuine), off.t_genuine,
+	    bs_thousands(off.roster_genuine));
+
+	bs_table(&small, &big, &imp, &off, reps);
 	printf("\nstores: %s made in %.1f s, %s in %.1f s, %s in %.1f s "
 	    "(kept in tests/bench/sync-*); this run %.1f s\n",
 	    bs_thousands(small.n), small.gen_secs, bs_thousands(big.n),
