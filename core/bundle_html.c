@@ -391,18 +391,30 @@ hattachments(FILE *f, const struct bundle_doc *d, const struct bundle_rec *b,
 		if ((att = bundle_att_find(d, hstr(a, "sha256"))) == NULL)
 			continue;
 		fputs("<figure>", f);
-		if (strncmp(att->mime, "image/", 6) == 0) {
+		/*
+		 * Only the raster images a browser shows without running
+		 * anything are shown; any other file (an .html, an .svg) is
+		 * named with its type and size, never linked, so that no
+		 * page of the bag's own making opens beside the report.
+		 */
+		if (strcmp(att->mime, "image/jpeg") == 0 ||
+		    strcmp(att->mime, "image/png") == 0 ||
+		    strcmp(att->mime, "image/gif") == 0 ||
+		    strcmp(att->mime, "image/webp") == 0) {
 			fputs("<img src=\"", f);
 			h(f, att->file);
 			fputs("\" alt=\"", f);
 			h(f, hstr(a, "name"));
 			fputs("\">", f);
 		} else {
-			fputs("<a href=\"", f);
+			fputs("<p class=\"file\">", f);
+			h(f, W("A file, not shown: ", "附件（不在此显示）："));
 			h(f, att->file);
-			fputs("\">", f);
-			h(f, hstr(a, "name"));
-			fputs("</a>", f);
+			fprintf(f, " (");
+			h(f, att->mime);
+			fprintf(f, ", %" JSON_INTEGER_FORMAT " %s)</p>",
+			    json_integer_value(json_object_get(a, "bytes")),
+			    W("bytes", "字节"));
 		}
 		fputs("<figcaption>", f);
 		if ((cap = hstr(a, "caption")) != NULL && *cap != '\0') {

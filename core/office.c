@@ -131,6 +131,17 @@ office_sign_doc(sqlite3 *db, const struct key_secret *sk, const char *path,
 	time_t	 t;
 	int	 rc, found;
 
+	/* What devices would refuse is refused here, not published. */
+	{
+		char	id[OFFICE_ID_MAX];
+		size_t	max = office_doc_max(office_doc_kind(path, id));
+
+		if (len > max)
+			return error_set(LT_ETOOBIG, "%s: %zu bytes, over the "
+			    "%zu a device takes: devices would refuse it, so "
+			    "it is not published (split the register, or "
+			    "shorten its longest fields)", path, len, max);
+	}
 	util_sha256_hex(sha, body, len);
 	if ((rc = office_stored(db, path, &found, old, oldsha)) != 0)
 		return rc;

@@ -715,6 +715,84 @@ roster_office_unlock(const struct datadir *dd, const char *pass,
 	    out);
 }
 
+/* Another key's live entry with badge, if any (*other owns copies). */
+static int
+roster_badge_taken(sqlite3 *db, const struct roster_entry *e,
+    struct roster_entry *other, int *taken)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*taken = 0;
+	if ((rc = db_prepare(db, &st, "SELECT " "key_id, issued, body, sig, "
+	    "name, badge, pubkey, valid_from, revoked_at FROM roster WHERE "
+	    "badge = ?1 AND key_id <> ?2 AND revoked_at IS NULL LIMIT 1"))
+	    != 0)
+		return rc;
+	db_bind_text(st, 1, e->badge);
+	db_bind_text(st, 2, e->key_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		roster_row(st, other);
+		*taken = 1;
+		rc = 0;
+	} else
+		rc = rc == SQLITE_DONE ? 0 : db_error(db, "roster");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+roster_admit(sqlite3 *db, const struct roster_entry *e, int flags)
+{
+	struct roster_entry	 old, other;
+	struct key_public	 office;
+	char			 hex[KEY_ID_HEX];
+	int			 rc, had, taken;
+
+	memset(&old, 0, sizeof old);
+	memset(&other, 0, sizeof other);
+	if (roster_anchor(db, &office) == 0) {
+		key_id_hex(hex, office.id);
+		if (strcmp(hex, e->key_id) == 0)
+			return error_set(LT_EINVAL, "key %s is the office key: "
+			    "it signs the roster and is never on it (enrol the "
+			    "office machine's keys/device.pub)", e->key_id);
+	}
+	error_clear();
+	if (e->revoked_at[0] != '\0' && e->valid_from[0] != '\0' &&
+	    strcmp(e->revoked_at, e->valid_from) < 0)
+		return error_set(LT_EINVAL, "key %s: revoked at %s, before its "
+		    "entry is valid (from %s)", e->key_id, e->revoked_at,
+		    e->valid_from);
+	if ((rc = roster_get(db, e->key_id, &old)) != 0 && rc != LT_ENOTFOUND)
+		return rc;
+	had = rc == 0;
+	error_clear();
+	rc = 0;
+	if (had && (flags & ROSTER_REDATE) == 0 &&
+	    strcmp(old.valid_from, e->valid_from) != 0) {
+		rc = error_set(LT_EINVAL, "key %s is on the roster from %s: "
+		    "giving it %s would change what its records made in "
+		    "between count as (say --redate to do so)", e->key_id,
+		    old.valid_from, e->valid_from);
+		goto cleanup;
+	}
+	if (e->revoked_at[0] == '\0' && e->badge != NULL) {
+		if ((rc = roster_badge_taken(db, e, &other, &taken)) != 0)
+			goto cleanup;
+		if (taken)
+			rc = error_set(LT_EEXISTS, "badge %s is on the roster "
+			    "already, of key %s (%s): one badge, one live key "
+			    "(revoke that key first when a device is "
+			    "replaced)", e->badge, other.key_id, other.name);
+	}
+cleanup:
+	roster_entry_clear(&old);
+	roster_entry_clear(&other);
+	return rc;
+}
+
 int
 roster_issue(sqlite3 *db, const struct key_secret *sk, struct roster_entry *e)
 {
@@ -724,7 +802,8 @@ roster_issue(sqlite3 *db, const struct key_secret *sk, struct roster_entry *e)
 
 	if ((rc = db_begin(db)) != 0)
 		return rc;
-	if ((rc = roster_next_issued(db, e->key_id, e->issued)) != 0 ||
+	if ((rc = roster_admit(db, e, ROSTER_REDATE)) != 0 ||
+	    (rc = roster_next_issued(db, e->key_id, e->issued)) != 0 ||
 	    (rc = roster_sign(sk, e, &body, &len, &sig)) != 0 ||
 	    (rc = roster_accept(db, body, len, sig, &stored)) != 0)
 		goto fail;

@@ -110,9 +110,19 @@ int roster_valid_at(const struct roster_entry *e, time_t t);
 int roster_next_issued(sqlite3 *db, const char *key_id, char out[32]);
 
 /*
+ * May the office sign e?  Never for the office key itself, a revocation
+ * before the entry is valid, or a live entry with the badge of another
+ * key's live entry; and a key already enrolled keeps its valid_from
+ * unless flags has ROSTER_REDATE.  LT_EINVAL or LT_EEXISTS saying why.
+ */
+#define ROSTER_REDATE	0x1
+int roster_admit(sqlite3 *db, const struct roster_entry *e, int flags);
+
+/*
  * Sign e with the office key as its key's newest entry and store it, in
  * one transaction of its own; e->issued is set.  LT_EEXISTS when a newer
- * entry is stored.
+ * entry is stored.  The rules of roster_admit() hold (re-dating allowed:
+ * the caller asked).
  */
 int roster_issue(sqlite3 *db, const struct key_secret *sk,
     struct roster_entry *e);

@@ -551,6 +551,17 @@ util_text_check(const char *what, const char *s)
 	return 0;
 }
 
+int
+util_is_invisible(unsigned long c)
+{
+	return c == 0x00ad || c == 0x034f || c == 0x115f || c == 0x1160 ||
+	    c == 0x17b4 || c == 0x17b5 || (c >= 0x180b && c <= 0x180f) ||
+	    (c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2065) ||
+	    (c >= 0x206a && c <= 0x206f) || c == 0x3164 ||
+	    (c >= 0xfe00 && c <= 0xfe0f) || c == 0xfeff || c == 0xffa0 ||
+	    (c >= 0x1d173 && c <= 0x1d17a) || (c >= 0xe0000 && c <= 0xe0fff);
+}
+
 char *
 util_sanitize(const char *s)
 {
@@ -559,7 +570,9 @@ util_sanitize(const char *s)
 	size_t			 n;
 	char			*out, *o;
 
-	out = o = xmalloc(strlen(s) + 1);
+	/* An invisible character becomes "<U+XXXXX>": at most 9 bytes for
+	 * each of at least 2. */
+	out = o = xmalloc(strlen(s) * 5 + 1);
 	while (*p != '\0') {
 		if ((n = util_utf8(p, &c)) == 0) {
 			*o++ = '?';	/* not UTF-8: one byte at a time */
@@ -568,8 +581,13 @@ util_sanitize(const char *s)
 		}
 		if (c == '\n' || c == '\t')
 			*o++ = ' ';
-		else if (c < 0x20 || (c >= 0x7f && c < 0xa0) || util_is_bidi(c))
+		else if (c < 0x20 || (c >= 0x7f && c < 0xa0) || util_is_bidi(c) ||
+		    c == 0x2028 || c == 0x2029)
 			*o++ = '?';
+		else if (util_is_invisible(c))
+			/* Seen, not hidden: a name with a zero-width space in
+			 * it is not the name it looks like. */
+			o += sprintf(o, "<U+%04lX>", c);
 		else {
 			memcpy(o, p, n);
 			o += n;

@@ -89,7 +89,9 @@ time_t util_now(void);
 /*
  * Copy s for the terminal: control characters (C0, DEL, C1), bidi
  * controls (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) and
- * each byte that is not valid UTF-8 become '?', newline and tab a space.
+ * each byte that is not valid UTF-8 become '?', newline and tab a space;
+ * a character that shows as nothing (util_is_invisible) is written as
+ * <U+XXXX>, so that a name with a zero-width space in it shows it.
  */
 char *util_sanitize(const char *s);
 /*
@@ -100,6 +102,8 @@ char *util_sanitize(const char *s);
 int util_text_check(const char *what, const char *s);
 /* Is the code point a bidi control (it reorders what follows)? */
 int util_is_bidi(unsigned long c);
+/* Is c a character that shows as nothing (zero-width, fillers, tags)? */
+int util_is_invisible(unsigned long c);
 /*
  * Is this program the one of the build tree (tests, benchmarks), not an
  * installed one?  Only then does it look in the source and build trees

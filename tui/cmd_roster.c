@@ -13,6 +13,7 @@
 #include "core/util.h"
 
 #define ROSTER_SYNOPSIS "roster add PUB --name N --badge B [--from DATE] " \
+	"[--redate] " \
 	"[--passphrase-file F|-] | roster revoke KEYID [--at DATE] " \
 	"[--passphrase-file F|-] | roster list [--json] | " \
 	"roster show KEYID [--raw|--minisig] | roster import ENTRY.json..."
@@ -55,6 +56,7 @@ roster_add(struct cli *cli, int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "badge", required_argument, NULL, 'b' },
 		{ "from", required_argument, NULL, 'f' },
+		{ "redate", no_argument, NULL, 'r' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -62,6 +64,7 @@ roster_add(struct cli *cli, int argc, char **argv)
 	struct key_secret	*sk = NULL;
 	struct key_public	 pk;
 	struct roster_entry	 e, old;
+	int			 redate = 0;
 	const char		*name = NULL, *badge = NULL, *from = NULL;
 	const char		*passfile = NULL;
 	char			*text;
@@ -81,6 +84,9 @@ roster_add(struct cli *cli, int argc, char **argv)
 			break;
 		case 'f':
 			from = optarg;
+			break;
+		case 'r':
+			redate = 1;
 			break;
 		case 'p':
 			passfile = optarg;
@@ -132,7 +138,8 @@ roster_add(struct cli *cli, int argc, char **argv)
 		    old.valid_from : "");
 	if (e.valid_from[0] == '\0')
 		util_rfc3339(e.valid_from, sizeof e.valid_from, util_now());
-	if (roster_issue(dd->db, sk, &e) != 0) {
+	if (roster_admit(dd->db, &e, redate ? ROSTER_REDATE : 0) != 0 ||
+	    roster_issue(dd->db, sk, &e) != 0) {
 		rc = cli_fail();
 		goto cleanup;
 	}

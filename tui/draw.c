@@ -80,7 +80,8 @@ draw_next(const char **s, int *width)
 	if (wc == L'\t')
 		wc = L' ';
 	if (wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0) ||
-	    util_is_bidi((unsigned long)wc) || (w = wcwidth(wc)) < 0) {
+	    util_is_bidi((unsigned long)wc) ||
+	    util_is_invisible((unsigned long)wc) || (w = wcwidth(wc)) < 0) {
 		*width = 1;
 		return L'?';
 	}

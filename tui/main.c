@@ -82,7 +82,7 @@ static const struct {
 	{ "report", cmd_report,
 	  "report monthly --month YYYY-MM [--json|--csv]" },
 	{ "roster", cmd_roster,
-	  "roster add PUB --name N --badge B [--from DATE] "
+	  "roster add PUB --name N --badge B [--from DATE] [--redate] "
 	  "[--passphrase-file F|-] | roster revoke KEYID [--at DATE] "
 	  "[--passphrase-file F|-] | roster list [--json] | "
 	  "roster show KEYID [--raw|--minisig] | "
