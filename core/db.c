@@ -389,7 +389,9 @@ db_check_sound(sqlite3 *db)
 	size_t	 len;
 	int	 rc = 0;
 
-	if (marker != NULL && util_read_file(marker, 4096, &text, &len) == 0) {
+	/* Not a word when sound: a caller's pending message stays. */
+	if (marker != NULL && access(marker, F_OK) == 0 &&
+	    util_read_file(marker, 4096, &text, &len) == 0) {
 		text[strcspn(text, "\n")] = '\0';
 		rc = error_set(LT_EDB, "the store is damaged (%s), so nothing "
 		    "more is written into it: move %s aside, make a new one "
@@ -398,8 +400,7 @@ db_check_sound(sqlite3 *db)
 		    "this once the store checks sound", text,
 		    sqlite3_db_filename(db, "main"));
 		free(text);
-	} else
-		error_clear();
+	}
 	free(marker);
 	return rc;
 }

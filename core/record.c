@@ -323,6 +323,35 @@ record_head(sqlite3 *db, const char *device, int64_t *seq, char prev[65],
 	return rc;
 }
 
+/*
+ * A device that knows the office revoked its key signs nothing more,
+ * whatever its clock says: a record dated before the revocation on a
+ * clock set back is exactly what the revocation is there to stop.
+ */
+static int
+record_not_revoked(sqlite3 *db, const char *device)
+{
+	sqlite3_stmt	*st;
+	char		 at[32];
+	int		 rc;
+
+	if ((rc = db_cached(db, &st, "SELECT revoked_at FROM roster WHERE "
+	    "key_id = ?1 AND revoked_at IS NOT NULL")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(at, sizeof at, "%s", sqlite3_column_text(st, 0));
+		rc = error_set(LT_EINVAL, "this device's key %s was revoked by "
+		    "the office (at %s): it signs nothing more; ask the office "
+		    "for a new key (lantian init in a new data directory, then "
+		    "roster add)", device, at);
+	} else
+		rc = rc == SQLITE_DONE ? 0 : db_error(db, "roster");
+	sqlite3_reset(st);
+	return rc;
+}
+
 int
 record_create(sqlite3 *db, const struct key_secret *sk, const char *type,
     json_t *fields, struct record *out)
@@ -341,6 +370,8 @@ record_create(sqlite3 *db, const struct key_secret *sk, const char *type,
 	if ((rc = record_head(db, device, &seq, prev, last)) != 0)
 		return rc;
 	util_rfc3339(created, sizeof created, util_now());
+	if ((rc = record_not_revoked(db, device)) != 0)
+		return rc;
 
 	doc = json_object();
 	json_object_set_new(doc, "type", json_string(type));

@@ -16,6 +16,7 @@
 
 #include "core/db.h"
 #include "core/error.h"
+#include "core/roster.h"
 #include "core/util.h"
 #include "export.h"
 #include "gitutil.h"
@@ -39,6 +40,7 @@ struct sync_ctx {
 	char			**skip;		/* forked branches: not pushed */
 	size_t			 nskip;
 	char			*own;		/* this device's key id, or NULL */
+	int			 office;	/* this is the office's machine */
 };
 
 static const char *
@@ -470,6 +472,74 @@ sync_skip(struct sync_ctx *c, const char *local)
 	c->skip[c->nskip++] = xstrdup(local);
 }
 
+/*
+ * Does any commit of them not in mine remove or change a file under
+ * records/ of its parent, or the branch's device.pub?  Records are never
+ * deleted nor edited: such a commit is a rewrite of the device's history,
+ * whoever made it, and the branch is not moved onto it (nor relayed).
+ * Only the commits a fast-forward would bring are looked at.
+ */
+static int
+sync_rewrites(git_repository *repo, const git_oid *mine, const git_oid *them,
+    int *rewrite)
+{
+	git_revwalk		*walk = NULL;
+	git_commit		*commit = NULL, *parent = NULL;
+	git_tree		*tree = NULL, *ptree = NULL;
+	git_diff		*diff = NULL;
+	git_diff_options	 opts;
+	const git_diff_delta	*d;
+	git_oid			 id;
+	size_t			 i;
+	int			 rc = 0;
+
+	*rewrite = 0;
+	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, them) < 0 ||
+	    git_revwalk_hide(walk, mine) < 0) {
+		rc = gitutil_error("repo.git: walk");
+		goto cleanup;
+	}
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	while (!*rewrite && git_revwalk_next(&id, walk) == 0) {
+		if (git_commit_lookup(&commit, repo, &id) < 0 ||
+		    git_commit_tree(&tree, commit) < 0) {
+			rc = gitutil_error("repo.git: commit");
+			goto cleanup;
+		}
+		if (git_commit_parentcount(commit) > 0 &&
+		    (git_commit_parent(&parent, commit, 0) < 0 ||
+		    git_commit_tree(&ptree, parent) < 0 ||
+		    git_diff_tree_to_tree(&diff, repo, ptree, tree, &opts) < 0)) {
+			rc = gitutil_error("repo.git: diff");
+			goto cleanup;
+		}
+		for (i = 0; diff != NULL && i < git_diff_num_deltas(diff); i++) {
+			d = git_diff_get_delta(diff, i);
+			if (d->status == GIT_DELTA_ADDED)
+				continue;
+			if (strncmp(d->old_file.path, "records/", 8) == 0 ||
+			    strcmp(d->old_file.path, "device.pub") == 0)
+				*rewrite = 1;
+		}
+		git_diff_free(diff);
+		git_tree_free(ptree);
+		git_commit_free(parent);
+		git_tree_free(tree);
+		git_commit_free(commit);
+		diff = NULL;
+		ptree = tree = NULL;
+		parent = commit = NULL;
+	}
+cleanup:
+	git_diff_free(diff);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	git_revwalk_free(walk);
+	return rc;
+}
+
 /* Bring one fetched branch into the local one: create, fast-forward, or
  * keep a diverged one aside as a fork. */
 static int
@@ -480,15 +550,22 @@ sync_merge_ref(struct sync_ctx *c, git_reference *theirs, const char *tail)
 	git_reference		*mine = NULL, *out = NULL;
 	char			 local[256], fork[300], why[700];
 	char			 keyid[KEY_ID_HEX];
-	int			 rc = 0, own, ahead;
+	int			 rc = 0, own, ahead, rewrite = 0;
 
 	/* Only this device writes its own branches: commits someone else
 	 * added to them on a remote are never taken. */
 	kind = layout_branch(tail, keyid);
 	own = c->own != NULL && (kind == LAYOUT_DEVICE ||
 	    kind == LAYOUT_ATTACHMENTS) && strcmp(keyid, c->own) == 0;
+	/* Nor does the office adopt an office branch it did not make. */
+	if (kind == LAYOUT_OFFICE && c->office)
+		own = 1;
 	snprintf(local, sizeof local, "refs/heads/%s", tail);
 	if (git_reference_lookup(&mine, c->repo, local) != 0) {
+		if (own && kind == LAYOUT_OFFICE) {
+			ahead = 1;
+			goto aside;
+		}
 		if (git_reference_create(&out, c->repo, local, them, 0,
 		    "lantian sync: new branch") < 0)
 			rc = gitutil_error(local);
@@ -500,15 +577,22 @@ sync_merge_ref(struct sync_ctx *c, git_reference *theirs, const char *tail)
 		goto cleanup;
 	ahead = git_graph_descendant_of(c->repo, them,
 	    git_reference_target(mine)) == 1;
-	if (ahead && !own) {
+	if (ahead && !own && kind == LAYOUT_DEVICE) {
+		if ((rc = sync_rewrites(c->repo, git_reference_target(mine),
+		    them, &rewrite)) != 0)
+			goto cleanup;
+	}
+	if (ahead && !own && !rewrite) {
 		if (git_reference_create_matching(&out, c->repo, local, them,
 		    1, git_reference_target(mine), "lantian sync: "
 		    "fast-forward") < 0)
 			rc = gitutil_error(local);
 		goto cleanup;
 	}
-	/* Diverged, or ahead on a branch of this device's own: both are
-	 * kept, nothing is forced either way. */
+	/* Diverged, ahead on a branch of this device's own (or the office's
+	 * own office branch), or rewriting records: both are kept, nothing
+	 * is forced either way. */
+aside:
 	snprintf(fork, sizeof fork, SYNC_FORKS "%s/%s", c->r.name, tail);
 	if (git_reference_create(&out, c->repo, fork, them, 1,
 	    "lantian sync: fork") < 0) {
@@ -518,10 +602,12 @@ sync_merge_ref(struct sync_ctx *c, git_reference *theirs, const char *tail)
 	c->res->forks++;
 	sync_skip(c, local);
 	snprintf(why, sizeof why, "the remote's %s %s: both kept (theirs as "
-	    "%s)", tail, ahead ? "has commits this device did not make" :
-	    "diverged from this one", fork);
+	    "%s)", tail, rewrite ? "removes or changes records it held: a "
+	    "rewrite, neither taken nor relayed" : ahead ? "has commits this "
+	    "device did not make" : "diverged from this one", fork);
 	if (c->opts->log != NULL)
-		c->opts->log("fork", local, NULL, why, c->opts->arg);
+		c->opts->log(rewrite ? "rewrite" : "fork", local, NULL, why,
+		    c->opts->arg);
 cleanup:
 	git_reference_free(out);
 	git_reference_free(mine);
@@ -910,6 +996,7 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	c.dd = dd;
 	c.opts = opts;
 	c.res = res;
+	c.office = roster_office_has_key(dd);
 	if ((rc = sync_lock(dd, &lock)) != 0)
 		return rc;
 	sync_clean(dd);
