@@ -285,7 +285,7 @@ demo_prepare(struct datadir *dd)
 	struct inspect		 in;
 	struct record		 rec;
 	json_error_t		 jerr;
-	json_t			*answers;
+	json_t			*answers, *ack;
 	size_t			 i;
 	int			 rc;
 
@@ -319,10 +319,15 @@ demo_prepare(struct datadir *dd)
 		    datadir_form_dirs(dd))) != 0)
 			break;
 		answers = json_loads(demo_inspections[i].answers, 0, &jerr);
+		/* Signed, as in the field, with the site's acknowledgment. */
+		ack = json_pack("{s:s, s:s, s:b}", "name", "李建国", "role",
+		    "现场负责人", "refused", 0);
 		in.site = demo_inspections[i].site;
 		in.form = f;
 		in.answers = answers;
+		in.acknowledged = ack;
 		rc = inspect_finish(dd, sk, &in, &rec);
+		json_decref(ack);
 		json_decref(answers);
 		form_free(f);
 		if (rc != 0)

@@ -36,7 +36,8 @@ static const struct {
 	{ "inspect", cmd_inspect,
 	  "inspect --site S --form ID|FILE --answers A.json [--attach FILE]... "
 	  "[--notes TEXT] [--follows ID] [--any-kind] "
-	  "[--ack-name N --ack-role R [--ack-refused]] [--passphrase-file F|-]" },
+	  "(--ack-name N --ack-role R | --ack-refused --ack-witness W) "
+	  "[--passphrase-file F|-]" },
 	{ "records", cmd_records,
 	  "records list [--site S] [--village V] [--inspector K] [--form F] "
 	  "[--task N] [--severity S] [--from DATE] [--to DATE] "
