@@ -76,7 +76,9 @@ static const struct {
 	  "office publish [--passphrase-file F|-]" },
 	{ "draw", cmd_draw,
 	  "draw --month YYYY-MM --kind K --sites N --inspectors-per-site M "
-	  "--seed TEXT [--dry-run] [--json] [--passphrase-file F|-]" },
+	  "--seed TEXT [--redraw REASON] [--dry-run] [--json] "
+	  "[--passphrase-file F|-] | draw --show --month YYYY-MM [--kind K] "
+	  "[--json]" },
 	{ "publish", cmd_publish, "publish --month YYYY-MM --out DIR" },
 	{ "inspectors", cmd_inspectors, "inspectors [--month YYYY-MM] [--json]" },
 	{ "conflicts", cmd_conflicts, "conflicts [--limit N] [--json]" },

@@ -26,6 +26,7 @@
 #include "core/site.h"
 #include "core/summary.h"
 #include "core/history.h"
+#include "core/office.h"
 #include "core/util.h"
 #include "tui/draw.h"
 #include "tui/list.h"
@@ -86,6 +87,9 @@ struct home {
 	int			 nassign;	/* sites assigned this month */
 	int			 nassign_done;	/* of them, inspected */
 	char			*assign_left;	/* the sites still to do */
+	char			*redrawn;	/* this month's redraws, with
+						   the draws they replaced, or
+						   NULL */
 	struct list		 list;		/* the office's, drafts, then
 						   findings */
 	int			 otop, dtop, ftop; /* first shown of each */
@@ -119,6 +123,8 @@ home_free(struct home *h)
 	h->noffice = 0;
 	free(h->last_result);
 	free(h->assign_left);
+	free(h->redrawn);
+	h->redrawn = NULL;
 	h->drafts = NULL;
 	h->due = NULL;
 	h->last_result = NULL;
@@ -218,11 +224,84 @@ home_add_assign(const struct assign_site *a, void *arg)
 	return 0;
 }
 
+/* Walking the month's draws: this device's sites of each. */
+struct home_draws {
+	struct home	*h;
+	const char	*device;
+	char		*before;	/* the sites of the draw before */
+};
+
+/* The sites of a draw assigned to device, by name ("—" for none). */
+static char *
+home_draw_sites(const struct assign_drawn *d, const char *device)
+{
+	const json_t	*a, *p;
+	const char	*name;
+	char		*out = NULL, *more;
+	size_t		 i, j;
+
+	json_array_foreach(d->assignments, i, a) {
+		json_array_foreach(json_object_get(a, "inspectors"), j, p) {
+			if (!json_is_string(json_object_get(p, "key_id")) ||
+			    strcmp(json_string_value(json_object_get(p,
+			    "key_id")), device) != 0)
+				continue;
+			if ((name = json_string_value(json_object_get(a,
+			    "name"))) == NULL &&
+			    (name = json_string_value(json_object_get(a,
+			    "site"))) == NULL)
+				name = "?";
+			more = xasprintf("%s%s%s", out != NULL ? out : "",
+			    out != NULL ? ", " : "", name);
+			free(out);
+			out = more;
+			break;
+		}
+	}
+	return out != NULL ? out : xstrdup("—");
+}
+
+/* One draw of the month: a redraw is said beside the draw it replaced. */
+static int
+home_add_drawn(const struct assign_drawn *d, void *arg)
+{
+	struct home_draws	*w = arg;
+	char			*now, *line, when[24] = "";
+
+	now = home_draw_sites(d, w->device);
+	if (d->n > 1 && d->in_force) {
+		history_time(when, sizeof when, d->issued);
+		/* The date only: the line is short of room. */
+		when[10] = '\0';
+		line = xasprintf(_("%s redrawn %s (%s): %s → %s"),
+		    words_kind(d->kind), when,
+		    d->reason != NULL ? d->reason : "", w->before != NULL ?
+		    w->before : "—", now);
+		if (w->h->redrawn != NULL) {
+			char *both = xasprintf("%s; %s", w->h->redrawn, line);
+			free(line);
+			line = both;
+		}
+		free(w->h->redrawn);
+		w->h->redrawn = line;
+	}
+	free(w->before);
+	/* The next draw of this kind replaces this one; the next kind's
+	 * first draw replaces nothing. */
+	if (d->in_force) {
+		free(now);
+		now = NULL;
+	}
+	w->before = now;
+	return 0;
+}
+
 /* The office's assignments of this month for this device. */
 static void
 home_load_assign(struct tui *t, struct home *h, time_t now)
 {
 	struct key_public	 pk;
+	struct home_draws	 w;
 	struct tm		 tm;
 	char			 device[KEY_ID_HEX], month[8];
 
@@ -233,6 +312,12 @@ home_load_assign(struct tui *t, struct home *h, time_t now)
 	strftime(month, sizeof month, "%Y-%m", &tm);
 	if (assign_mine(t->dd->db, device, month, home_add_assign, h) != 0)
 		tui_error(t, "%s", _("Cannot read the assignments"));
+	memset(&w, 0, sizeof w);
+	w.h = h;
+	w.device = device;
+	if (office_draws(t->dd->db, month, home_add_drawn, &w) != 0)
+		tui_error(t, "%s", _("Cannot read the assignments"));
+	free(w.before);
 }
 
 /* One record of this device returned or rejected by the office. */
@@ -371,7 +456,7 @@ static void
 home_split(const struct home *h, int *drows, int *frows)
 {
 	int	avail = tui_body_rows() - HOME_FIXED_ROWS - (h->noffice > 0 ?
-		    home_office_rows(h) + 2 : 0);
+		    home_office_rows(h) + 2 : 0) - (h->redrawn != NULL);
 	int	dn = h->ndrafts > 0 ? h->ndrafts : 1;
 	int	fn = h->ndue > 0 ? h->ndue : 1;
 
@@ -546,6 +631,8 @@ home_draw(struct tui *t, void *priv)
 	else
 		draw_printf(y++, 4, COLS - 6, A_NORMAL, _("%d of %d to do: %s"),
 		    h->nassign - h->nassign_done, h->nassign, h->assign_left);
+	if (h->redrawn != NULL)
+		draw_str(y++, 4, COLS - 6, h->redrawn, draw_attr(DRAW_WARN));
 	y++;
 
 	if (h->drafts_total > h->ndrafts)

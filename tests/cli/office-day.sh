@@ -3,6 +3,11 @@
 # traps of issue 18:
 #   14  lantian inspect signs only with the site representative's
 #       acknowledgment (or a witnessed refusal): the TUI's rule and words;
+#    5  a second draw of a month and kind is refused without --redraw
+#       REASON; with it, both draws and the reason travel signed and are
+#       shown together (draw, draw --show, the inspector's copy, publish);
+#   10  publish: only what the office accepted, said on the page; the page
+#       laid out for A4, its times in the local zone, named;
 # and more below, each under its number.
 . "$top_srcdir/tests/cli/lib.sh"
 
@@ -48,5 +53,126 @@ is "14: two records" "$(count)" "$((N + 2))"
 check "14: the TUI takes its words from the same rule in core" \
     sh -c "grep -q 'inspect_ack_problem' '$top_srcdir/tui/flow.c' && \
     grep -q 'inspect_ack_problem' '$top_srcdir/tui/screen_ack.c'"
+
+# 5: the draw is final once signed.
+TZ=Asia/Shanghai
+export TZ
+O=$T/office
+I=$T/inspector
+STICK=$T/stick.git
+LANTIAN_NOW=2029-12-20T08:00:00Z
+export LANTIAN_NOW
+lt_office_init "$O"
+lt_sites "$O"
+setup "the inspector" "$LANTIAN" --data "$I" init --name 李娜 --badge XY-021 \
+    --passphrase-file "$PASSFILE" --office-key "$O/keys/office.pub"
+setup "enrol her" "$LANTIAN" --data "$O" roster add "$I/keys/device.pub" \
+    --name 李娜 --badge XY-021 --from 2020-01-01 --passphrase-file "$PASSFILE"
+draw() {
+	"$LANTIAN" --data "$O" draw --month 2030-01 --kind household --sites 1 \
+	    --inspectors-per-site 1 --passphrase-file "$PASSFILE" "$@"
+}
+fails 1 "5: --redraw with nothing drawn yet is refused" draw --seed 一 \
+    --redraw 试试
+err_has "5: saying so" "^lantian: draw: 2030-01 household: not drawn yet"
+ok "5: the first draw" draw --seed 一月第一次
+LANTIAN_NOW=2029-12-21T02:30:00Z
+fails 1 "5: a second draw of the month and kind is refused" draw \
+    --seed 一月第二次
+err_has "5: saying when the first was signed (local time) and what to do" \
+    '^lantian: draw: 2030-01 household: already drawn on 2029-12-20 16:00 CST \(UTC\+08:00\): give --redraw REASON to draw again$'
+fails 2 "5: --redraw needs a reason" draw --seed 一月第二次 --redraw ""
+ok "5: --redraw REASON draws again" draw --seed 一月第二次 \
+    --redraw "名册漏了新检查员"
+out_has "5: it shows the replaced draw" \
+    '^2030-01 household, draw 1 \(replaced\), signed 2029-12-20 16:00 CST \(UTC\+08:00\)$'
+out_has "5: beside the one in force" \
+    '^2030-01 household, draw 2 \(in force\), signed 2029-12-21 10:30 CST \(UTC\+08:00\)$'
+out_has "5: with the reason" '^  drawn again because: 名册漏了新检查员$'
+ok "5: draw --show --json" "$LANTIAN" --data "$O" draw --show --month 2030-01 \
+    --json
+is "5: both draws, the second with its reason and seed" \
+    "$(json '[(x["draw"], x["in_force"], x["seed"], x["reason"]) for x in d]' <"$T/out")" \
+    '[[1, false, "一月第一次", null], [2, true, "一月第二次", "名册漏了新检查员"]]'
+python3 - "$O/lantian.db" "$T" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+body, sig = db.execute("SELECT body, sig FROM office_docs WHERE path = ?",
+    ("assignments/2030-01-household.json",)).fetchone()
+open(sys.argv[2] + "/draw2.json", "wb").write(body)
+open(sys.argv[2] + "/draw2.json.minisig", "w").write(sig)
+prev = json.loads(body)["redraw"]["previous"]
+open(sys.argv[2] + "/draw1.json", "wb").write(prev["document"].encode())
+open(sys.argv[2] + "/draw1.json.minisig", "w").write(prev["minisig"])
+PY
+if command -v minisign >/dev/null 2>&1; then
+	ok "5: minisign verifies the redraw with office.pub" minisign -V -q \
+	    -p "$O/keys/office.pub" -m "$T/draw2.json"
+	ok "5: and the first draw it carries, with its own signature" \
+	    minisign -V -q -p "$O/keys/office.pub" -m "$T/draw1.json"
+else
+	skip "5: minisign verifies the redraw" "minisign is not installed"
+	skip "5: and the first draw it carries" "minisign is not installed"
+fi
+is "5: the first draw carried is the first draw's bytes (still format 1)" \
+    "$(json '[d["format"], d["seed"], "redraw" in d]' <"$T/draw1.json")" \
+    '[1, "一月第一次", false]'
+ok "5: --dry-run of the redraw's seed gives its draw" "$LANTIAN" --data "$O" \
+    draw --month 2030-01 --kind household --sites 1 --inspectors-per-site 1 \
+    --seed 一月第二次 --dry-run --json
+is "5: the same assignments" "$(json 'd["assignments"]' <"$T/out")" \
+    "$(json 'd["assignments"]' <"$T/draw2.json")"
+setup "the stick" "$LANTIAN" --data "$O" remote add usb "$STICK" --create
+setup "the office syncs" "$LANTIAN" --data "$O" sync usb
+setup "the inspector syncs" "$LANTIAN" --data "$I" sync "$STICK"
+ok "5: the inspector's device has both draws" "$LANTIAN" --data "$I" draw \
+    --show --month 2030-01 --kind household
+out_has "5: the first, replaced" '^2030-01 household, draw 1 \(replaced\)'
+out_has "5: the second, in force, with the reason" \
+    '^2030-01 household, draw 2 \(in force\)'
+out_has "5: the reason travelled" '^  drawn again because: 名册漏了新检查员$'
+
+# 10: publish only what the office accepted.
+LANTIAN_NOW=2030-01-04T01:00:00Z
+lt_inspect "$O" XY-E-101 boiler "$GAS_BOILER"
+ACC=$ID
+lt_inspect "$O" XY-E-102 boiler "$GAS_BOILER"
+PEND=$ID
+lt_inspect "$O" XY-R-101 restaurant-fume '{"purifier_installed": true, "purifier_running": true, "cleaning_records": true}' --any-kind
+RET=$ID
+lt_inspect "$O" XY-H-101 coal-ban "$COAL_BAN"
+REJ=$ID
+review() {
+	setup "review $1 $2" "$LANTIAN" --data "$O" review "$@" \
+	    --passphrase-file "$PASSFILE"
+}
+review "$ACC" --accept
+review "$RET" --return "铭牌照片？"
+review "$REJ" --reject "地点不对"
+LANTIAN_NOW=2030-01-25T09:00:00Z
+ok "10: publish January" "$LANTIAN" --data "$O" publish --month 2030-01 \
+    --out "$T/pub"
+out_has "10: one result: the accepted record" '^1 result\(s\) of 2030-01 in '
+out_has "10: it says the others are not published" \
+    '^only the records the office accepted: 3 other\(s\) of the month \(pending review, returned or rejected\) not published$'
+J=$T/pub/results-2030-01.json
+is "10: the accepted one only" \
+    "$(json '[r["site"] for r in d["results"]]' <"$J")" '["XY-E-101"]'
+is "10: the JSON says what it selected" \
+    "$(json '[d["selection"], d["not_accepted"]]' <"$J")" '["accepted", 3]'
+H=$T/pub/index.html
+check "10: the page says only accepted records are published" \
+    grep -q -F '并经生态环境办公室审核通过的检查记录 1 条（待审核、退回补正和不予采信的记录不公示）' "$H"
+check "10: laid out for A4" grep -q -F '@page{size:A4' "$H"
+check "10: columns of fixed widths, the village's among them" \
+    sh -c "grep -q -F 'table-layout:fixed' '$H' && grep -q -F 'col.village{width:9%}' '$H' && grep -q -F '<col class=\"village\">' '$H'"
+check "10: the time in Beijing time, named" \
+    grep -q -F '截至 2030-01-25 17:00 CST (UTC+08:00)' "$H"
+check "10: no raw UTC time on the page" sh -c "! grep -q -E '[0-9]T[0-9:]+Z' '$H'"
+check "10 (5): the page shows both draws side by side" \
+    sh -c "grep -q -F '第 1 次抽取 2029-12-20（已作废）' '$H' && grep -q -F '第 2 次抽取 2029-12-21（有效）' '$H' && grep -q -F '重新抽取的理由：名册漏了新检查员' '$H'"
+check "10 (5): a drawn household by its village only" \
+    sh -c "! grep -q -F '王建国家' '$H' && ! grep -q -F '李秀英家' '$H'"
+unset TZ
 
 done_testing
