@@ -71,7 +71,8 @@ int office_publish(struct datadir *dd, const struct key_secret *sk,
 
 /*
  * Sign one document (path, body) issued now, keep it for the next sync and
- * apply it here too, in one transaction: what `lantian draw` publishes.
+ * apply it here too, in one transaction.  (A draw goes through
+ * office_draw, which keeps it final.)
  */
 int office_issue(struct datadir *dd, const struct key_secret *sk,
     const char *path, const char *body, size_t len);

@@ -189,7 +189,7 @@ demo_draw(struct datadir *dd, const struct key_secret *office)
 	struct assign_req	 r;
 	struct tm		 tm;
 	time_t			 now = util_now();
-	char			 month[8], *body = NULL, *path;
+	char			 month[8], *body = NULL;
 	size_t			 len;
 	int			 rc;
 
@@ -201,11 +201,12 @@ demo_draw(struct datadir *dd, const struct key_secret *office)
 	r.seed = "下冶镇演示抽签";
 	r.sites = 2;
 	r.per_site = 1;
-	if ((rc = assign_draw(dd->db, &r, &body, &len)) != 0)
-		return rc;
-	path = xasprintf("assignments/%s-%s.json", r.month, r.kind);
-	rc = office_issue(dd, office, path, body, len);
-	free(path);
+	/* Drawn once: a demo made again keeps its month's draw. */
+	if ((rc = office_draw(dd, office, &r, NULL, &body, &len)) ==
+	    LT_EEXISTS) {
+		error_clear();
+		rc = 0;
+	}
 	free(body);
 	return rc;
 }

@@ -8,6 +8,8 @@
 #       shown together (draw, draw --show, the inspector's copy, publish);
 #   10  publish: only what the office accepted, said on the page; the page
 #       laid out for A4, its times in the local zone, named;
+#   16  a wrong passphrase names the key (device or office, and its id);
+#       forms try names every type error of an answers file in one run;
 # and more below, each under its number.
 . "$top_srcdir/tests/cli/lib.sh"
 
@@ -174,5 +176,29 @@ check "10 (5): the page shows both draws side by side" \
 check "10 (5): a drawn household by its village only" \
     sh -c "! grep -q -F '王建国家' '$H' && ! grep -q -F '李秀英家' '$H'"
 unset TZ
+
+# 16: which key the passphrase did not open.
+lt_inspect "$O" XY-E-101 boiler "$GAS_BOILER"
+R16=$ID
+fails 1 "16: a wrong passphrase for the device key" "$LANTIAN" --data "$O" \
+    inspect --site XY-E-101 --form boiler --answers "$GAS" --ack-name 赵厂长 \
+    --ack-role 负责人 --passphrase-file "$WRONGPASS"
+err_has "16: names the device key and its id" \
+    "^lantian: device key $(lt_keyid "$O"): wrong passphrase$"
+OKID=$(sed -n '1s/^untrusted comment: minisign public key //p' "$O/keys/office.pub")
+fails 1 "16: a wrong passphrase for the office key" "$LANTIAN" --data "$O" \
+    review "$R16" --accept --passphrase-file "$WRONGPASS"
+err_has "16: names the office key and its id" \
+    "^lantian: office key $OKID: wrong passphrase$"
+answers bad16 '{"fuel": 3, "use": "heating", "capacity_tph": "twelve", "status": "running", "colour": "red"}'
+fails 1 "16: forms try of an answers file with three type errors" \
+    "$LANTIAN" --data "$O" forms try boiler --answers "$A"
+err_has "16: the first" "answer fuel: expected one of the choices"
+err_has "16: the second, in the same run" "answer capacity_tph: expected a number"
+err_has "16: the third" "answer colour: no such question in form boiler"
+fails 1 "16: inspect names them all too" "$LANTIAN" --data "$O" inspect \
+    --site XY-E-101 --form boiler --answers "$A" --ack-name 赵厂长 \
+    --ack-role 负责人 --passphrase-file "$PASSFILE"
+err_has "16: all three" "fuel: .*capacity_tph: .*colour: "
 
 done_testing
