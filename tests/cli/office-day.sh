@@ -8,6 +8,8 @@
 #       shown together (draw, draw --show, the inspector's copy, publish);
 #   10  publish: only what the office accepted, said on the page; the page
 #       laid out for A4, its times in the local zone, named;
+#   15  one inspector's three contradicting records of a site's day are
+#       conflicts, as two inspectors' are;
 #   16  a wrong passphrase names the key (device or office, and its id);
 #       forms try names every type error of an answers file in one run;
 # and more below, each under its number.
@@ -200,5 +202,29 @@ fails 1 "16: inspect names them all too" "$LANTIAN" --data "$O" inspect \
     --site XY-E-101 --form boiler --answers "$A" --ack-name 赵厂长 \
     --ack-role 负责人 --passphrase-file "$PASSFILE"
 err_has "16: all three" "fuel: .*capacity_tph: .*colour: "
+
+# 15: one inspector, one household, one day, three answers.
+LANTIAN_NOW=2030-02-03T01:00:00Z
+lt_inspect "$D" XY-H-101 coal-ban '{"in_ban_zone": true, "loose_coal": ["none"], "substituted": true, "heating": "electric"}'
+C1=$ID
+LANTIAN_NOW=2030-02-03T03:00:00Z
+lt_inspect "$D" XY-H-101 coal-ban '{"in_ban_zone": true, "loose_coal": ["none"], "substituted": true, "heating": "coal"}'
+C2=$ID
+LANTIAN_NOW=2030-02-03T05:00:00Z
+lt_inspect "$D" XY-H-101 coal-ban '{"in_ban_zone": true, "loose_coal": ["none"], "substituted": true, "heating": "gas"}'
+C3=$ID
+ok "15: conflicts --json" "$LANTIAN" --data "$D" conflicts --json
+is "15: the three records contradict pairwise, on heating" \
+    "$(json 'sorted(" ".join(sorted(c["records"])) + " " + ",".join(c["questions"]) for c in d if c["kind"] == "contradiction")' <"$T/out")" \
+    "$(python3 -c 'import sys; a = sys.argv[1:]; print(repr(sorted(" ".join(sorted(p)) + " heating" for p in ((a[0], a[1]), (a[0], a[2]), (a[1], a[2])))).replace("'"'"'", "\""))' "$C1" "$C2" "$C3")"
+ok "15: conflicts" "$LANTIAN" --data "$D" conflicts
+check "15: not \"no conflicts\"" sh -c "! grep -q 'no conflicts' '$T/out'"
+# A store whose conflicts were scanned by the rule before (other
+# inspectors' records only) is scanned again, once.
+sqlite3 "$D/lantian.db" "DELETE FROM conflicts; UPDATE settings SET value = '1' WHERE key = 'conflicts.scanned'"
+ok "15: conflicts, on a store scanned by the old rule" "$LANTIAN" --data "$D" \
+    conflicts --json
+is "15: the three again" \
+    "$(json 'len([c for c in d if c["kind"] == "contradiction"])' <"$T/out")" 3
 
 done_testing
