@@ -175,6 +175,10 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	    "payload files, %llu bytes\n", sel.case_id, st.records,
 	    st.amendments, st.unverified, st.attachments, st.reviews,
 	    st.forms, st.payload_files, (unsigned long long)st.payload_bytes);
+	if (!cli_device_enrolled(dd))
+		cli_enrol_hint(dd, "the bundle's report.html says \"exporter "
+		    "not on the roster\" and its check fails; enrol it, then "
+		    "export again");
 	rc = 0;
 cleanup:
 	key_secret_free(sk);

@@ -71,7 +71,8 @@ static const struct {
 	  "sites import FILE.csv | sites list [--kind K] [--village V] "
 	  "[--json]" },
 	{ "office", cmd_office,
-	  "office init [--passphrase-file F|-] | "
+	  "office init [--enrol-device [--name N --badge B]] "
+	  "[--passphrase-file F|-] | "
 	  "office trust FILE [--replace] | "
 	  "office publish [--passphrase-file F|-]" },
 	{ "draw", cmd_draw,

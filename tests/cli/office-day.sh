@@ -1,6 +1,9 @@
 #!/bin/sh
 # The office's and the inspector's day on the command line, without the
 # traps of issue 18:
+#   12  office init tells how to enrol the office machine's own key (the
+#       exact command, which works), or enrols it (--enrol-device); so
+#       does an export by a key not on the roster;
 #   14  lantian inspect signs only with the site representative's
 #       acknowledgment (or a witnessed refusal): the TUI's rule and words;
 #    5  a second draw of a month and kind is refused without --redraw
@@ -226,5 +229,50 @@ ok "15: conflicts, on a store scanned by the old rule" "$LANTIAN" --data "$D" \
     conflicts --json
 is "15: the three again" \
     "$(json 'len([c for c in d if c["kind"] == "contradiction"])' <"$T/out")" 3
+
+# 12: the office machine's own device key.
+S=$T/supervisor
+setup "12: the supervisor's machine" "$LANTIAN" --data "$S" init --name 王主任 \
+    --badge OF-001 --passphrase-file "$PASSFILE"
+lt_sites "$S"
+ok "12: office init" "$LANTIAN" --data "$S" office init --passphrase-file \
+    "$PASSFILE"
+err_has "12: it says the machine's device key is not on the roster" \
+    "^lantian: this machine's device key $(lt_keyid "$S") is not on the roster: .*exporter not on the roster"
+err_has "12: and the exact command" \
+    "^lantian: enrol it: lantian --data $S roster add $S/keys/device.pub --name 王主任 --badge OF-001$"
+CMD=$(sed -n 's/^lantian: enrol it: //p' "$T/err")
+lt_inspect "$S" XY-E-101 boiler "$GAS_BOILER"
+ok "12: an export before it is enrolled" "$LANTIAN" --data "$S" export \
+    --site XY-E-101 --case 2030-执-001 --out "$T/case1" --include-unverified \
+    --passphrase-file "$PASSFILE"
+err_has "12: the export says so too, with the command" \
+    "^lantian: enrol it: lantian --data $S roster add $S/keys/device.pub --name 王主任 --badge OF-001$"
+# shellcheck disable=SC2086
+ok "12: the command it gave works" env PATH="$(dirname "$LANTIAN"):$PATH" \
+    $CMD --passphrase-file "$PASSFILE"
+ok "12: an export after" "$LANTIAN" --data "$S" export --site XY-E-101 \
+    --case 2030-执-002 --out "$T/case2" --include-unverified \
+    --passphrase-file "$PASSFILE"
+check "12: says nothing of enrolling" sh -c "! grep -q 'not on the roster' '$T/err'"
+check "12: its report names the exporter" \
+    sh -c "grep -q -F '王主任 (OF-001)' '$T/case2/data/report.html' && ! grep -q -F '不在人员名册上' '$T/case2/data/report.html'"
+S2=$T/supervisor2
+setup "12: another office machine" "$LANTIAN" --data "$S2" init --name 王主任 \
+    --badge OF-001 --passphrase-file "$PASSFILE"
+ok "12: office init --enrol-device" "$LANTIAN" --data "$S2" office init \
+    --enrol-device --passphrase-file "$PASSFILE"
+out_has "12: it says so" "^this machine's device key $(lt_keyid "$S2") on the roster: 王主任 \(OF-001\)"
+check "12: and no hint" sh -c "! grep -q 'enrol it' '$T/err'"
+ok "12: roster list" "$LANTIAN" --data "$S2" roster list --json
+is "12: the device is on it" "$(json '[e["key_id"] for e in d]' <"$T/out")" \
+    "[\"$(lt_keyid "$S2")\"]"
+S3=$T/supervisor3
+fails 1 "12: --enrol-device on a machine without a device key" "$LANTIAN" \
+    --data "$S3" office init --enrol-device --name 王 --badge OF-9 \
+    --passphrase-file "$PASSFILE"
+check "12: made no office key" test ! -e "$S3/keys/office.key"
+fails 2 "12: --name without --enrol-device is a usage error" "$LANTIAN" \
+    --data "$S3" office init --name 王 --passphrase-file "$PASSFILE"
 
 done_testing
