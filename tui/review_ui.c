@@ -5,8 +5,10 @@
  *
  * The office key, once unlocked for a decision, is kept in sodium memory
  * (t->office) while the review queue is open, so that a supervisor going
- * through the queue types the passphrase once; the queue wipes it when
- * it closes, and a decision made elsewhere wipes it at once.
+ * through the queue types the passphrase once, whether deciding in the
+ * queue or in a record view opened from it; the queue wipes it when it
+ * closes, the idle lock after LANTIAN_IDLE_LOCK seconds without a key,
+ * and a decision made elsewhere wipes it at once.
  */
 #include "config.h"
 

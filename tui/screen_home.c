@@ -23,6 +23,7 @@
 #include "core/key.h"
 #include "core/record.h"
 #include "core/review.h"
+#include "core/roster.h"
 #include "core/site.h"
 #include "core/summary.h"
 #include "core/history.h"
@@ -87,6 +88,12 @@ struct home {
 	int			 nassign;	/* sites assigned this month */
 	int			 nassign_done;	/* of them, inspected */
 	char			*assign_left;	/* the sites still to do */
+	int			 qrow;		/* 1: the office's machine: the
+						   review line comes first,
+						   selectable (Enter opens
+						   the queue); else 0 */
+	long long		 npending;	/* records waiting for the
+						   office's decision */
 	char			*redrawn;	/* this month's redraws, with
 						   the draws they replaced, or
 						   NULL */
@@ -410,7 +417,12 @@ home_load(struct tui *t, struct home *h)
 	home_load_sync(t, h);
 	home_load_assign(t, h, now);
 	home_load_office(t, h, now);
-	h->list.n = h->noffice + h->ndrafts + h->ndue;
+	h->qrow = roster_office_has_key(t->dd);
+	h->npending = 0;
+	if (h->qrow && review_count(t->dd->db, REVIEW_PENDING,
+	    &h->npending) != 0)
+		tui_error(t, "%s", _("Cannot read the review queue"));
+	h->list.n = h->qrow + h->noffice + h->ndrafts + h->ndue;
 	list_fix(&h->list, tui_body_rows());
 	t->dirty = 1;
 }
@@ -456,7 +468,8 @@ static void
 home_split(const struct home *h, int *drows, int *frows)
 {
 	int	avail = tui_body_rows() - HOME_FIXED_ROWS - (h->noffice > 0 ?
-		    home_office_rows(h) + 2 : 0) - (h->redrawn != NULL);
+		    home_office_rows(h) + 2 : 0) - (h->redrawn != NULL) -
+		    2 * h->qrow;
 	int	dn = h->ndrafts > 0 ? h->ndrafts : 1;
 	int	fn = h->ndue > 0 ? h->ndue : 1;
 
@@ -518,13 +531,15 @@ home_draw_drafts(struct home *h, int y, int rows)
 	/* "  " site "  " form "  " YYYY-MM-DD HH:MM (16) */
 	wsite = (COLS - 22) * 4 / 9;
 	wform = COLS - 22 - wsite;
-	home_scroll(h->list.sel - h->noffice, h->ndrafts, rows, &h->dtop);
+	home_scroll(h->list.sel - h->qrow - h->noffice, h->ndrafts, rows,
+	    &h->dtop);
 	for (i = 0; i < rows && h->dtop + i < h->ndrafts; i++) {
 		sel = h->noffice + h->dtop + i;
 		d = &h->drafts[h->dtop + i];
 		title = d->form != NULL ? form_title(d->form, i18n_lang()) :
 		    d->form_id;
-		home_row(y + i, sel == h->list.sel ? draw_attr(DRAW_SELECT) :
+		home_row(y + i, sel == h->list.sel - h->qrow ?
+		    draw_attr(DRAW_SELECT) :
 		    A_NORMAL, d->site, wsite, title, wform, d->updated);
 	}
 }
@@ -545,12 +560,13 @@ home_draw_due(struct home *h, int y, int rows)
 	}
 	/* "  " deadline " !" "  " site "  " text */
 	wsite = (COLS - 16) / 3;
-	home_scroll(h->list.sel - h->noffice - h->ndrafts, h->ndue, rows,
+	home_scroll(h->list.sel - h->qrow - h->noffice - h->ndrafts, h->ndue,
+	    rows,
 	    &h->ftop);
 	for (i = 0; i < rows && h->ftop + i < h->ndue; i++) {
 		sel = h->noffice + h->ndrafts + h->ftop + i;
 		f = &h->due[h->ftop + i];
-		if (sel == h->list.sel)
+		if (sel == h->list.sel - h->qrow)
 			a = draw_attr(DRAW_SELECT);
 		else
 			a = f->overdue ? draw_attr(DRAW_WARN) : A_NORMAL;
@@ -570,12 +586,13 @@ home_draw_office(struct home *h, int y, int rows)
 	const char		*state;
 	int			 i, sel;
 
-	home_scroll(h->list.sel, h->noffice, rows, &h->otop);
+	home_scroll(h->list.sel - h->qrow, h->noffice, rows, &h->otop);
 	for (i = 0; i < rows && h->otop + i < h->noffice; i++) {
 		sel = h->otop + i;
 		o = &h->office[sel];
 		state = words_review(o->state, &part);
-		home_row(y + i, sel == h->list.sel ? draw_attr(DRAW_SELECT) :
+		home_row(y + i, sel == h->list.sel - h->qrow ?
+		    draw_attr(DRAW_SELECT) :
 		    draw_attr(part), state, 8, o->site, (COLS - 16) / 4,
 		    o->text);
 	}
@@ -612,8 +629,19 @@ home_draw(struct tui *t, void *priv)
 
 	(void)t;
 	home_split(h, &drows, &frows);
-	list_fix(&h->list, home_office_rows(h) + drows + frows);
+	list_fix(&h->list, h->qrow + home_office_rows(h) + drows + frows);
 
+	if (h->qrow) {
+		/* The office's machine: its queue first, Enter opens it. */
+		draw_printf(y++, 1, COLS - 2, h->list.sel == 0 ?
+		    draw_attr(DRAW_SELECT) : h->npending > 0 ?
+		    draw_attr(DRAW_WARN) : draw_attr(DRAW_HEAD),
+		    ngettext("Review: %lld record waits for the office's "
+		    "decision (Enter opens the queue)", "Review: %lld records "
+		    "wait for the office's decision (Enter opens the queue)",
+		    (unsigned long)h->npending), h->npending);
+		y++;
+	}
 	if (h->noffice > 0) {
 		draw_printf(y++, 1, COLS - 2, draw_attr(DRAW_WARN),
 		    _("From the office (%d): Enter opens the record, a answers "
@@ -684,21 +712,24 @@ static int
 home_enter(struct tui *t, struct home *h)
 {
 	struct flow_arg	 a = { .draft = 0, .question = NULL };
-	int		 rc;
+	int		 rc, sel;
 
 	if (h->list.n == 0) {
 		tui_msg(t, "%s", _("Nothing to open here: choose a site with "
 		    "s."));
 		return TUI_REDRAW;
 	}
-	if (h->list.sel < h->noffice)
+	sel = h->list.sel - h->qrow;
+	if (sel < 0)
+		rc = tui_push(t, &screen_queue, NULL);
+	else if (sel < h->noffice)
 		rc = tui_push(t, &screen_record,
-		    (void *)h->office[h->list.sel].record);
-	else if (h->list.sel < h->noffice + h->ndrafts) {
-		a.draft = h->drafts[h->list.sel - h->noffice].id;
+		    (void *)h->office[sel].record);
+	else if (sel < h->noffice + h->ndrafts) {
+		a.draft = h->drafts[sel - h->noffice].id;
 		rc = tui_push(t, &screen_flow, &a);
 	} else
-		rc = tui_push(t, &screen_record, (void *)h->due[h->list.sel -
+		rc = tui_push(t, &screen_record, (void *)h->due[sel -
 		    h->noffice - h->ndrafts].record);
 	if (rc != 0 && !t->msg_keep)
 		tui_error(t, "%s", _("Cannot open it"));
@@ -717,14 +748,15 @@ static int
 home_answer(struct tui *t, struct home *h)
 {
 	struct home_office	*o;
+	int			 sel = h->list.sel - h->qrow;
 
-	if (h->list.sel >= h->noffice || strcmp(h->office[h->list.sel].state,
+	if (sel < 0 || sel >= h->noffice || strcmp(h->office[sel].state,
 	    REVIEW_RETURNED) != 0) {
 		tui_msg(t, "%s", _("a answers the office: select a returned "
 		    "record first."));
 		return TUI_REDRAW;
 	}
-	o = &h->office[h->list.sel];
+	o = &h->office[sel];
 	review_ui_answer(t, o->record, o->text, home_answered, h);
 	return TUI_REDRAW;
 }
@@ -733,12 +765,13 @@ home_answer(struct tui *t, struct home *h)
 static int
 home_abandon(struct tui *t, struct home *h)
 {
-	if (h->list.sel < h->noffice || h->list.sel >= h->noffice +
-	    h->ndrafts) {
+	int	sel = h->list.sel - h->qrow;
+
+	if (sel < h->noffice || sel >= h->noffice + h->ndrafts) {
 		tui_msg(t, "%s", _("x abandons a draft: select one first."));
 		return TUI_REDRAW;
 	}
-	h->abandon = h->drafts[h->list.sel - h->noffice].id;
+	h->abandon = h->drafts[sel - h->noffice].id;
 	tui_confirm(t, _("Abandon this draft? Its answers will be deleted."),
 	    home_abandoned, h);
 	return TUI_REDRAW;
@@ -782,7 +815,8 @@ home_key(struct tui *t, void *priv, const struct tui_key *k)
 	if (TUI_IS(k, 'x') || k->code == KEY_DC)
 		return home_abandon(t, h);
 	home_split(h, &drows, &frows);
-	rc = list_key(&h->list, k, home_office_rows(h) + drows + frows, 1);
+	rc = list_key(&h->list, k, h->qrow + home_office_rows(h) + drows +
+	    frows, 1);
 	return rc;
 }
 
