@@ -52,7 +52,7 @@ static const struct {
 	  "amend ID --reply TEXT [--answers A.json] [--passphrase-file F|-]" },
 	{ "review", cmd_review,
 	  "review ID --accept | --return QUESTION | --reject REASON "
-	  "[--passphrase-file F|-] | review list [--state S] [--mine] "
+	  "[--force] [--passphrase-file F|-] | review list [--state S] [--mine] "
 	  "[--limit N] [--json] | review show ID [--json]" },
 	{ "verify", cmd_verify, "verify [ID...]" },
 	{ "export", cmd_export,

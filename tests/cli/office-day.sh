@@ -15,6 +15,7 @@
 #       conflicts, as two inspectors' are;
 #   16  a wrong passphrase names the key (device or office, and its id);
 #       forms try names every type error of an answers file in one run;
+#   and rejecting a record the office accepted needs --force;
 # and more below, each under its number.
 . "$top_srcdir/tests/cli/lib.sh"
 
@@ -274,5 +275,22 @@ fails 1 "12: --enrol-device on a machine without a device key" "$LANTIAN" \
 check "12: made no office key" test ! -e "$S3/keys/office.key"
 fails 2 "12: --name without --enrol-device is a usage error" "$LANTIAN" \
     --data "$S3" office init --name 王 --passphrase-file "$PASSFILE"
+
+# Rejecting what the office accepted needs --force ($ACC of item 10).
+TZ=Asia/Shanghai
+export TZ
+fails 1 "reject an accepted record without --force" "$LANTIAN" --data "$O" \
+    review "$ACC" --reject "看错了" --passphrase-file "$WRONGPASS"
+err_has "it says when it was accepted and what to do (before any passphrase)" \
+    "^lantian: review: record $(echo "$ACC" | cut -c1-16) was accepted on 2030-01-04 09:00 CST \(UTC\+08:00\): .*give --force to reject it$"
+is "it is still accepted" \
+    "$("$LANTIAN" --data "$O" review show "$ACC" --json | json 'd["state"]')" accepted
+unset TZ
+ok "with --force it is rejected" "$LANTIAN" --data "$O" \
+    review "$ACC" --reject "看错了" --force --passphrase-file "$PASSFILE"
+is "rejected" \
+    "$("$LANTIAN" --data "$O" review show "$ACC" --json | json 'd["state"]')" rejected
+ok "a pending record is rejected without --force" "$LANTIAN" --data "$O" \
+    review "$PEND" --reject "地点不对" --passphrase-file "$PASSFILE"
 
 done_testing
