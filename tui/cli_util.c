@@ -23,7 +23,15 @@
 int
 cli_fail(void)
 {
-	fprintf(stderr, "lantian: %s\n", error_msg());
+	const char	*m = error_msg(), *nl;
+
+	/* A message naming several problems has one a line: each said as
+	 * lantian: <what>: <why>. */
+	while ((nl = strchr(m, '\n')) != NULL) {
+		fprintf(stderr, "lantian: %.*s\n", (int)(nl - m), m);
+		m = nl + 1;
+	}
+	fprintf(stderr, "lantian: %s\n", m);
 	return 1;
 }
 

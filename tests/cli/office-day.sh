@@ -1,6 +1,8 @@
 #!/bin/sh
 # The office's and the inspector's day on the command line, without the
 # traps of issue 18:
+#   11  sites import names each problem of a file (FILE:LINE: field:
+#       why), all of them in one run, and imports nothing then;
 #   12  office init tells how to enrol the office machine's own key (the
 #       exact command, which works), or enrols it (--enrol-device); so
 #       does an export by a key not on the roster;
@@ -292,5 +294,30 @@ is "rejected" \
     "$("$LANTIAN" --data "$O" review show "$ACC" --json | json 'd["state"]')" rejected
 ok "a pending record is rejected without --force" "$LANTIAN" --data "$O" \
     review "$PEND" --reject "地点不对" --passphrase-file "$PASSFILE"
+
+# 11: every problem of a sites file, named, in one run.
+cat >"$T/sites.csv" <<'EOF'
+id,name,kind,village,address,grid_person,credit_code,industry,grade,lat,lon
+A1,甲厂,enterprise,下冶村,,,,,,35.1,112.5
+A2,乙厂,enterprise,下冶村,,,,,,abc,112.5
+A3,丙厂,spaceship,下冶村,,,,,,,
+A4,丁厂,enterprise,下冶村,,,,,,95,112.5
+A5,戊厂,enterprise,下冶村,,,,
+A6,己厂,enterprise,下冶村,,,,,,35.2,
+EOF
+N11=$("$LANTIAN" --data "$D" sites list --json | json 'len(d)')
+fails 1 "11: sites import of a file with five bad lines" "$LANTIAN" --data "$D" \
+    sites import "$T/sites.csv"
+err_has "11: a latitude that is not a number says so" \
+    "^lantian: $T/sites.csv:3: lat: \"abc\" is not a number$"
+err_has "11: an unknown kind" "^lantian: $T/sites.csv:4: site A3: unknown kind \"spaceship\""
+err_has "11: out of range is out of range" \
+    "^lantian: $T/sites.csv:5: lat: 95 is out of range \(-90 to 90\)$"
+err_has "11: a short row is named, with its fields" \
+    "^lantian: $T/sites.csv:6: 8 fields, expected 11$"
+err_has "11: a half location" "^lantian: $T/sites.csv:7: lon: missing \(lat is given\)$"
+err_has "11: and the count, nothing imported" \
+    "^lantian: $T/sites.csv: 5 problem\(s\): nothing imported$"
+is "11: nothing imported" "$("$LANTIAN" --data "$D" sites list --json | json 'len(d)')" "$N11"
 
 done_testing

@@ -7,7 +7,9 @@
 #     no passphrase), and the idle lock (LANTIAN_IDLE_LOCK) still wipes
 #     it, after which a decision asks again;
 #   - rejecting a record the office accepted asks first (n decides
-#     nothing; y goes on to the reason).
+#     nothing; y goes on to the reason);
+#   - item 11: the history's village: filter takes the start of a
+#     village's name, and a filter that matches nothing says so.
 set -u
 . "$top_srcdir/tests/tui/lib.sh"
 
@@ -96,6 +98,27 @@ keys a
 wait_for "13: after the lock, a decision asks the passphrase again" \
     "The office's passphrase signs the decision"
 keys Escape
+tui_quit "the office quits"
+
+# 11: the history's filter.
+tui_start "$O" en LANTIAN_NOW=2030-03-03T10:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0
+wait_for "home" "^ Review: "
+keys h
+wait_for "h: the history" 'Lantian 蓝天 · History'
+keys /
+wait_for "/: the filter" 'Narrow the records'
+type_text 'village:下冶'
+keys Enter
+wait_for "11: village:下冶 (a prefix) finds the records of 下冶村" '下冶镇供热站'
+screen_lacks "11: not an empty history" 'No records'
+keys /
+wait_for "/ again" 'Narrow the records'
+keys C-u
+type_text 'village:东坡'
+keys Enter
+wait_for "11: a filter that matches nothing says so" \
+    'No records match village:东坡\.'
+screen_lacks "11: not \"no records yet\"" 'No records yet'
 tui_quit "the office quits"
 
 done_testing
