@@ -276,7 +276,9 @@ home_add_drawn(const struct assign_drawn *d, void *arg)
 	char			*now, *line, when[24] = "";
 
 	now = home_draw_sites(d, w->device);
-	if (d->n > 1 && d->in_force) {
+	/* Said where it concerns this device: in either draw. */
+	if (d->n > 1 && d->in_force && (strcmp(now, "—") != 0 ||
+	    (w->before != NULL && strcmp(w->before, "—") != 0))) {
 		history_time(when, sizeof when, d->issued);
 		/* The date only: the line is short of room. */
 		when[10] = '\0';

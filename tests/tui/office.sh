@@ -20,11 +20,12 @@ state_of() {
 }
 
 tui_start "$O" en LANTIAN_NOW=2030-03-03T08:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0
-wait_for "home: how many records wait for review" \
+wait_for "home" 'Drafts in progress'
+screen_has "home: how many records wait for review" \
     "^ Review: 3 records wait for the office's decision \(Enter opens the queue\)$"
 sel_is "that line is selected" "^Review: 3 records wait"
-keys Enter
-wait_for "Enter opens the queue" \
+keys v
+wait_for "v opens the queue" \
     'Lantian 蓝天 · Review: waiting for a decision, oldest first'
 screen_has "three records" '^ 3 records$'
 
@@ -52,7 +53,8 @@ wait_for "home: one record waits" \
 
 # Rejecting an accepted record asks first.
 keys Enter
-wait_for "the queue again" 'Review: waiting for a decision'
+wait_for "Enter on the review line opens the queue" \
+    'Lantian 蓝天 · Review: waiting for a decision'
 keys v v v
 wait_for "v v v: the accepted ones" 'Lantian 蓝天 · Review: accepted'
 keys x
@@ -78,8 +80,8 @@ tui_quit "the office quits"
 # 13: the idle lock still holds for a key kept from a record view.
 tui_start "$O" en LANTIAN_NOW=2030-03-03T09:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0 \
     LANTIAN_IDLE_LOCK=3
-wait_for "home" "^ Review: 1 record waits"
-keys Enter
+wait_for "home" 'Drafts in progress'
+keys v
 wait_for "the queue" '^ 1 records$'
 keys Enter
 wait_for "the record" 'Lantian 蓝天 · Record'
@@ -102,7 +104,7 @@ tui_quit "the office quits"
 
 # 11: the history's filter.
 tui_start "$O" en LANTIAN_NOW=2030-03-03T10:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0
-wait_for "home" "^ Review: "
+wait_for "home" 'Drafts in progress'
 keys h
 wait_for "h: the history" 'Lantian 蓝天 · History'
 keys /
