@@ -144,7 +144,7 @@ out_has "5: the reason travelled" '^  drawn again because: 名册漏了新检查
 
 # 10: publish only what the office accepted.
 LANTIAN_NOW=2030-01-04T01:00:00Z
-lt_inspect "$O" XY-E-101 boiler "$GAS_BOILER"
+lt_inspect "$O" XY-E-101 boiler "$COAL_BOILER"
 ACC=$ID
 lt_inspect "$O" XY-E-102 boiler "$GAS_BOILER"
 PEND=$ID
@@ -179,6 +179,23 @@ check "10: columns of fixed widths, the village's among them" \
 check "10: the time in Beijing time, named" \
     grep -q -F '截至 2030-01-25 17:00 CST (UTC+08:00)' "$H"
 check "10: no raw UTC time on the page" sh -c "! grep -q -E '[0-9]T[0-9:]+Z' '$H'"
+# The village column as a browser lays it out at A4's width (794 px):
+# a copy of the page with a script that measures, its result in the
+# title (the page itself runs no script).
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$CHROME" ] && command -v fc-list >/dev/null 2>&1 &&
+    fc-list :lang=zh | grep -q .; then
+	sed 's|</body>|<script>var t = document.querySelectorAll("table")[document.querySelectorAll("table").length - 1], td = t.rows[1].cells[2], r = document.createRange(); r.selectNodeContents(td); document.title = "lines=" + r.getClientRects().length + " width=" + Math.round(td.getBoundingClientRect().width);</script></body>|' \
+	    "$H" >"$T/probe.html"
+	timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu \
+	    --user-data-dir="$T/chrome" --window-size=794,1123 --dump-dom \
+	    "file://$T/probe.html" >"$T/probe.out" 2>"$T/chrome.log"
+	is "10: at A4's width the village (下冶村) is on one line, not one character a line" \
+	    "$(sed -n 's/.*<title>\(lines=[0-9]*\) width=.*<\/title>.*/\1/p' "$T/probe.out")" \
+	    "lines=1"
+else
+	skip "10: the village column at A4's width" "no chromium or no Chinese font (tools/deps.sh --tests)"
+fi
 check "10 (5): the page shows both draws side by side" \
     sh -c "grep -q -F '第 1 次抽取 2029-12-20（已作废）' '$H' && grep -q -F '第 2 次抽取 2029-12-21（有效）' '$H' && grep -q -F '重新抽取的理由：名册漏了新检查员' '$H'"
 check "10 (5): a drawn household by its village only" \
