@@ -7,17 +7,19 @@
 # function it stands in (cmd_review, review_list ... are review's), and
 # compared with the --words of `lantian CMD --help`.  --help itself and
 # the global --data are everyone's.  Then: --passphrase-file is listed
-# wherever a command signs (it takes one).
+# by every command whose source asks for a passphrase (cli_unlock,
+# cli_office, cli_passphrase).
 set -u
 . "$top_srcdir/tests/cli/lib.sh"
 
-python3 - "$top_srcdir/tui" >"$T/parsed" <<'PY'
+python3 - "$top_srcdir/tui" "$T/signs" >"$T/parsed" <<'PY'
 import glob, os, re, sys
 # The command each function's options belong to: cmd_<x> is x; the
 # helpers of a command's file are its command's (cmd_office.c:
 # office_init ...); the one file of two commands names its functions.
 FILE_CMD = {"oversight": None, "export": None}
 out = {}
+signs = set()
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "cmd_*.c"))):
     base = os.path.basename(path)[4:-2]
     src = open(path, encoding="utf-8").read()
@@ -43,9 +45,15 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "cmd_*.c"))):
         out.setdefault(owner(m.start()), set()).add(m.group(1))
     for m in re.finditer(r"cli_show_args\(", src):
         out.setdefault(owner(m.start()), set()).update(("raw", "minisig"))
+    # A command that asks for a passphrase (to unlock a key or make one).
+    for m in re.finditer(r"\b(cli_unlock|cli_office|cli_passphrase)\(", src):
+        if m.start() > 0 and src[m.start() - 1] not in " \t(!=":
+            continue
+        signs.add(owner(m.start()))
 for c in sorted(out):
     opts = sorted(o for o in out[c] if o not in ("help", "data"))
     print(c, " ".join("--" + o for o in opts))
+open(sys.argv[2], "w").write("\n".join(sorted(signs)) + "\n")
 PY
 check "the sources' option tables are read" test -s "$T/parsed"
 
@@ -65,8 +73,11 @@ is "every command whose source parses options is in lantian --help" \
     "$(cut -d' ' -f1 "$T/parsed" | sort -u | grep -v -x -F -f "$T/cmds" |
     tr '\n' ' ')" ""
 
-# A command that signs or unlocks a key takes --passphrase-file, and says so.
-for c in init inspect amend review export office draw roster; do
+# A command that asks for a passphrase (its source unlocks or makes a
+# key) takes --passphrase-file, and its help says so.
+check "the commands that ask for a passphrase are found" \
+    grep -q -x inspect "$T/signs"
+for c in $(cat "$T/signs"); do
 	check "lantian $c --help names --passphrase-file" \
 	    sh -c "'$LANTIAN' $c --help | grep -q -e '--passphrase-file F|-'"
 done
