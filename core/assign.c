@@ -220,6 +220,102 @@ cleanup:
 }
 
 int
+assign_redraw(char *body, size_t len, const char *reason, const char *prev,
+    size_t prevlen, const char *prevsig, const char *previssued, char **out,
+    size_t *outlen)
+{
+	json_t	*doc, *old;
+	char	*text;
+	int	 rc = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	if (reason == NULL || *reason == '\0') {
+		free(body);
+		return error_set(LT_EINVAL, "draw: a redraw needs its reason");
+	}
+	doc = json_loadb(body, len, 0, NULL);
+	free(body);
+	old = json_object();
+	json_object_set_new(old, "issued", json_string(previssued));
+	json_object_set_new(old, "document", json_stringn(prev, prevlen));
+	json_object_set_new(old, "minisig", json_string(prevsig));
+	if (doc == NULL || json_object_set_new(doc, "redraw", json_pack(
+	    "{s:s, s:o}", "reason", reason, "previous", old)) != 0 ||
+	    (text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
+	    NULL)
+		rc = error_set(LT_EINVAL, "draw: cannot serialize the redraw "
+		    "(the reason or the earlier draw is not UTF-8?)");
+	json_decref(doc);
+	if (rc != 0)
+		return rc;
+	*outlen = strlen(text);
+	*out = xrealloc(text, *outlen + 2);
+	(*out)[(*outlen)++] = '\n';
+	(*out)[*outlen] = '\0';
+	return 0;
+}
+
+/* The depth of redraw chains read: more than any office draws again. */
+#define ASSIGN_REDRAWS_MAX	64
+
+int
+assign_each_drawn(const char *body, size_t len, const char *issued,
+    int (*fn)(const struct assign_drawn *, void *), void *arg)
+{
+	json_t			*docs[ASSIGN_REDRAWS_MAX];
+	const char		*when[ASSIGN_REDRAWS_MAX];
+	struct assign_drawn	 d;
+	const json_t		*prev, *rd;
+	const char		*text;
+	int			 n = 0, i, rc = 0;
+
+	docs[0] = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	when[0] = issued;
+	if (docs[0] == NULL)
+		return error_set(LT_EINVAL, "assignments: not JSON");
+	for (n = 1; ; n++) {
+		rd = json_object_get(docs[n - 1], "redraw");
+		prev = json_object_get(rd, "previous");
+		if (prev == NULL)
+			break;
+		text = json_string_value(json_object_get(prev, "document"));
+		if (n == ASSIGN_REDRAWS_MAX || text == NULL ||
+		    (docs[n] = json_loadb(text, json_string_length(
+		    json_object_get(prev, "document")), JSON_REJECT_DUPLICATES,
+		    NULL)) == NULL) {
+			rc = error_set(LT_EINVAL, "assignments: a redraw whose "
+			    "earlier draw cannot be read");
+			goto cleanup;
+		}
+		when[n] = json_string_value(json_object_get(prev, "issued"));
+	}
+	/* docs[n - 1] is the first draw, docs[0] the one in force. */
+	for (i = n - 1; i >= 0 && rc == 0; i--) {
+		memset(&d, 0, sizeof d);
+		d.month = json_string_value(json_object_get(docs[i], "month"));
+		d.kind = json_string_value(json_object_get(docs[i], "kind"));
+		d.n = n - i;
+		d.in_force = i == 0;
+		d.issued = when[i];
+		d.seed = json_string_value(json_object_get(docs[i], "seed"));
+		d.reason = json_string_value(json_object_get(json_object_get(
+		    docs[i], "redraw"), "reason"));
+		d.assignments = json_object_get(docs[i], "assignments");
+		if (!json_is_array(d.assignments)) {
+			rc = error_set(LT_EINVAL, "assignments: draw %d lists "
+			    "no assignments", d.n);
+			break;
+		}
+		rc = fn(&d, arg);
+	}
+cleanup:
+	for (i = 0; i < n; i++)
+		json_decref(docs[i]);
+	return rc;
+}
+
+int
 assign_store(sqlite3 *db, const char *month, const char *kind,
     const char *body, size_t len)
 {

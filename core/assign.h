@@ -26,6 +26,20 @@
  *    "name":"..","village":"..","inspectors":[{"key_id":"..","name":"..",
  *    "badge":".."}]}]}
  *
+ * A draw is final once signed (core/office.h, office_draw): a second draw
+ * of a month and kind is made only with a reason, and its document then
+ * ends with a member that keeps the draw it replaces, signature and all:
+ *
+ *    ...,"redraw":{"reason":"...","previous":{"issued":"<RFC 3339>",
+ *    "document":"<the exact bytes of the earlier signed file>",
+ *    "minisig":"<its signature file>"}}}
+ *
+ * (the earlier document may itself end with a redraw member: the chain
+ * goes back to the first draw).  Still format 1: a reader that knows no
+ * "redraw" takes the draw in force, as it should, and a document without
+ * one is the first draw.  `draw --dry-run` gives a draw's bytes without
+ * the redraw member.
+ *
  * Devices keep what it assigns in the table assignments (migration 9).
  */
 #ifndef LANTIAN_ASSIGN_H
@@ -54,6 +68,38 @@ struct assign_req {
  */
 int assign_draw(sqlite3 *db, const struct assign_req *r, char **body,
     size_t *len);
+
+/*
+ * A draw that replaces an earlier one: body (of assign_draw, freed here)
+ * becomes *out (*outlen bytes, the caller's) with the redraw member that
+ * names reason and carries the previous document as signed (prev, its
+ * minisig and issued time).  LT_EINVAL for an empty reason.
+ */
+int assign_redraw(char *body, size_t len, const char *reason,
+    const char *prev, size_t prevlen, const char *prevsig,
+    const char *previssued, char **out, size_t *outlen);
+
+/* One draw of a month and kind, as a document's redraw chain tells it. */
+struct assign_drawn {
+	const char	*month;		/* YYYY-MM */
+	const char	*kind;		/* of site */
+	int		 n;		/* 1: the first draw, 2: the second ... */
+	int		 in_force;	/* the last one */
+	const char	*issued;	/* RFC 3339, when it was signed */
+	const char	*seed;
+	const char	*reason;	/* why it replaced the one before;
+					   NULL for the first */
+	const json_t	*assignments;	/* [{site, name, village,
+					   inspectors: [{key_id, name,
+					   badge}]}] */
+};
+
+/*
+ * Each draw of a document (issued: its signed time), the first first; fn
+ * returning non-zero stops.  LT_EINVAL for a document that is not one.
+ */
+int assign_each_drawn(const char *body, size_t len, const char *issued,
+    int (*fn)(const struct assign_drawn *, void *), void *arg);
 
 /*
  * Keep the assignments of a published document (checked: type, format,

@@ -199,7 +199,7 @@ datadir_unlock(const struct datadir *dd, const char *rel,
 {
 	struct key_public	 check;
 	struct key_secret	*sk;
-	char			*path, *text;
+	char			*path, *text, id[KEY_ID_HEX];
 	size_t			 len;
 	int			 rc;
 
@@ -211,6 +211,13 @@ datadir_unlock(const struct datadir *dd, const char *rel,
 	rc = key_secret_open(text, len, pass, passlen, &sk);
 	sodium_memzero(text, len);
 	free(text);
+	if (rc == LT_EPASS) {
+		/* Say which key: a supervisor holds two. */
+		key_id_hex(id, want->id);
+		return error_set(rc, "%s key %s: wrong passphrase",
+		    strcmp(rel, "keys/office.key") == 0 ? "office" :
+		    strcmp(rel, "keys/device.key") == 0 ? "device" : rel, id);
+	}
 	if (rc != 0)
 		return rc;
 	key_secret_public(sk, &check);

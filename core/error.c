@@ -6,7 +6,9 @@
 
 #include "error.h"
 
-static _Thread_local char error_buf[1024];
+/* Room for a message naming many problems (of a CSV file, of an answers
+ * file), one a line. */
+static _Thread_local char error_buf[4096];
 static _Thread_local int error_last;
 
 static const struct {

@@ -368,14 +368,65 @@ form_eval_findings(const struct form *f, const struct expr_value *vals,
 	return 0;
 }
 
+/* The most problems of an answers file said in one message. */
+#define FORM_PROBLEMS_MAX	50
+
+/*
+ * Every answer that cannot be one of the form's (an unknown question, a
+ * value of the wrong type, a choice not offered ...), all in one message,
+ * so that one run names them all.
+ */
+static int
+form_check_answers(const struct form *f, const json_t *answers)
+{
+	const struct form_question	*q;
+	struct expr_value		 v;
+	const char			*key;
+	json_t				*x, *norm;
+	char				*all = NULL, *more;
+	int				 n = 0, rc;
+
+	json_object_foreach((json_t *)answers, key, x) {
+		if ((q = form_find(f, key)) == NULL)
+			error_set(LT_EANSWER, "answer %s: no such question in "
+			    "form %s", key, f->id);
+		else if (json_is_null(x))
+			continue;
+		else {
+			norm = NULL;
+			memset(&v, 0, sizeof v);
+			rc = form_answer(q, x, &norm, &v);
+			json_decref(norm);
+			expr_value_clear(&v);
+			if (rc == 0)
+				continue;
+		}
+		if (++n > FORM_PROBLEMS_MAX)
+			continue;
+		more = xasprintf("%s%s%s", all != NULL ? all : "",
+		    all != NULL ? "; " : "", error_msg());
+		free(all);
+		all = more;
+	}
+	if (n == 0)
+		return 0;
+	if (n > FORM_PROBLEMS_MAX)
+		error_set(LT_EANSWER, "%s; and %d more", all,
+		    n - FORM_PROBLEMS_MAX);
+	else
+		error_set(LT_EANSWER, "%s", all);
+	free(all);
+	return LT_EANSWER;
+}
+
 int
 form_eval(const struct form *f, const json_t *answers, struct form_eval *out)
 {
 	const struct form_question	*q;
 	struct expr_value		*vals, v;
 	const json_t			*a;
-	json_t				*norm = NULL, *x;
-	const char			*key, *msg;
+	json_t				*norm = NULL;
+	const char			*msg;
 	char				*generated = NULL, *quoted;
 	size_t				 i;
 	int				 rc = 0, truth;
@@ -385,11 +436,8 @@ form_eval(const struct form *f, const json_t *answers, struct form_eval *out)
 	if (!json_is_object(answers))
 		return error_set(LT_EANSWER, "answers: expected a JSON object "
 		    "of question id: answer");
-	json_object_foreach((json_t *)answers, key, x) {
-		if (form_find(f, key) == NULL)
-			return error_set(LT_EANSWER, "answer %s: no such "
-			    "question in form %s", key, f->id);
-	}
+	if (form_check_answers(f, answers) != 0)
+		return LT_EANSWER;
 
 	out->answers = json_object();
 	out->relevant = json_array();

@@ -81,8 +81,10 @@ history_where(const struct history_filter *f)
 	    f->site != NULL ? " AND r.site = ?4" : "",
 	    f->form != NULL ? " AND r.form = ?5" : "",
 	    f->status != NULL ? " AND r.status = ?6" : "",
+	    /* A village by what its name starts with: people type
+	     * prefixes (东坡 for 东坡村). */
 	    f->village != NULL ? " AND +r.site IN (SELECT id FROM sites WHERE "
-	    "village = ?7)" : "",
+	    "substr(village, 1, length(?7)) = ?7)" : "",
 	    f->inspector != NULL ? " AND (+r.device = ?8 OR +r.device IN "
 	    "(SELECT key_id FROM roster WHERE name = ?8 OR badge = ?8))" : "",
 	    /* A record's findings by the record (its primary key), not by

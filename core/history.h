@@ -31,7 +31,8 @@ struct history_filter {
 	const char	*site;		/* only this site's records */
 	const char	*form;		/* form id */
 	const char	*status;	/* verified, fork, ... */
-	const char	*village;	/* sites of this village */
+	const char	*village;	/* sites of a village whose name
+					   starts with this (a prefix) */
 	const char	*inspector;	/* device key id, roster name or badge */
 	int		 task;		/* with a finding of this task */
 	const char	*severity;	/* with a finding of this severity */

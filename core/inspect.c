@@ -12,6 +12,31 @@
 #include "site.h"
 #include "util.h"
 
+/* Marks a string for translation without translating it (the TUI does). */
+#define N_(s) s
+
+const char *
+inspect_ack_problem(const json_t *ack)
+{
+	const char	*name, *role, *witness;
+
+	if (!json_is_object(ack))
+		return N_("First the site representative's acknowledgment (or "
+		    "refusal to sign).");
+	if (json_is_true(json_object_get(ack, "refused"))) {
+		witness = json_string_value(json_object_get(ack, "witness"));
+		if (witness == NULL || *witness == '\0')
+			return N_("A refusal needs a witness.");
+		return NULL;
+	}
+	name = json_string_value(json_object_get(ack, "name"));
+	role = json_string_value(json_object_get(ack, "role"));
+	if (name == NULL || *name == '\0' || role == NULL || *role == '\0')
+		return N_("The representative's name and role are both needed "
+		    "(or mark the refusal).");
+	return NULL;
+}
+
 /* Replace photo answers naming an attached file by that file's sha256. */
 static int
 inspect_map_photos(const struct form *f, json_t *answers,
@@ -210,6 +235,7 @@ inspect_finish(struct datadir *dd, const struct key_secret *sk,
 	json_t			*answers, *fields = NULL, *list, *form;
 	char			*name = NULL, *badge = NULL, now[32];
 	char			 follows[65];
+	const char		*ackwhy;
 	time_t			 finished = util_now();
 	size_t			 i, natt = 0;
 	int			 rc, have_ev = 0, in_tx = 0;
@@ -262,6 +288,10 @@ inspect_finish(struct datadir *dd, const struct key_secret *sk,
 	have_ev = 1;
 	if (!form_eval_ok(&ev)) {
 		rc = inspect_refuse(&ev);
+		goto cleanup;
+	}
+	if ((ackwhy = inspect_ack_problem(in->acknowledged)) != NULL) {
+		rc = error_set(LT_EANSWER, "acknowledgment: %s", ackwhy);
 		goto cleanup;
 	}
 

@@ -38,9 +38,20 @@ struct inspect {
 };
 
 /*
+ * The one rule of the site representative's acknowledgment, for the TUI's
+ * sign step and `lantian inspect` alike: a record is signed only with an
+ * acknowledgment {name, role} (both not empty), or a refusal to sign
+ * {refused: true} with a witness.  NULL when ack passes, else why not: an
+ * English sentence marked for translation (the TUI shows it translated,
+ * the CLI as it is).
+ */
+const char *inspect_ack_problem(const json_t *ack);
+
+/*
  * Do it.  A photo answer may name an attached file (its name as given) in
  * place of its sha256.  Incomplete or invalid answers are LT_EANSWER with
- * every problem named, and nothing is created.
+ * every problem named, and nothing is created; so is an acknowledgment
+ * that inspect_ack_problem() refuses.
  */
 int inspect_finish(struct datadir *dd, const struct key_secret *sk,
     const struct inspect *in, struct record *out);

@@ -457,3 +457,132 @@ office_issue(struct datadir *dd, const struct key_secret *sk,
 	db_rollback(dd->db);
 	return rc;
 }
+
+/* The stored document of path, with its signature and issued time. */
+static int
+office_get(sqlite3 *db, const char *path, char **body, size_t *len,
+    char **sig, char issued[32])
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*body = *sig = NULL;
+	*len = 0;
+	issued[0] = '\0';
+	if ((rc = db_prepare(db, &st, "SELECT body, sig, issued FROM "
+	    "office_docs WHERE path = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, path);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*body = xmalloc(*len + 1);
+		if (*len > 0)
+			memcpy(*body, sqlite3_column_blob(st, 0), *len);
+		(*body)[*len] = '\0';
+		*sig = xstrdup((const char *)sqlite3_column_text(st, 1));
+		snprintf(issued, 32, "%s", sqlite3_column_text(st, 2));
+		rc = 0;
+	} else if (rc == SQLITE_DONE)
+		rc = LT_ENOTFOUND;
+	else
+		rc = db_error(db, "office_docs");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+office_draw(struct datadir *dd, const struct key_secret *sk,
+    const struct assign_req *r, const char *reason, char **body,
+    size_t *len)
+{
+	enum office_kind	 kind;
+	char			 id[OFFICE_ID_MAX], issued[32], when[64];
+	char			*path, *draw = NULL, *prev = NULL, *prevsig = NULL;
+	size_t			 drawlen, prevlen;
+	int			 rc;
+
+	*body = NULL;
+	*len = 0;
+	if ((rc = assign_draw(dd->db, r, &draw, &drawlen)) != 0)
+		return rc;
+	path = xasprintf("assignments/%s-%s.json", r->month, r->kind);
+	if ((kind = office_doc_kind(path, id)) != OFFICE_ASSIGN_DOC) {
+		rc = error_set(LT_EINVAL, "%s: not a file the office "
+		    "publishes", path);
+		goto cleanup;
+	}
+	/* The check and the signature in one transaction: two draws at
+	 * once cannot both be first. */
+	if ((rc = db_begin(dd->db)) != 0)
+		goto cleanup;
+	rc = office_get(dd->db, path, &prev, &prevlen, &prevsig, issued);
+	if (rc == LT_ENOTFOUND) {
+		if (reason != NULL)
+			rc = error_set(LT_EINVAL, "draw: %s %s: not drawn yet: "
+			    "nothing to draw again", r->month, r->kind);
+		else {
+			*body = draw;
+			*len = drawlen;
+			draw = NULL;
+			rc = 0;
+		}
+	} else if (rc == 0 && reason == NULL) {
+		util_local_rfc3339(when, sizeof when, issued);
+		rc = error_set(LT_EEXISTS, "draw: %s %s: already drawn on %s: "
+		    "give --redraw REASON to draw again", r->month, r->kind,
+		    when);
+	} else if (rc == 0) {
+		rc = assign_redraw(draw, drawlen, reason, prev, prevlen,
+		    prevsig, issued, body, len);
+		draw = NULL;
+	}
+	if (rc == 0 && (rc = office_apply(dd, kind, path, id, *body,
+	    *len)) == 0)
+		rc = office_sign_doc(dd->db, sk, path, *body, *len, NULL);
+	if (rc == 0)
+		rc = db_commit(dd->db);
+	else
+		db_rollback(dd->db);
+	if (rc != 0) {
+		free(*body);
+		*body = NULL;
+		*len = 0;
+	}
+cleanup:
+	free(draw);
+	free(prev);
+	free(prevsig);
+	free(path);
+	return rc;
+}
+
+int
+office_draws(sqlite3 *db, const char *month,
+    int (*fn)(const struct assign_drawn *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	char		*from, *to;
+	int		 rc, stop = 0;
+
+	/* The paths assignments/<month>-*.json: '-' + 1 is '.'. */
+	from = xasprintf("assignments/%s-", month);
+	to = xasprintf("assignments/%s.", month);
+	if ((rc = db_prepare(db, &st, "SELECT body, issued FROM office_docs "
+	    "WHERE path >= ?1 AND path < ?2 ORDER BY path")) != 0)
+		goto cleanup;
+	db_bind_text(st, 1, from);
+	db_bind_text(st, 2, to);
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = assign_each_drawn(sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0),
+		    (const char *)sqlite3_column_text(st, 1), fn, arg);
+	if (stop != 0)
+		rc = stop;
+	else
+		rc = rc == SQLITE_DONE ? 0 : db_error(db, "office_docs");
+	sqlite3_finalize(st);
+cleanup:
+	free(from);
+	free(to);
+	return rc;
+}

@@ -33,6 +33,7 @@
 
 #include <stddef.h>
 
+#include "assign.h"
 #include "datadir.h"
 #include "key.h"
 
@@ -70,10 +71,32 @@ int office_publish(struct datadir *dd, const struct key_secret *sk,
 
 /*
  * Sign one document (path, body) issued now, keep it for the next sync and
- * apply it here too, in one transaction: what `lantian draw` publishes.
+ * apply it here too, in one transaction.  (A draw goes through
+ * office_draw, which keeps it final.)
  */
 int office_issue(struct datadir *dd, const struct key_secret *sk,
     const char *path, const char *body, size_t len);
+
+/*
+ * The 双随机 draw of a month and kind (core/assign.h), signed and kept as
+ * office_issue does.  A draw is final once signed: when the month and kind
+ * were drawn before, a second draw is LT_EEXISTS (saying when the first
+ * was signed) unless reason (else NULL) says why it is drawn again; then
+ * the new document carries the one it replaces with the reason.  A reason
+ * with nothing drawn yet is LT_EINVAL.  *body (*len bytes) gets what was
+ * signed, the caller's.
+ */
+int office_draw(struct datadir *dd, const struct key_secret *sk,
+    const struct assign_req *r, const char *reason, char **body,
+    size_t *len);
+
+/*
+ * Every draw of a month the store holds (the office's, or what a device
+ * took from the office branch), kind by kind, each kind's first draw
+ * first: fn returning non-zero stops.
+ */
+int office_draws(sqlite3 *db, const char *month,
+    int (*fn)(const struct assign_drawn *, void *), void *arg);
 
 /*
  * A document read from the office branch: check it against the trusted

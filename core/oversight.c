@@ -298,7 +298,7 @@ ov_scan(sqlite3 *db, json_t **out)
 	    "b.created >= strftime('%Y-%m-%dT%H:%M:%SZ', date(a.created, "
 	    "'localtime'), 'utc') AND b.created < strftime("
 	    "'%Y-%m-%dT%H:%M:%SZ', date(a.created, 'localtime'), '+1 day', "
-	    "'utc') AND b.form = a.form AND b.device <> a.device "
+	    "'utc') AND b.form = a.form "
 	    "AND b.rowid > a.rowid WHERE a.site IS NOT NULL AND a.type = "
 	    "'inspection' AND b.type = 'inspection' AND a.status IN "
 	    "('verified', 'signed', 'unknown-key') AND b.status IN "
@@ -383,6 +383,9 @@ ov_join(const json_t *which)
 	return out;
 }
 
+/* The rule of the scan a store's conflicts.scanned names. */
+#define OV_SCANNED	"2"
+
 /* The conflicts the whole log holds, kept once (conflicts.scanned). */
 static int
 ov_backfill(sqlite3 *db)
@@ -395,8 +398,12 @@ ov_backfill(sqlite3 *db)
 
 	if ((rc = db_setting_get(db, "conflicts.scanned", &v_scanned)) != 0)
 		return rc;
+	/* "2": scanned since one inspector's records count too; a store
+	 * scanned before ("1") is scanned again, once (what it noted
+	 * stays). */
+	rc = v_scanned != NULL && strcmp(v_scanned, OV_SCANNED) == 0;
 	free(v_scanned);
-	if (v_scanned != NULL)
+	if (rc)
 		return 0;
 	if ((rc = db_begin(db)) != 0)
 		return rc;
@@ -431,7 +438,7 @@ ov_backfill(sqlite3 *db)
 	}
 	json_decref(list);
 	if (rc == 0)
-		rc = db_setting_set(db, "conflicts.scanned", "1");
+		rc = db_setting_set(db, "conflicts.scanned", OV_SCANNED);
 	/* The scan saw every record: contradictions go on from the last. */
 	if (rc == 0)
 		rc = db_exec(db, "INSERT OR REPLACE INTO settings (key, value) "
@@ -526,11 +533,13 @@ ov_at(sqlite3 *db, const char *device, sqlite3_int64 seq, char id[65],
 }
 
 /*
- * The other inspectors' inspections of the site, form and local day of r,
- * among the site's newest OV_SAME_DAY_MAX records of that day (so that
- * storing a record costs the same however busy the site was).  One
- * inspector's records of a site on one day are of different things (a
- * record per boiler), not a conflict.
+ * The inspections of the site, form and local day of r, among the site's
+ * newest OV_SAME_DAY_MAX records of that day (so that storing a record
+ * costs the same however busy the site was), whoever made them: one
+ * inspector's records of a site that answer a question two ways on one
+ * day contradict as much as two inspectors' do.  (Two records of two
+ * things of one site, a record per boiler, differ in what names the
+ * thing, boiler_no, which the conflict's questions show.)
  */
 static int
 ov_same_day(sqlite3 *db, const struct record *r, const char *day,
@@ -549,10 +558,10 @@ ov_same_day(sqlite3 *db, const struct record *r, const char *day,
 	    "body, device, form, type, status FROM records INDEXED BY "
 	    "records_site WHERE site = ?1 AND created >= strftime("
 	    "'%Y-%m-%dT%H:%M:%SZ', ?2, 'utc') AND created < strftime("
-	    "'%Y-%m-%dT%H:%M:%SZ', ?2, '+1 day', 'utc') AND rowid < ?6 "
+	    "'%Y-%m-%dT%H:%M:%SZ', ?2, '+1 day', 'utc') AND rowid < ?5 "
 	    "ORDER BY created DESC "
 	    "LIMIT " OV_SAME_DAY_MAX ") b WHERE b.form = ?3 AND b.id <> ?4 AND "
-	    "b.device <> ?5 AND b.type = 'inspection' AND b.status IN "
+	    "b.type = 'inspection' AND b.status IN "
 	    "('verified', 'signed', 'unknown-key') AND coalesce(json_extract("
 	    "b.body, '$.follows'), '') <> ?4")) != 0)
 		return rc;
@@ -560,8 +569,7 @@ ov_same_day(sqlite3 *db, const struct record *r, const char *day,
 	db_bind_text(st, 2, day);
 	db_bind_text(st, 3, r->form);
 	db_bind_text(st, 4, r->id);
-	db_bind_text(st, 5, r->device);
-	sqlite3_bind_int64(st, 6, rowid);
+	sqlite3_bind_int64(st, 5, rowid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = (const char *)sqlite3_column_text(st, 0);
 		if (follows != NULL && strcmp(follows, id) == 0)

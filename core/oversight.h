@@ -12,13 +12,12 @@
  *   oversight_conflicts()   what does not add up: forks (two records of one
  *                           device with one seq), a device's clock that
  *                           went backwards (a record made before the one
- *                           before it in its chain), and two inspectors'
- *                           inspections of one site with one form on one
- *                           day whose answers contradict each other (a
- *                           question both answered, differently), a
- *                           follow-up of the other excepted (one
- *                           inspector's records of a site on one day are
- *                           of different things: a record per boiler).
+ *                           before it in its chain), and two inspections
+ *                           of one site with one form on one day whose
+ *                           answers contradict each other (a question
+ *                           both answered, differently), whoever made
+ *                           them, one inspector or two; a follow-up of
+ *                           the other excepted.
  *
  * Both give one JSON array (the caller's).
  *

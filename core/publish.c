@@ -8,8 +8,10 @@
 #include "db.h"
 #include "error.h"
 #include "history.h"
+#include "office.h"
 #include "publish.h"
 #include "report.h"
+#include "review.h"
 #include "util.h"
 
 /* The local date of a UTC time: "YYYY-MM-DD". */
@@ -91,12 +93,46 @@ publish_findings(sqlite3 *db, const char *record, const char *body,
 	return rc;
 }
 
+/* One draw of the month (双随机) as the public sees it: its sites, no
+ * inspector, and a household by its village only. */
+static int
+publish_add_draw(const struct assign_drawn *d, void *arg)
+{
+	const json_t	*a;
+	json_t		*sites, *item;
+	const char	*village;
+	char		 date[11];
+	size_t		 i;
+
+	sites = json_array();
+	json_array_foreach(d->assignments, i, a) {
+		village = json_string_value(json_object_get(a, "village"));
+		if (d->kind != NULL && strcmp(d->kind, "household") == 0)
+			item = json_pack("{s:n, s:n, s:s?}", "site", "name",
+			    "village", village);
+		else
+			item = json_pack("{s:s?, s:s?, s:s?}", "site",
+			    json_string_value(json_object_get(a, "site")),
+			    "name", json_string_value(json_object_get(a,
+			    "name")), "village", village);
+		if (item != NULL)
+			json_array_append_new(sites, item);
+	}
+	publish_date(date, d->issued != NULL ? d->issued : "");
+	json_array_append_new(arg, json_pack("{s:s?, s:i, s:b, s:s, s:s?, "
+	    "s:s?, s:o}", "kind", d->kind, "draw", d->n, "in_force",
+	    d->in_force, "drawn", date, "seed", d->seed, "reason", d->reason,
+	    "sites", sites));
+	return 0;
+}
+
 int
 publish_month(sqlite3 *db, const char *month, json_t **out)
 {
 	sqlite3_stmt	*st;
-	json_t		*doc, *list, *item, *findings;
+	json_t		*doc, *list, *item, *findings, *draws;
 	const char	*kind, *village;
+	sqlite3_int64	 withheld;
 	char		 from[32], to[32], date[11], today[11], now[32];
 	int		 rc;
 
@@ -110,12 +146,15 @@ publish_month(sqlite3 *db, const char *month, json_t **out)
 	    "'$.title.zh'), json_extract(fo.body, '$.title.en')) FROM forms "
 	    "fo WHERE fo.id = r.form AND fo.version = r.form_version LIMIT "
 	    "1), r.form, r.body FROM records r INDEXED BY records_created "
-	    "LEFT JOIN sites s ON s.id = r.site WHERE r.created >= ?1 AND "
+	    "LEFT JOIN sites s ON s.id = r.site JOIN review_state v ON "
+	    "v.record = r.id AND v.state = ?3 WHERE r.created >= ?1 AND "
 	    "r.created < ?2 AND r.type = 'inspection' AND r.status IN "
 	    "('verified', 'signed') ORDER BY r.created, r.id")) != 0)
 		return rc;
 	db_bind_text(st, 1, from);
 	db_bind_text(st, 2, to);
+	/* Only what the office accepted: not pending, returned, rejected. */
+	db_bind_text(st, 3, REVIEW_ACCEPTED);
 	list = json_array();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		publish_date(date, (const char *)sqlite3_column_text(st, 1));
@@ -152,8 +191,35 @@ publish_month(sqlite3 *db, const char *month, json_t **out)
 		json_decref(list);
 		return rc;
 	}
-	doc = json_pack("{s:s, s:s, s:I, s:o}", "month", month, "published",
-	    now, "count", (json_int_t)json_array_size(list), "results", list);
+	/* What the office has not accepted, counted, not published. */
+	if ((rc = db_prepare(db, &st, "SELECT count(*) FROM records r INDEXED "
+	    "BY records_created WHERE r.created >= ?1 AND r.created < ?2 AND "
+	    "r.type = 'inspection' AND r.status IN ('verified', 'signed') AND "
+	    "NOT EXISTS (SELECT 1 FROM review_state v WHERE v.record = r.id "
+	    "AND v.state = ?3)")) != 0) {
+		json_decref(list);
+		return rc;
+	}
+	db_bind_text(st, 1, from);
+	db_bind_text(st, 2, to);
+	db_bind_text(st, 3, REVIEW_ACCEPTED);
+	withheld = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st,
+	    0) : -1;
+	sqlite3_finalize(st);
+	if (withheld < 0) {
+		json_decref(list);
+		return db_error(db, "records");
+	}
+	draws = json_array();
+	if ((rc = office_draws(db, month, publish_add_draw, draws)) != 0) {
+		json_decref(list);
+		json_decref(draws);
+		return rc;
+	}
+	doc = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "month", month,
+	    "published", now, "selection", "accepted", "count",
+	    (json_int_t)json_array_size(list), "not_accepted",
+	    (json_int_t)withheld, "results", list, "draws", draws);
 	*out = doc;
 	return 0;
 }
@@ -197,6 +263,24 @@ static const char *
 publish_str(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
+}
+
+/* A kind of site in Chinese, for the page. */
+static const char *
+publish_kind_zh(const char *kind)
+{
+	static const char *const names[][2] = {
+		{ "household", "居民户" }, { "shop", "商户" },
+		{ "enterprise", "企业" }, { "construction", "建筑工地" },
+		{ "restaurant", "餐饮单位" }, { "mine", "矿山" },
+		{ "village", "村" }, { "road", "道路" },
+	};
+	size_t	i;
+
+	for (i = 0; kind != NULL && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(kind, names[i][0]) == 0)
+			return names[i][1];
+	return kind != NULL ? kind : "";
 }
 
 /* The site as the public sees it: "饭店二 (R2)", or a household. */
@@ -249,33 +333,111 @@ publish_write_csv(FILE *f, const json_t *d)
 	return ferror(f) ? -1 : 0;
 }
 
+/* The month's draws (双随机): each kind's draws side by side, the one
+ * in force last, with the reason it was drawn again. */
+static void
+publish_html_draws(FILE *f, const json_t *d)
+{
+	const json_t	*dr, *x, *s;
+	const char	*kind;
+	size_t		 i, j, k, m, n = json_array_size(json_object_get(d,
+	    "draws"));
+	char		*site;
+
+	if (n == 0)
+		return;
+	fputs("<h2>双随机抽取</h2>\n", f);
+	for (i = 0; i < n; i = j) {
+		dr = json_array_get(json_object_get(d, "draws"), i);
+		kind = publish_str(dr, "kind");
+		/* The draws of this kind: i .. j. */
+		for (j = i + 1; j < n; j++) {
+			x = json_array_get(json_object_get(d, "draws"), j);
+			if (kind == NULL || publish_str(x, "kind") == NULL ||
+			    strcmp(kind, publish_str(x, "kind")) != 0)
+				break;
+		}
+		fputs("<h3>", f);
+		util_html_text(f, publish_kind_zh(kind));
+		fputs("</h3>\n<table>\n<tr>", f);
+		for (k = i; k < j; k++) {
+			x = json_array_get(json_object_get(d, "draws"), k);
+			fprintf(f, "<th%s>第 %" JSON_INTEGER_FORMAT " 次抽取 ",
+			    json_is_true(json_object_get(x, "in_force")) ? "" :
+			    " class=\"replaced\"", json_integer_value(
+			    json_object_get(x, "draw")));
+			util_html_text(f, publish_str(x, "drawn"));
+			fputs(json_is_true(json_object_get(x, "in_force")) ?
+			    "（有效）" : "（已作废）", f);
+			fputs("</th>", f);
+		}
+		fputs("</tr>\n<tr>", f);
+		for (k = i; k < j; k++) {
+			x = json_array_get(json_object_get(d, "draws"), k);
+			fputs("<td>随机种子：", f);
+			util_html_text(f, publish_str(x, "seed"));
+			if (publish_str(x, "reason") != NULL) {
+				fputs("<br>重新抽取的理由：", f);
+				util_html_text(f, publish_str(x, "reason"));
+			}
+			fputs("<ul>", f);
+			json_array_foreach(json_object_get(x, "sites"), m, s) {
+				site = publish_site(s);
+				fputs("<li>", f);
+				util_html_text(f, site);
+				fputs("</li>", f);
+				free(site);
+			}
+			fputs("</ul></td>", f);
+		}
+		fputs("</tr>\n</table>\n", f);
+	}
+}
+
 static int
 publish_write_html(FILE *f, const json_t *d)
 {
 	const json_t	*r, *x;
 	size_t		 i, j;
-	char		*site;
+	char		*site, when[64];
 
 	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>", f);
 	util_html_text(f, publish_str(d, "month"));
+	/* Printed on A4: columns of fixed widths (the village is never
+	 * squeezed to one character by a long finding), text wrapped inside
+	 * them, the heading again on each page. */
 	fputs(" 大气污染防治检查结果公示</title>\n<style>\n"
-	    "body{font-family:sans-serif;margin:2em}"
-	    "table{border-collapse:collapse;width:100%}"
+	    "@page{size:A4;margin:15mm 12mm}"
+	    "body{font-family:sans-serif;margin:2em;font-size:10.5pt}"
+	    "@media print{body{margin:0}}"
+	    "table{border-collapse:collapse;width:100%;table-layout:fixed}"
 	    "th,td{border:1px solid #888;padding:4px 6px;text-align:left;"
-	    "vertical-align:top}th{background:#eee}"
-	    ".overdue{color:#b00;font-weight:bold}.closed{color:#060}\n"
+	    "vertical-align:top;overflow-wrap:anywhere}th{background:#eee}"
+	    "thead{display:table-header-group}tr{page-break-inside:avoid}"
+	    "col.date{width:12%}col.site{width:18%}col.village{width:9%}"
+	    "col.form{width:14%}col.finding{width:25%}col.deadline{width:11%}"
+	    "col.state{width:11%}"
+	    ".overdue{color:#b00;font-weight:bold}.closed{color:#060}"
+	    ".replaced{color:#555}\n"
 	    "</style>\n</head>\n<body>\n<h1>", f);
 	util_html_text(f, publish_str(d, "month"));
-	fputs(" 大气污染防治检查结果公示</h1>\n<p>“双随机、一公开”：本月经核验的"
-	    "检查记录 ", f);
+	fputs(" 大气污染防治检查结果公示</h1>\n<p>“双随机、一公开”：本月经核验、"
+	    "并经生态环境办公室审核通过的检查记录 ", f);
 	fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(
 	    json_object_get(d, "count")));
-	fputs(" 条，发现的问题及整改情况（截至 ", f);
-	util_html_text(f, publish_str(d, "published"));
-	fputs("）。居民户不公开姓名。</p>\n<table>\n<tr><th>日期</th>"
+	fputs(" 条（待审核、退回补正和不予采信的记录不公示），发现的问题及整改情况"
+	    "（截至 ", f);
+	util_local_rfc3339(when, sizeof when, publish_str(d, "published"));
+	util_html_text(f, when);
+	fputs("）。居民户不公开姓名。</p>\n", f);
+	publish_html_draws(f, d);
+	fputs("<h2>检查结果</h2>\n<table>\n<colgroup><col class=\"date\">"
+	    "<col class=\"site\"><col class=\"village\"><col class=\"form\">"
+	    "<col class=\"finding\"><col class=\"deadline\">"
+	    "<col class=\"state\"></colgroup>\n<thead><tr><th>日期</th>"
 	    "<th>检查对象</th><th>村</th><th>检查表</th><th>发现的问题"
-	    "</th><th>整改期限</th><th>状态</th></tr>\n", f);
+	    "</th><th>整改期限</th><th>状态</th></tr></thead>\n", f);
 	json_array_foreach(json_object_get(d, "results"), i, r) {
 		site = publish_site(r);
 		json_array_foreach(json_object_get(r, "findings"), j, x) {

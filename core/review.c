@@ -483,3 +483,24 @@ review_each(sqlite3 *db, const struct review_filter *f, review_fn fn,
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int
+review_count(sqlite3 *db, const char *state, long long *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*n = 0;
+	if ((rc = db_prepare(db, &st, "SELECT count(*) FROM review_state s "
+	    "INDEXED BY review_queue JOIN records r ON r.id = s.record WHERE "
+	    "s.state = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, state);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		rc = db_error(db, "review_state");
+	sqlite3_finalize(st);
+	return rc;
+}

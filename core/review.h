@@ -136,6 +136,9 @@ typedef int (*review_fn)(const struct review *, void *arg);
 int review_each(sqlite3 *db, const struct review_filter *f, review_fn fn,
     void *arg);
 
+/* How many records (that are here) are in state: the queue's length. */
+int review_count(sqlite3 *db, const char *state, long long *n);
+
 /* The path of a record's review document on the office branch; free it. */
 char *review_path(const char *record);
 

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,17 +309,66 @@ site_csv_record(char **p, char **fields, int max)
 	return n;
 }
 
-/* A coordinate from the CSV; NaN (refused by site_put) when not a number. */
-static double
-site_coord(const char *text)
+/* The most problems of a CSV file named in one message. */
+#define SITE_PROBLEMS_MAX	25
+
+/* The problems of an import, one a line: "FILE:LINE: what". */
+struct site_problems {
+	const char	*path;
+	char		*text;
+	int		 n;
+};
+
+static void
+site_problem(struct site_problems *pr, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+site_problem(struct site_problems *pr, int line, const char *fmt, ...)
 {
-	char	*end;
+	va_list	 ap;
+	char	*what, *more;
+
+	if (++pr->n > SITE_PROBLEMS_MAX)
+		return;
+	va_start(ap, fmt);
+	what = xvasprintf(fmt, ap);
+	va_end(ap);
+	more = xasprintf("%s%s%s:%d: %s", pr->text != NULL ? pr->text : "",
+	    pr->text != NULL ? "\n" : "", pr->path, line, what);
+	free(what);
+	free(pr->text);
+	pr->text = more;
+}
+
+/*
+ * A coordinate of the CSV into *out: 0, or a problem named (not a
+ * number, out of range).
+ */
+static int
+site_coord(struct site_problems *pr, int line, const char *name,
+    const char *text, double limit, double *out)
+{
+	char	*end, *clean;
 	double	 v;
 
-	if (text == NULL)
-		return NAN;
 	v = strtod(text, &end);
-	return *end == '\0' && end != text ? v : NAN;
+	if (*end != '\0' || end == text || isnan(v)) {
+		clean = util_sanitize(text);
+		site_problem(pr, line, "%s: \"%s\" is not a number", name,
+		    clean);
+		free(clean);
+		return -1;
+	}
+	if (!(v >= -limit && v <= limit)) {
+		clean = util_sanitize(text);
+		site_problem(pr, line, "%s: %s is out of range (-%g to %g)",
+		    name, clean, limit, limit);
+		free(clean);
+		return -1;
+	}
+	*out = v;
+	return 0;
 }
 
 /* Optional column i of the current line: NULL when absent or empty. */
@@ -332,10 +382,12 @@ site_import_csv(sqlite3 *db, const char *path, int *count)
 		"id", "name", "village", "kind", "address", "grid_person",
 		"credit_code", "industry", "grade", "lat", "lon"
 	};
-	char		*buf, *p, *f[32];
-	int		 col[SITE_FIELDS], n, i, j, line = 1, rc;
-	size_t		 len;
-	struct site	 s;
+	struct site_problems	 pr = { path, NULL, 0 };
+	char			*buf, *p, *f[32];
+	int			 col[SITE_FIELDS], n, nh, i, j, line = 1, rc;
+	int			 bad;
+	size_t			 len;
+	struct site		 s;
 
 	*count = 0;
 	if ((rc = util_read_file(path, SITE_CSV_MAX, &buf, &len)) != 0)
@@ -347,7 +399,7 @@ site_import_csv(sqlite3 *db, const char *path, int *count)
 	p = buf;
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;		/* spreadsheet programs write a BOM */
-	n = site_csv_record(&p, f, 32);
+	nh = n = site_csv_record(&p, f, 32);
 	for (i = 0; i < SITE_FIELDS; i++) {
 		col[i] = -1;
 		for (j = 0; j < n && j < 32; j++) {
@@ -356,29 +408,29 @@ site_import_csv(sqlite3 *db, const char *path, int *count)
 		}
 		if (col[i] < 0 && i < 4) {
 			free(buf);
-			return error_set(LT_EINVAL, "%s: line 1: the header "
-			    "names no \"%s\" column (needs id, name, village, "
-			    "kind)", path, names[i]);
+			return error_set(LT_EINVAL, "%s:1: the header names no "
+			    "\"%s\" column (needs id, name, village, kind)",
+			    path, names[i]);
 		}
 	}
 	if ((rc = db_begin(db)) != 0) {
 		free(buf);
 		return rc;
 	}
+	/* Every line is checked: all the problems of a file in one run. */
 	while (*p != '\0') {
 		line++;
 		n = site_csv_record(&p, f, 32);
 		if (n < 0) {
-			rc = error_set(LT_EINVAL, "%s: line %d: unbalanced "
-			    "quote", path, line);
+			/* What follows cannot be told apart: stop here. */
+			site_problem(&pr, line, "unbalanced quote");
 			break;
 		}
 		if (n == 1 && f[0][0] == '\0')
 			continue;	/* blank line */
-		if (n <= col[3] || n <= col[0] || n <= col[1] || n <= col[2]) {
-			rc = error_set(LT_EINVAL, "%s: line %d: %d fields, "
-			    "too few", path, line, n);
-			break;
+		if (n != nh) {
+			site_problem(&pr, line, "%d fields, expected %d", n, nh);
+			continue;
 		}
 		memset(&s, 0, sizeof s);
 		s.id = f[col[0]];
@@ -390,24 +442,46 @@ site_import_csv(sqlite3 *db, const char *path, int *count)
 		s.credit_code = SITE_OPT(6);
 		s.industry = SITE_OPT(7);
 		s.grade = SITE_OPT(8);
+		bad = 0;
 		if (SITE_OPT(9) != NULL || SITE_OPT(10) != NULL) {
 			s.has_location = 1;
-			s.lat = site_coord(SITE_OPT(9));
-			s.lon = site_coord(SITE_OPT(10));
+			if (SITE_OPT(9) == NULL || SITE_OPT(10) == NULL) {
+				site_problem(&pr, line, "%s: missing (%s is "
+				    "given)", SITE_OPT(9) == NULL ? "lat" :
+				    "lon", SITE_OPT(9) == NULL ? "lon" : "lat");
+				bad = 1;
+			} else {
+				bad |= site_coord(&pr, line, "lat",
+				    SITE_OPT(9), 90, &s.lat) != 0;
+				bad |= site_coord(&pr, line, "lon",
+				    SITE_OPT(10), 180, &s.lon) != 0;
+			}
 		}
+		if (bad)
+			continue;
 		if ((rc = site_put(db, &s)) != 0) {
-			rc = error_set(rc, "%s: line %d: %s", path, line,
-			    error_msg());
-			break;
+			if (rc != LT_EINVAL)
+				break;	/* the store, not the file */
+			site_problem(&pr, line, "%s", error_msg());
+			rc = 0;
+			continue;
 		}
 		(*count)++;
 	}
+	if (rc == 0 && pr.n > SITE_PROBLEMS_MAX)
+		rc = error_set(LT_EINVAL, "%s\n%s: and %d more problem(s): "
+		    "nothing imported", pr.text, path,
+		    pr.n - SITE_PROBLEMS_MAX);
+	else if (rc == 0 && pr.n > 0)
+		rc = error_set(LT_EINVAL, "%s\n%s: %d problem(s): nothing "
+		    "imported", pr.text, path, pr.n);
 	if (rc == 0)
 		rc = db_commit(db);
 	if (rc != 0) {
 		db_rollback(db);
 		*count = 0;
 	}
+	free(pr.text);
 	free(buf);
 	return rc;
 }

@@ -56,8 +56,12 @@ int site_each(sqlite3 *db, const char *kind, const char *village,
 /*
  * Import a CSV file (RFC 4180 quoting; header line naming at least id,
  * name, kind, village; optional grid_person, address, credit_code,
- * industry, grade, lat, lon) in one transaction.  Any bad line
- * refuses the whole file, naming the line.  *count gets the sites read.
+ * industry, grade, lat, lon) in one transaction.  Every line has the
+ * header's number of fields.  Any bad line refuses the whole file, and
+ * every problem of every line is named in one message, one a line:
+ * "FILE:LINE: lat: \"abc\" is not a number", "FILE:LINE: 8 fields,
+ * expected 11" (at most 25, then how many more).  *count gets the sites
+ * read.
  */
 int site_import_csv(sqlite3 *db, const char *path, int *count);
 

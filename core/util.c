@@ -415,6 +415,33 @@ util_rfc3339(char *buf, size_t size, time_t t)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void
+util_local_time(char *buf, size_t size, time_t t)
+{
+	struct tm	tm;
+	char		when[48];
+	long		off;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm);
+	off = tm.tm_gmtoff;
+	snprintf(buf, size, "%s (UTC%c%02ld:%02ld)", when, off < 0 ? '-' : '+',
+	    (off < 0 ? -off : off) / 3600, (off < 0 ? -off : off) % 3600 / 60);
+}
+
+int
+util_local_rfc3339(char *buf, size_t size, const char *utc)
+{
+	time_t	t;
+
+	if (utc == NULL || util_parse_rfc3339(utc, &t) != 0) {
+		snprintf(buf, size, "%s", utc != NULL ? utc : "");
+		return LT_EINVAL;
+	}
+	util_local_time(buf, size, t);
+	return 0;
+}
+
 int
 util_parse_rfc3339(const char *s, time_t *out)
 {

@@ -74,6 +74,14 @@ int util_exists(const char *path);
 /* t as UTC RFC 3339 with seconds: "2026-11-28T23:27:21Z" (buf >= 21). */
 void util_rfc3339(char *buf, size_t size, time_t t);
 /*
+ * A time as people of this machine read it: local time, its zone named
+ * and its offset, "2026-12-08 09:30 CST (UTC+08:00)" (at most 48 bytes).
+ */
+void util_local_time(char *buf, size_t size, time_t t);
+/* The same of an RFC 3339 UTC time; LT_EINVAL (and utc as it is) when it
+ * is none. */
+int util_local_rfc3339(char *buf, size_t size, const char *utc);
+/*
  * Parse what util_rfc3339 writes, in exactly that form (a real date and
  * time, every field two digits, no leap second); 0 or LT_EINVAL.
  */

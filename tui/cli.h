@@ -106,4 +106,13 @@ int cli_show_signed(int mode, const char *body, size_t len, const char *sig,
 /* Print a json value on stdout, indented, with a newline. */
 void cli_print_json(const json_t *v);
 
+/* Is this data directory's device key on its roster? */
+int cli_device_enrolled(struct datadir *dd);
+/*
+ * On stderr: this machine's device key is not on the roster, so what
+ * (e.g. "an export made here says ...") follows; and the exact command
+ * that enrols it (on the office's machine), or whom to ask.
+ */
+void cli_enrol_hint(struct datadir *dd, const char *what);
+
 #endif

@@ -23,7 +23,15 @@
 int
 cli_fail(void)
 {
-	fprintf(stderr, "lantian: %s\n", error_msg());
+	const char	*m = error_msg(), *nl;
+
+	/* A message naming several problems has one a line: each said as
+	 * lantian: <what>: <why>. */
+	while ((nl = strchr(m, '\n')) != NULL) {
+		fprintf(stderr, "lantian: %.*s\n", (int)(nl - m), m);
+		m = nl + 1;
+	}
+	fprintf(stderr, "lantian: %s\n", m);
 	return 1;
 }
 
@@ -327,4 +335,59 @@ fail:
 	datadir_close(*dd);
 	*dd = NULL;
 	return rc;
+}
+
+int
+cli_device_enrolled(struct datadir *dd)
+{
+	struct key_public	 pk;
+	struct roster_entry	 e;
+	char			 id[KEY_ID_HEX];
+
+	if (datadir_device_public(dd, &pk) != 0) {
+		error_clear();
+		return 0;
+	}
+	key_id_hex(id, pk.id);
+	if (roster_get(dd->db, id, &e) != 0) {
+		error_clear();
+		return 0;
+	}
+	roster_entry_clear(&e);
+	return 1;
+}
+
+void
+cli_enrol_hint(struct datadir *dd, const char *what)
+{
+	struct key_public	 pk;
+	char			 id[KEY_ID_HEX], *name = NULL, *badge = NULL;
+
+	if (datadir_device_public(dd, &pk) != 0) {
+		error_clear();
+		return;
+	}
+	key_id_hex(id, pk.id);
+	if (datadir_inspector(dd, &name, &badge) != 0)
+		error_clear();
+	fprintf(stderr, "lantian: this machine's device key %s is not on the "
+	    "roster: %s\n", id, what);
+	if (roster_office_has_key(dd)) {
+		fprintf(stderr, "lantian: enrol it: lantian --data ");
+		cli_put(stderr, dd->path);
+		fprintf(stderr, " roster add ");
+		cli_put(stderr, dd->path);
+		fprintf(stderr, "/keys/device.pub --name ");
+		cli_put(stderr, name != NULL && *name != '\0' ? name : "NAME");
+		fprintf(stderr, " --badge ");
+		cli_put(stderr, badge != NULL && *badge != '\0' ? badge :
+		    "BADGE");
+		fprintf(stderr, "\n");
+	} else {
+		fprintf(stderr, "lantian: ask the office to enrol it: ");
+		cli_put(stderr, dd->path);
+		fprintf(stderr, "/keys/device.pub\n");
+	}
+	free(name);
+	free(badge);
 }

@@ -189,7 +189,7 @@ demo_draw(struct datadir *dd, const struct key_secret *office)
 	struct assign_req	 r;
 	struct tm		 tm;
 	time_t			 now = util_now();
-	char			 month[8], *body = NULL, *path;
+	char			 month[8], *body = NULL;
 	size_t			 len;
 	int			 rc;
 
@@ -201,11 +201,12 @@ demo_draw(struct datadir *dd, const struct key_secret *office)
 	r.seed = "下冶镇演示抽签";
 	r.sites = 2;
 	r.per_site = 1;
-	if ((rc = assign_draw(dd->db, &r, &body, &len)) != 0)
-		return rc;
-	path = xasprintf("assignments/%s-%s.json", r.month, r.kind);
-	rc = office_issue(dd, office, path, body, len);
-	free(path);
+	/* Drawn once: a demo made again keeps its month's draw. */
+	if ((rc = office_draw(dd, office, &r, NULL, &body, &len)) ==
+	    LT_EEXISTS) {
+		error_clear();
+		rc = 0;
+	}
 	free(body);
 	return rc;
 }
@@ -285,7 +286,7 @@ demo_prepare(struct datadir *dd)
 	struct inspect		 in;
 	struct record		 rec;
 	json_error_t		 jerr;
-	json_t			*answers;
+	json_t			*answers, *ack;
 	size_t			 i;
 	int			 rc;
 
@@ -319,10 +320,15 @@ demo_prepare(struct datadir *dd)
 		    datadir_form_dirs(dd))) != 0)
 			break;
 		answers = json_loads(demo_inspections[i].answers, 0, &jerr);
+		/* Signed, as in the field, with the site's acknowledgment. */
+		ack = json_pack("{s:s, s:s, s:b}", "name", "李建国", "role",
+		    "现场负责人", "refused", 0);
 		in.site = demo_inspections[i].site;
 		in.form = f;
 		in.answers = answers;
+		in.acknowledged = ack;
 		rc = inspect_finish(dd, sk, &in, &rec);
+		json_decref(ack);
 		json_decref(answers);
 		form_free(f);
 		if (rc != 0)

@@ -163,6 +163,13 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		rc = cli_fail();
 		goto cleanup;
 	}
+	if (!cli_device_enrolled(dd)) {
+		/* Core refuses it too; here the exact command is known. */
+		cli_enrol_hint(dd, "a bag it signs would not verify (the "
+		    "exporter must be on the office's roster), so nothing is "
+		    "exported");
+		goto cleanup;
+	}
 	if (bundle_export(dd, sk, &sel, out, tar, &st) != 0) {
 		rc = cli_fail();
 		goto cleanup;

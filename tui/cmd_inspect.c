@@ -12,7 +12,7 @@
 
 #define INSPECT_SYNOPSIS "inspect --site S --form ID|FILE --answers A.json " \
 	"[--attach FILE]... [--notes TEXT] [--follows ID] [--any-kind]\n" \
-	"        [--ack-name N --ack-role R [--ack-refused]] " \
+	"        (--ack-name N --ack-role R | --ack-refused --ack-witness W) " \
 	"[--passphrase-file F|-]"
 
 int
@@ -28,6 +28,7 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 		{ "ack-name", required_argument, NULL, 'N' },
 		{ "ack-role", required_argument, NULL, 'R' },
 		{ "ack-refused", no_argument, NULL, 'X' },
+		{ "ack-witness", required_argument, NULL, 'W' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "any-kind", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
@@ -39,7 +40,8 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 	struct record		 rec;
 	const char		*formarg = NULL, *answers_path = NULL;
 	const char		*passfile = NULL, *ack_name = NULL;
-	const char		*ack_role = NULL, **attach;
+	const char		*ack_role = NULL, *ack_witness = NULL;
+	const char		**attach, *why;
 	json_t			*answers = NULL, *ack = NULL;
 	int			 c, refused = 0, rc = 1;
 
@@ -76,6 +78,9 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 		case 'X':
 			refused = 1;
 			break;
+		case 'W':
+			ack_witness = optarg;
+			break;
 		case 'p':
 			passfile = optarg;
 			break;
@@ -93,16 +98,28 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 		    "--answers are required");
 		goto cleanup;
 	}
-	if ((ack_name == NULL) != (ack_role == NULL)) {
+	if (!refused && (ack_name == NULL) != (ack_role == NULL)) {
 		rc = cli_usage(INSPECT_SYNOPSIS, "inspect: --ack-name and "
 		    "--ack-role go together");
 		goto cleanup;
 	}
 	in.attach = attach;
-	if (ack_name != NULL) {
-		ack = json_pack("{s:s, s:s, s:b}", "name", ack_name, "role",
-		    ack_role, "refused", refused);
+	if (ack_name != NULL || ack_role != NULL || refused ||
+	    ack_witness != NULL) {
+		ack = json_pack("{s:s, s:s, s:b}", "name", ack_name != NULL ?
+		    ack_name : "", "role", ack_role != NULL ? ack_role : "",
+		    "refused", refused);
+		if (ack_witness != NULL)
+			json_object_set_new(ack, "witness",
+			    json_string(ack_witness));
 		in.acknowledged = ack;
+	}
+	/* The TUI's rule and words, before the passphrase is asked. */
+	if ((why = inspect_ack_problem(in.acknowledged)) != NULL) {
+		rc = cli_usage(INSPECT_SYNOPSIS, "inspect: acknowledgment: %s "
+		    "(--ack-name N --ack-role R, or --ack-refused --ack-witness "
+		    "W)", why);
+		goto cleanup;
 	}
 	if (cli_open(cli, &dd) != 0)
 		goto cleanup;

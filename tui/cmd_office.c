@@ -9,10 +9,47 @@
 #include "core/office.h"
 #include "core/roster.h"
 #include "core/util.h"
+#include "core/key.h"
 
-#define OFFICE_SYNOPSIS "office init [--passphrase-file F|-] | " \
+#define OFFICE_SYNOPSIS "office init [--enrol-device [--name N --badge B]] " \
+	"[--passphrase-file F|-] | " \
 	"office trust FILE [--replace] | " \
 	"office publish [--passphrase-file F|-]"
+
+/*
+ * Put this machine's own device key on the roster with the new office key
+ * (what it exports and signs is then verified), valid from now.
+ */
+static int
+office_enrol_self(struct datadir *dd, const char *pass, size_t passlen,
+    const char *name, const char *badge)
+{
+	struct key_secret	*sk = NULL;
+	struct key_public	 pk;
+	struct roster_entry	 e;
+	int			 rc;
+
+	memset(&e, 0, sizeof e);
+	if ((rc = datadir_device_public(dd, &pk)) != 0 ||
+	    (rc = roster_office_unlock(dd, pass, passlen, &sk)) != 0)
+		return rc;
+	key_id_hex(e.key_id, pk.id);
+	e.pubkey = key_public_base64(&pk);
+	e.name = xstrdup(name);
+	e.badge = xstrdup(badge);
+	util_rfc3339(e.valid_from, sizeof e.valid_from, util_now());
+	if ((rc = roster_issue(dd->db, sk, &e)) == 0) {
+		printf("this machine's device key %s on the roster: ",
+		    e.key_id);
+		cli_put(stdout, e.name);
+		printf(" (");
+		cli_put(stdout, e.badge);
+		printf("), valid from %s\n", e.valid_from);
+	}
+	roster_entry_clear(&e);
+	key_secret_free(sk);
+	return rc;
+}
 
 /* office init: the office key of the supervisor's machine. */
 static int
@@ -20,20 +57,33 @@ office_init(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "enrol-device", no_argument, NULL, 'e' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "badge", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct datadir		*dd = NULL;
 	struct key_public	 pk;
-	const char		*passfile = NULL;
+	const char		*passfile = NULL, *name = NULL, *badge = NULL;
 	char			*pass = NULL, id[KEY_ID_HEX];
+	char			*dname = NULL, *dbadge = NULL;
 	size_t			 passlen;
-	int			 c, rc;
+	int			 c, rc, enrol = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			passfile = optarg;
+			break;
+		case 'e':
+			enrol = 1;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'b':
+			badge = optarg;
 			break;
 		default:
 			return cli_usage(OFFICE_SYNOPSIS, "office init: bad "
@@ -43,12 +93,37 @@ office_init(struct cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage(OFFICE_SYNOPSIS, "office init: unexpected "
 		    "argument %s", argv[optind]);
+	if (!enrol && (name != NULL || badge != NULL))
+		return cli_usage(OFFICE_SYNOPSIS, "office init: --name and "
+		    "--badge name this machine's device key for "
+		    "--enrol-device");
 	if (datadir_open(&dd, cli->datadir, 1) != 0)
 		return cli_fail();
 	if (roster_office_has_key(dd)) {
 		rc = cli_error("%s: this data directory already has an office "
 		    "key; lantian never overwrites a key", cli->datadir);
 		goto cleanup;
+	}
+	if (enrol) {
+		/* Checked before the key is made: all of it or nothing. */
+		if (!datadir_has_key(dd)) {
+			rc = cli_error("office init: --enrol-device: this "
+			    "machine has no device key yet (lantian init "
+			    "--name N --badge B first)");
+			goto cleanup;
+		}
+		if (datadir_inspector(dd, &dname, &dbadge) != 0)
+			error_clear();
+		if (name == NULL)
+			name = dname;
+		if (badge == NULL)
+			badge = dbadge;
+		if (name == NULL || *name == '\0' || badge == NULL ||
+		    *badge == '\0') {
+			rc = cli_usage(OFFICE_SYNOPSIS, "office init: "
+			    "--enrol-device needs --name and --badge");
+			goto cleanup;
+		}
 	}
 	if (cli_passphrase(passfile, 1, &pass, &passlen) != 0 ||
 	    roster_office_init(dd, pass, passlen, &pk) != 0) {
@@ -61,8 +136,22 @@ office_init(struct cli *cli, int argc, char **argv)
 	    "safe)\n"
 	    "  public key: %s/keys/office.pub (each device: lantian init "
 	    "--office-key FILE)\n", id, dd->path, dd->path);
+	if (enrol && office_enrol_self(dd, pass, passlen, name, badge) != 0) {
+		rc = cli_fail();
+		goto cleanup;
+	}
+	if (!enrol && datadir_has_key(dd) && !cli_device_enrolled(dd))
+		cli_enrol_hint(dd, "what this machine signs and exports (an "
+		    "evidence bundle's report.html) says \"exporter not on "
+		    "the roster\" until it is");
+	else if (!enrol && !datadir_has_key(dd))
+		fprintf(stderr, "lantian: this machine has no device key yet: "
+		    "after lantian init, enrol it with lantian roster add "
+		    "%s/keys/device.pub --name N --badge B\n", dd->path);
 	rc = 0;
 cleanup:
+	free(dname);
+	free(dbadge);
 	cli_passphrase_free(pass);
 	datadir_close(dd);
 	return rc;

@@ -34,18 +34,13 @@ oi(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-/* Options of both: --json, and --month for inspectors or --limit for
- * conflicts. */
+/* Options of both (opts, the caller's table): --json, and --month for
+ * inspectors or --limit for conflicts. */
 static int
-ov_args(int argc, char **argv, const char *synopsis, int month_ok,
-    const char **month, int *as_json, int *limit)
+ov_args(int argc, char **argv, const char *synopsis,
+    const struct option *opts, int month_ok, const char **month,
+    int *as_json, int *limit)
 {
-	static const struct option opts[] = {
-		{ "month", required_argument, NULL, 'm' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	char	from[32], to[32], *end;
 	long	n;
 	int	c;
@@ -77,6 +72,11 @@ ov_args(int argc, char **argv, const char *synopsis, int month_ok,
 int
 cmd_inspectors(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "month", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct datadir	*dd;
 	const json_t	*v, *g;
 	json_t		*list;
@@ -84,7 +84,7 @@ cmd_inspectors(struct cli *cli, int argc, char **argv)
 	size_t		 i, j;
 	int		 as_json = 0, rc;
 
-	if ((rc = ov_args(argc, argv, INSPECTORS_SYNOPSIS, 1, &month,
+	if ((rc = ov_args(argc, argv, INSPECTORS_SYNOPSIS, opts, 1, &month,
 	    &as_json, NULL)) != 0)
 		return rc;
 	if (cli_open(cli, &dd) != 0)
@@ -127,6 +127,11 @@ cmd_inspectors(struct cli *cli, int argc, char **argv)
 int
 cmd_conflicts(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "limit", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct datadir	*dd;
 	const json_t	*v, *q;
 	json_t		*list;
@@ -134,7 +139,7 @@ cmd_conflicts(struct cli *cli, int argc, char **argv)
 	size_t		 i, j;
 	int		 as_json = 0, rc, limit = 0;
 
-	if ((rc = ov_args(argc, argv, CONFLICTS_SYNOPSIS, 0, &month,
+	if ((rc = ov_args(argc, argv, CONFLICTS_SYNOPSIS, opts, 0, &month,
 	    &as_json, &limit)) != 0)
 		return rc;
 	if (cli_open(cli, &dd) != 0)

@@ -67,6 +67,11 @@ cmd_publish(struct cli *cli, int argc, char **argv)
 			cli_put(stdout, out);
 			printf(": results-%s.json, results-%s.csv, index.html\n",
 			    month, month);
+			printf("only the records the office accepted: %"
+			    JSON_INTEGER_FORMAT " other(s) of the month "
+			    "(pending review, returned or rejected) not "
+			    "published\n", json_integer_value(json_object_get(
+			    doc, "not_accepted")));
 			rc = 0;
 		}
 		json_decref(doc);

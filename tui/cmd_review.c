@@ -3,6 +3,7 @@
  * (core/review.h):
  *
  *   lantian review ID --accept | --return QUESTION | --reject REASON
+ *       [--force]   (rejecting a record the office accepted needs --force)
  *   lantian review list [--state S] [--mine] [--limit N] [--json]
  *   lantian review show ID [--json]
  *   lantian amend ID --reply TEXT [--answers A.json]
@@ -23,7 +24,7 @@
 #include "core/util.h"
 
 #define REVIEW_SYNOPSIS "review ID --accept | --return QUESTION | " \
-	"--reject REASON [--passphrase-file F] | review list [--state " \
+	"--reject REASON [--force] [--passphrase-file F] | review list [--state " \
 	"pending|accepted|returned|rejected] [--mine] [--limit N] [--json] | " \
 	"review show ID [--json]"
 #define AMEND_SYNOPSIS "amend ID --reply TEXT [--answers A.json] " \
@@ -202,6 +203,41 @@ review_show(struct cli *cli, int argc, char **argv)
 	return rc != 0 ? cli_fail() : 0;
 }
 
+/*
+ * Rejecting a record the office accepted takes back what it may have
+ * published: refused without --force (before the passphrase is asked).
+ */
+static int
+review_check_accepted(struct cli *cli, const char *id)
+{
+	struct datadir	*dd;
+	struct record	 r;
+	struct review	 rv;
+	char		 when[64];
+	int		 rc = 0;
+
+	if (cli_open(cli, &dd) != 0)
+		return 1;
+	if (record_load(dd->db, id, &r) != 0) {
+		datadir_close(dd);
+		return cli_fail();
+	}
+	if (review_get(dd->db, r.id, &rv) == 0) {
+		if (strcmp(rv.state, REVIEW_ACCEPTED) == 0) {
+			util_local_rfc3339(when, sizeof when, rv.reviewed);
+			rc = cli_error("review: record %.16s was accepted on %s: "
+			    "rejecting it takes back what the office accepted "
+			    "(and may have published); give --force to reject "
+			    "it", r.id, when);
+		}
+		review_clear(&rv);
+	} else
+		error_clear();
+	record_clear(&r);
+	datadir_close(dd);
+	return rc;
+}
+
 int
 cmd_review(struct cli *cli, int argc, char **argv)
 {
@@ -210,13 +246,14 @@ cmd_review(struct cli *cli, int argc, char **argv)
 		{ "return", required_argument, NULL, 'r' },
 		{ "reject", required_argument, NULL, 'x' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct datadir		*dd = NULL;
 	struct key_secret	*sk = NULL;
 	struct record		 r;
 	const char		*state = NULL, *text = NULL, *passfile = NULL;
-	int			 c, n = 0, rc;
+	int			 c, n = 0, rc, force = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return review_list(cli, argc - 1, argv + 1);
@@ -242,6 +279,9 @@ cmd_review(struct cli *cli, int argc, char **argv)
 		case 'p':
 			passfile = optarg;
 			break;
+		case 'f':
+			force = 1;
+			break;
 		default:
 			return cli_usage(REVIEW_SYNOPSIS, "review: bad option");
 		}
@@ -255,6 +295,9 @@ cmd_review(struct cli *cli, int argc, char **argv)
 	    "the question" : strcmp(state, REVIEW_REJECTED) == 0 ?
 	    "the reason" : NULL, "review") != 0)
 		return cli_fail();
+	if (strcmp(state, REVIEW_REJECTED) == 0 && !force &&
+	    (rc = review_check_accepted(cli, argv[optind])) != 0)
+		return rc;
 	if (cli_office(cli, passfile, &dd, &sk) != 0)
 		return 1;
 	if ((rc = record_load(dd->db, argv[optind], &r)) == 0) {

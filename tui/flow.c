@@ -226,7 +226,7 @@ void
 flow_sign(struct tui *t, struct flow_state *fs)
 {
 	struct tui_prompt	p;
-	const char		*first;
+	const char		*first, *why;
 
 	if (!form_eval_ok(&fs->ev)) {
 		first = json_array_size(fs->ev.missing) > 0 ?
@@ -239,9 +239,9 @@ flow_sign(struct tui *t, struct flow_state *fs)
 		t->msg_error = 1;
 		return;
 	}
-	if (fs->d.acknowledged == NULL) {
-		tui_msg(t, "%s", _("First the site representative's "
-		    "acknowledgment (or refusal to sign)."));
+	if ((why = inspect_ack_problem(fs->d.acknowledged)) != NULL) {
+		tui_msg(t, "%s", _(why));
+		t->msg_error = 1;
 		tui_push(t, &screen_ack, &fs->d.id);
 		return;
 	}

@@ -36,7 +36,8 @@ static const struct {
 	{ "inspect", cmd_inspect,
 	  "inspect --site S --form ID|FILE --answers A.json [--attach FILE]... "
 	  "[--notes TEXT] [--follows ID] [--any-kind] "
-	  "[--ack-name N --ack-role R [--ack-refused]] [--passphrase-file F|-]" },
+	  "(--ack-name N --ack-role R | --ack-refused --ack-witness W) "
+	  "[--passphrase-file F|-]" },
 	{ "records", cmd_records,
 	  "records list [--site S] [--village V] [--inspector K] [--form F] "
 	  "[--task N] [--severity S] [--from DATE] [--to DATE] "
@@ -51,7 +52,7 @@ static const struct {
 	  "amend ID --reply TEXT [--answers A.json] [--passphrase-file F|-]" },
 	{ "review", cmd_review,
 	  "review ID --accept | --return QUESTION | --reject REASON "
-	  "[--passphrase-file F|-] | review list [--state S] [--mine] "
+	  "[--force] [--passphrase-file F|-] | review list [--state S] [--mine] "
 	  "[--limit N] [--json] | review show ID [--json]" },
 	{ "verify", cmd_verify, "verify [ID...]" },
 	{ "export", cmd_export,
@@ -70,12 +71,15 @@ static const struct {
 	  "sites import FILE.csv | sites list [--kind K] [--village V] "
 	  "[--json]" },
 	{ "office", cmd_office,
-	  "office init [--passphrase-file F|-] | "
+	  "office init [--enrol-device [--name N --badge B]] "
+	  "[--passphrase-file F|-] | "
 	  "office trust FILE [--replace] | "
 	  "office publish [--passphrase-file F|-]" },
 	{ "draw", cmd_draw,
 	  "draw --month YYYY-MM --kind K --sites N --inspectors-per-site M "
-	  "--seed TEXT [--dry-run] [--json] [--passphrase-file F|-]" },
+	  "--seed TEXT [--redraw REASON] [--dry-run] [--json] "
+	  "[--passphrase-file F|-] | draw --show --month YYYY-MM [--kind K] "
+	  "[--json]" },
 	{ "publish", cmd_publish, "publish --month YYYY-MM --out DIR" },
 	{ "inspectors", cmd_inspectors, "inspectors [--month YYYY-MM] [--json]" },
 	{ "conflicts", cmd_conflicts, "conflicts [--limit N] [--json]" },

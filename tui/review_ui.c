@@ -5,8 +5,10 @@
  *
  * The office key, once unlocked for a decision, is kept in sodium memory
  * (t->office) while the review queue is open, so that a supervisor going
- * through the queue types the passphrase once; the queue wipes it when
- * it closes, and a decision made elsewhere wipes it at once.
+ * through the queue types the passphrase once, whether deciding in the
+ * queue or in a record view opened from it; the queue wipes it when it
+ * closes, the idle lock after LANTIAN_IDLE_LOCK seconds without a key,
+ * and a decision made elsewhere wipes it at once.
  */
 #include "config.h"
 
@@ -144,13 +146,65 @@ rui_text(struct tui *t, void *arg, const char *text)
 	return 0;
 }
 
+/* Ask for the question or the reason of u's decision. */
+static void
+rui_ask_text(struct tui *t, struct rui *u)
+{
+	struct tui_prompt	 p;
+
+	memset(&p, 0, sizeof p);
+	if (strcmp(u->state, REVIEW_RETURNED) == 0) {
+		p.title = _("Return for clarification");
+		p.label = _("The question for the inspector:");
+	} else {
+		p.title = _("Reject the record");
+		p.label = _("The reason, for the inspector:");
+	}
+	p.max = 600;
+	p.done = rui_text;
+	p.arg = u;
+	tui_prompt(t, &p);
+}
+
+/* How many of u's records the office has accepted. */
+static size_t
+rui_accepted(struct tui *t, struct rui *u)
+{
+	struct review	rv;
+	size_t		i, n = 0;
+
+	for (i = 0; i < u->n; i++) {
+		if (review_get(t->dd->db, u->records[i], &rv) != 0) {
+			error_clear();
+			continue;
+		}
+		n += strcmp(rv.state, REVIEW_ACCEPTED) == 0;
+		review_clear(&rv);
+	}
+	return n;
+}
+
+/* The rejection of an accepted record confirmed, or not. */
+static void
+rui_confirmed(struct tui *t, void *arg, int yes)
+{
+	struct rui	*u = arg;
+
+	if (!yes) {
+		tui_msg(t, "%s", _("Nothing was decided."));
+		rui_free(u);
+		return;
+	}
+	rui_ask_text(t, u);
+}
+
 void
 review_ui_decide(struct tui *t, const char *const *records, size_t n,
     const char *state, int keep, review_ui_fn done, void *arg)
 {
-	struct tui_prompt	 p;
 	struct rui		*u;
-	size_t			 i;
+	char			*q;
+	size_t			 i, accepted;
 
 	if (!roster_office_has_key(t->dd)) {
 		tui_msg(t, "%s", _("Only the office decides: there is no "
@@ -171,18 +225,23 @@ review_ui_decide(struct tui *t, const char *const *records, size_t n,
 		rui_sign(t, u);
 		return;
 	}
-	memset(&p, 0, sizeof p);
-	if (strcmp(state, REVIEW_RETURNED) == 0) {
-		p.title = _("Return for clarification");
-		p.label = _("The question for the inspector:");
-	} else {
-		p.title = _("Reject the record");
-		p.label = _("The reason, for the inspector:");
+	if (strcmp(state, REVIEW_REJECTED) == 0 && (accepted =
+	    rui_accepted(t, u)) > 0) {
+		/* It takes back what the office accepted: asked first. */
+		if (u->n == 1)
+			q = xasprintf(_("Record %.12s was accepted by the "
+			    "office. Reject it all the same?"), u->records[0]);
+		else
+			q = xasprintf(ngettext("%zu of the marked records was "
+			    "accepted by the office. Reject them all the same?",
+			    "%zu of the marked records were accepted by the "
+			    "office. Reject them all the same?", accepted),
+			    accepted);
+		tui_confirm(t, q, rui_confirmed, u);
+		free(q);
+		return;
 	}
-	p.max = 600;
-	p.done = rui_text;
-	p.arg = u;
-	tui_prompt(t, &p);
+	rui_ask_text(t, u);
 }
 
 /* The inspector's passphrase typed: sign the amendment. */

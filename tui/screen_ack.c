@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/inspect.h"
 #include "core/util.h"
 #include "tui/draw.h"
 #include "tui/edit.h"
@@ -108,29 +109,27 @@ ack_draw(struct tui *t, void *priv)
 static int
 ack_save(struct tui *t, struct ack *a)
 {
-	char	*v[ACK_FIELDS];
-	int	 i, rc = 0;
+	char		*v[ACK_FIELDS];
+	const char	*why;
+	json_t		*ak;
+	int		 i, rc = 0;
 
 	for (i = 0; i < ACK_FIELDS; i++)
 		v[i] = edit_text(&a->f[i]);
-	if (!a->refused && (*v[0] == '\0' || *v[1] == '\0')) {
-		tui_msg(t, "%s", _("The representative's name and role are "
-		    "both needed (or mark the refusal)."));
+	ak = json_pack("{s:s, s:s, s:b}", "name", v[0], "role", v[1],
+	    "refused", a->refused);
+	if (a->refused)
+		json_object_set_new(ak, "witness", json_string(v[2]));
+	/* The rule of core, the same for `lantian inspect`. */
+	if ((why = inspect_ack_problem(ak)) != NULL) {
+		tui_msg(t, "%s", _(why));
 		t->msg_error = 1;
-		a->focus = *v[0] == '\0' ? 0 : 1;
-		rc = -1;
-	} else if (a->refused && *v[2] == '\0') {
-		tui_msg(t, "%s", _("A refusal needs a witness."));
-		t->msg_error = 1;
-		a->focus = 2;
+		a->focus = a->refused ? 2 : *v[0] == '\0' ? 0 : 1;
+		json_decref(ak);
 		rc = -1;
 	} else {
 		json_decref(a->fs.d.acknowledged);
-		a->fs.d.acknowledged = json_pack("{s:s, s:s, s:b}", "name",
-		    v[0], "role", v[1], "refused", a->refused);
-		if (a->refused)
-			json_object_set_new(a->fs.d.acknowledged, "witness",
-			    json_string(v[2]));
+		a->fs.d.acknowledged = ak;
 		rc = flow_state_save(t, &a->fs);
 	}
 	for (i = 0; i < ACK_FIELDS; i++)

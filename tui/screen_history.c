@@ -475,9 +475,18 @@ hist_draw(struct tui *t, void *priv)
 	struct hist		*h = priv;
 	struct hist_cols	 c;
 	attr_t			 head = draw_attr(DRAW_HEAD);
+	char			*msg;
 	int			 i, x = 1, y = TUI_BODY_TOP;
 
 	hist_fit(t, h);
+	if (h->n == 0 && h->narrow != NULL) {
+		/* A filter that matches nothing says so, not "no records". */
+		msg = xasprintf(_("No records match %s. (/ changes the filter; "
+		    "an empty one shows every record.)"), h->narrow);
+		draw_wrap(y + 1, 2, COLS - 4, 3, msg, A_NORMAL);
+		free(msg);
+		return;
+	}
 	if (h->n == 0) {
 		draw_wrap(y + 1, 2, COLS - 4, 3, h->site != NULL ?
 		    _("No records of this site yet. A record is made when an "

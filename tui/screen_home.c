@@ -23,9 +23,11 @@
 #include "core/key.h"
 #include "core/record.h"
 #include "core/review.h"
+#include "core/roster.h"
 #include "core/site.h"
 #include "core/summary.h"
 #include "core/history.h"
+#include "core/office.h"
 #include "core/util.h"
 #include "tui/draw.h"
 #include "tui/list.h"
@@ -86,6 +88,15 @@ struct home {
 	int			 nassign;	/* sites assigned this month */
 	int			 nassign_done;	/* of them, inspected */
 	char			*assign_left;	/* the sites still to do */
+	int			 qrow;		/* 1: the office's machine: the
+						   review line comes first,
+						   selectable (Enter opens
+						   the queue); else 0 */
+	long long		 npending;	/* records waiting for the
+						   office's decision */
+	char			*redrawn;	/* this month's redraws, with
+						   the draws they replaced, or
+						   NULL */
 	struct list		 list;		/* the office's, drafts, then
 						   findings */
 	int			 otop, dtop, ftop; /* first shown of each */
@@ -119,6 +130,8 @@ home_free(struct home *h)
 	h->noffice = 0;
 	free(h->last_result);
 	free(h->assign_left);
+	free(h->redrawn);
+	h->redrawn = NULL;
 	h->drafts = NULL;
 	h->due = NULL;
 	h->last_result = NULL;
@@ -218,11 +231,86 @@ home_add_assign(const struct assign_site *a, void *arg)
 	return 0;
 }
 
+/* Walking the month's draws: this device's sites of each. */
+struct home_draws {
+	struct home	*h;
+	const char	*device;
+	char		*before;	/* the sites of the draw before */
+};
+
+/* The sites of a draw assigned to device, by name ("—" for none). */
+static char *
+home_draw_sites(const struct assign_drawn *d, const char *device)
+{
+	const json_t	*a, *p;
+	const char	*name;
+	char		*out = NULL, *more;
+	size_t		 i, j;
+
+	json_array_foreach(d->assignments, i, a) {
+		json_array_foreach(json_object_get(a, "inspectors"), j, p) {
+			if (!json_is_string(json_object_get(p, "key_id")) ||
+			    strcmp(json_string_value(json_object_get(p,
+			    "key_id")), device) != 0)
+				continue;
+			if ((name = json_string_value(json_object_get(a,
+			    "name"))) == NULL &&
+			    (name = json_string_value(json_object_get(a,
+			    "site"))) == NULL)
+				name = "?";
+			more = xasprintf("%s%s%s", out != NULL ? out : "",
+			    out != NULL ? ", " : "", name);
+			free(out);
+			out = more;
+			break;
+		}
+	}
+	return out != NULL ? out : xstrdup("—");
+}
+
+/* One draw of the month: a redraw is said beside the draw it replaced. */
+static int
+home_add_drawn(const struct assign_drawn *d, void *arg)
+{
+	struct home_draws	*w = arg;
+	char			*now, *line, when[24] = "";
+
+	now = home_draw_sites(d, w->device);
+	/* Said where it concerns this device: in either draw. */
+	if (d->n > 1 && d->in_force && (strcmp(now, "—") != 0 ||
+	    (w->before != NULL && strcmp(w->before, "—") != 0))) {
+		history_time(when, sizeof when, d->issued);
+		/* The date only: the line is short of room. */
+		when[10] = '\0';
+		line = xasprintf(_("%s redrawn %s (%s): %s → %s"),
+		    words_kind(d->kind), when,
+		    d->reason != NULL ? d->reason : "", w->before != NULL ?
+		    w->before : "—", now);
+		if (w->h->redrawn != NULL) {
+			char *both = xasprintf("%s; %s", w->h->redrawn, line);
+			free(line);
+			line = both;
+		}
+		free(w->h->redrawn);
+		w->h->redrawn = line;
+	}
+	free(w->before);
+	/* The next draw of this kind replaces this one; the next kind's
+	 * first draw replaces nothing. */
+	if (d->in_force) {
+		free(now);
+		now = NULL;
+	}
+	w->before = now;
+	return 0;
+}
+
 /* The office's assignments of this month for this device. */
 static void
 home_load_assign(struct tui *t, struct home *h, time_t now)
 {
 	struct key_public	 pk;
+	struct home_draws	 w;
 	struct tm		 tm;
 	char			 device[KEY_ID_HEX], month[8];
 
@@ -233,6 +321,12 @@ home_load_assign(struct tui *t, struct home *h, time_t now)
 	strftime(month, sizeof month, "%Y-%m", &tm);
 	if (assign_mine(t->dd->db, device, month, home_add_assign, h) != 0)
 		tui_error(t, "%s", _("Cannot read the assignments"));
+	memset(&w, 0, sizeof w);
+	w.h = h;
+	w.device = device;
+	if (office_draws(t->dd->db, month, home_add_drawn, &w) != 0)
+		tui_error(t, "%s", _("Cannot read the assignments"));
+	free(w.before);
 }
 
 /* One record of this device returned or rejected by the office. */
@@ -325,7 +419,12 @@ home_load(struct tui *t, struct home *h)
 	home_load_sync(t, h);
 	home_load_assign(t, h, now);
 	home_load_office(t, h, now);
-	h->list.n = h->noffice + h->ndrafts + h->ndue;
+	h->qrow = roster_office_has_key(t->dd);
+	h->npending = 0;
+	if (h->qrow && review_count(t->dd->db, REVIEW_PENDING,
+	    &h->npending) != 0)
+		tui_error(t, "%s", _("Cannot read the review queue"));
+	h->list.n = h->qrow + h->noffice + h->ndrafts + h->ndue;
 	list_fix(&h->list, tui_body_rows());
 	t->dirty = 1;
 }
@@ -371,7 +470,8 @@ static void
 home_split(const struct home *h, int *drows, int *frows)
 {
 	int	avail = tui_body_rows() - HOME_FIXED_ROWS - (h->noffice > 0 ?
-		    home_office_rows(h) + 2 : 0);
+		    home_office_rows(h) + 2 : 0) - (h->redrawn != NULL) -
+		    2 * h->qrow;
 	int	dn = h->ndrafts > 0 ? h->ndrafts : 1;
 	int	fn = h->ndue > 0 ? h->ndue : 1;
 
@@ -433,13 +533,15 @@ home_draw_drafts(struct home *h, int y, int rows)
 	/* "  " site "  " form "  " YYYY-MM-DD HH:MM (16) */
 	wsite = (COLS - 22) * 4 / 9;
 	wform = COLS - 22 - wsite;
-	home_scroll(h->list.sel - h->noffice, h->ndrafts, rows, &h->dtop);
+	home_scroll(h->list.sel - h->qrow - h->noffice, h->ndrafts, rows,
+	    &h->dtop);
 	for (i = 0; i < rows && h->dtop + i < h->ndrafts; i++) {
 		sel = h->noffice + h->dtop + i;
 		d = &h->drafts[h->dtop + i];
 		title = d->form != NULL ? form_title(d->form, i18n_lang()) :
 		    d->form_id;
-		home_row(y + i, sel == h->list.sel ? draw_attr(DRAW_SELECT) :
+		home_row(y + i, sel == h->list.sel - h->qrow ?
+		    draw_attr(DRAW_SELECT) :
 		    A_NORMAL, d->site, wsite, title, wform, d->updated);
 	}
 }
@@ -460,12 +562,13 @@ home_draw_due(struct home *h, int y, int rows)
 	}
 	/* "  " deadline " !" "  " site "  " text */
 	wsite = (COLS - 16) / 3;
-	home_scroll(h->list.sel - h->noffice - h->ndrafts, h->ndue, rows,
+	home_scroll(h->list.sel - h->qrow - h->noffice - h->ndrafts, h->ndue,
+	    rows,
 	    &h->ftop);
 	for (i = 0; i < rows && h->ftop + i < h->ndue; i++) {
 		sel = h->noffice + h->ndrafts + h->ftop + i;
 		f = &h->due[h->ftop + i];
-		if (sel == h->list.sel)
+		if (sel == h->list.sel - h->qrow)
 			a = draw_attr(DRAW_SELECT);
 		else
 			a = f->overdue ? draw_attr(DRAW_WARN) : A_NORMAL;
@@ -485,12 +588,13 @@ home_draw_office(struct home *h, int y, int rows)
 	const char		*state;
 	int			 i, sel;
 
-	home_scroll(h->list.sel, h->noffice, rows, &h->otop);
+	home_scroll(h->list.sel - h->qrow, h->noffice, rows, &h->otop);
 	for (i = 0; i < rows && h->otop + i < h->noffice; i++) {
 		sel = h->otop + i;
 		o = &h->office[sel];
 		state = words_review(o->state, &part);
-		home_row(y + i, sel == h->list.sel ? draw_attr(DRAW_SELECT) :
+		home_row(y + i, sel == h->list.sel - h->qrow ?
+		    draw_attr(DRAW_SELECT) :
 		    draw_attr(part), state, 8, o->site, (COLS - 16) / 4,
 		    o->text);
 	}
@@ -527,8 +631,19 @@ home_draw(struct tui *t, void *priv)
 
 	(void)t;
 	home_split(h, &drows, &frows);
-	list_fix(&h->list, home_office_rows(h) + drows + frows);
+	list_fix(&h->list, h->qrow + home_office_rows(h) + drows + frows);
 
+	if (h->qrow) {
+		/* The office's machine: its queue first, Enter opens it. */
+		draw_printf(y++, 1, COLS - 2, h->list.sel == 0 ?
+		    draw_attr(DRAW_SELECT) : h->npending > 0 ?
+		    draw_attr(DRAW_WARN) : draw_attr(DRAW_HEAD),
+		    ngettext("Review: %lld record waits for the office's "
+		    "decision (Enter opens the queue)", "Review: %lld records "
+		    "wait for the office's decision (Enter opens the queue)",
+		    (unsigned long)h->npending), h->npending);
+		y++;
+	}
 	if (h->noffice > 0) {
 		draw_printf(y++, 1, COLS - 2, draw_attr(DRAW_WARN),
 		    _("From the office (%d): Enter opens the record, a answers "
@@ -546,6 +661,8 @@ home_draw(struct tui *t, void *priv)
 	else
 		draw_printf(y++, 4, COLS - 6, A_NORMAL, _("%d of %d to do: %s"),
 		    h->nassign - h->nassign_done, h->nassign, h->assign_left);
+	if (h->redrawn != NULL)
+		draw_str(y++, 4, COLS - 6, h->redrawn, draw_attr(DRAW_WARN));
 	y++;
 
 	if (h->drafts_total > h->ndrafts)
@@ -597,21 +714,24 @@ static int
 home_enter(struct tui *t, struct home *h)
 {
 	struct flow_arg	 a = { .draft = 0, .question = NULL };
-	int		 rc;
+	int		 rc, sel;
 
 	if (h->list.n == 0) {
 		tui_msg(t, "%s", _("Nothing to open here: choose a site with "
 		    "s."));
 		return TUI_REDRAW;
 	}
-	if (h->list.sel < h->noffice)
+	sel = h->list.sel - h->qrow;
+	if (sel < 0)
+		rc = tui_push(t, &screen_queue, NULL);
+	else if (sel < h->noffice)
 		rc = tui_push(t, &screen_record,
-		    (void *)h->office[h->list.sel].record);
-	else if (h->list.sel < h->noffice + h->ndrafts) {
-		a.draft = h->drafts[h->list.sel - h->noffice].id;
+		    (void *)h->office[sel].record);
+	else if (sel < h->noffice + h->ndrafts) {
+		a.draft = h->drafts[sel - h->noffice].id;
 		rc = tui_push(t, &screen_flow, &a);
 	} else
-		rc = tui_push(t, &screen_record, (void *)h->due[h->list.sel -
+		rc = tui_push(t, &screen_record, (void *)h->due[sel -
 		    h->noffice - h->ndrafts].record);
 	if (rc != 0 && !t->msg_keep)
 		tui_error(t, "%s", _("Cannot open it"));
@@ -630,14 +750,15 @@ static int
 home_answer(struct tui *t, struct home *h)
 {
 	struct home_office	*o;
+	int			 sel = h->list.sel - h->qrow;
 
-	if (h->list.sel >= h->noffice || strcmp(h->office[h->list.sel].state,
+	if (sel < 0 || sel >= h->noffice || strcmp(h->office[sel].state,
 	    REVIEW_RETURNED) != 0) {
 		tui_msg(t, "%s", _("a answers the office: select a returned "
 		    "record first."));
 		return TUI_REDRAW;
 	}
-	o = &h->office[h->list.sel];
+	o = &h->office[sel];
 	review_ui_answer(t, o->record, o->text, home_answered, h);
 	return TUI_REDRAW;
 }
@@ -646,12 +767,13 @@ home_answer(struct tui *t, struct home *h)
 static int
 home_abandon(struct tui *t, struct home *h)
 {
-	if (h->list.sel < h->noffice || h->list.sel >= h->noffice +
-	    h->ndrafts) {
+	int	sel = h->list.sel - h->qrow;
+
+	if (sel < h->noffice || sel >= h->noffice + h->ndrafts) {
 		tui_msg(t, "%s", _("x abandons a draft: select one first."));
 		return TUI_REDRAW;
 	}
-	h->abandon = h->drafts[h->list.sel - h->noffice].id;
+	h->abandon = h->drafts[sel - h->noffice].id;
 	tui_confirm(t, _("Abandon this draft? Its answers will be deleted."),
 	    home_abandoned, h);
 	return TUI_REDRAW;
@@ -695,7 +817,8 @@ home_key(struct tui *t, void *priv, const struct tui_key *k)
 	if (TUI_IS(k, 'x') || k->code == KEY_DC)
 		return home_abandon(t, h);
 	home_split(h, &drows, &frows);
-	rc = list_key(&h->list, k, home_office_rows(h) + drows + frows, 1);
+	rc = list_key(&h->list, k, h->qrow + home_office_rows(h) + drows +
+	    frows, 1);
 	return rc;
 }
 

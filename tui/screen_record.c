@@ -867,8 +867,10 @@ rec_decide(struct tui *t, struct rec *v, const char *state)
 		    "amends."));
 		return;
 	}
-	review_ui_decide(t, &id, 1, state, t->office != NULL, rec_reviewed,
-	    v);
+	/* Opened from the review queue: the key stays for the queue's
+	 * session (and its idle lock), as it does for decisions made there. */
+	review_ui_decide(t, &id, 1, state, t->office != NULL ||
+	    tui_has_screen(t, &screen_queue), rec_reviewed, v);
 }
 
 /* f: follow up the open findings with a new inspection. */

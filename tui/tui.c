@@ -235,6 +235,17 @@ tui_close_screen(struct tui *t, void *priv)
 	t->dirty = 1;
 }
 
+int
+tui_has_screen(const struct tui *t, const struct tui_screen *s)
+{
+	int	i;
+
+	for (i = 0; i < t->depth; i++)
+		if (t->stack[i].screen == s)
+			return 1;
+	return 0;
+}
+
 void
 tui_home(struct tui *t)
 {

@@ -142,6 +142,8 @@ int tui_replace(struct tui *t, const struct tui_screen *s, void *arg);
  * resumed when it was the one closed.
  */
 void tui_close_screen(struct tui *t, void *priv);
+/* Is s open, on top or below? */
+int tui_has_screen(const struct tui *t, const struct tui_screen *s);
 /* Close screens down to the bottom one (home) and resume it. */
 void tui_home(struct tui *t);
 

@@ -33,6 +33,7 @@ out_has "naming it" "^lantian.db: store-damaged: "
 err_has "and counting it as a problem" "record\(s\) checked, [1-9][0-9]* problem\(s\)"
 answers gas "$GAS_BOILER"
 fails 1 "inspect refuses to sign into it" lt --data "$D" inspect \
+    --ack-name 赵厂长 --ack-role 负责人 \
     --site XY-E-101 --form boiler --answers "$A" \
     --passphrase-file "$PASSFILE"
 err_has "saying what to do" \

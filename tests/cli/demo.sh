@@ -42,7 +42,7 @@ lt --data "$D" sites list --kind enterprise | head -n 1 | cut -f1 >"$T/site"
 printf 'demo\n' >"$T/demo-pass"
 answers gas "$GAS_BOILER"
 ok "an inspection in the demo data with passphrase \"demo\"" lt --data "$D" \
-    inspect --site "$(cat "$T/site")" --form boiler --answers "$A" \
+    inspect --ack-name 赵厂长 --ack-role 负责人 --site "$(cat "$T/site")" --form boiler --answers "$A" \
     --passphrase-file "$T/demo-pass"
 NREC=$((NREC + 1))
 sort -o "$T/ids1" "$T/ids1" - <"$T/out"

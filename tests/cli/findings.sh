@@ -89,19 +89,19 @@ out_has "closed by the third record" "closed by $(printf %.12s "$THIRD")"
 
 # A re-inspection must follow a record of the same site.
 fails 1 "--follows a record of another site is refused" \
-    lt --data "$D" inspect --site XY-E-102 --form boiler \
+    lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-102 --form boiler \
     --answers "$A" --follows "$FIRST" --passphrase-file "$PASSFILE"
 err_has "it says which site the record is of" "^lantian: .*XY-E-101"
 
 # A form for enterprises does not fit a household, unless --any-kind.
 answers kind "$GAS_BOILER"
 fails 1 "a boiler form on a household is refused" \
-    lt --data "$D" inspect --site XY-H-101 --form boiler --answers "$A" \
+    lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-H-101 --form boiler --answers "$A" \
     --passphrase-file "$PASSFILE"
 err_has "the message names the kind and says how" \
     "^lantian: form boiler: .*household.*--any-kind"
 ok "with --any-kind it is recorded" \
-    lt --data "$D" inspect --site XY-H-101 --form boiler --answers "$A" \
+    lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-H-101 --form boiler --answers "$A" \
     --any-kind --passphrase-file "$PASSFILE"
 
 ok "the store still verifies" lt --data "$D" verify

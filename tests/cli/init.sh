@@ -83,18 +83,18 @@ check "it made a key" test -s "$D2/keys/device.key"
 lt_sites "$D2"
 answers gas "$GAS_BOILER"
 fails 1 "that key does not open with another passphrase" \
-    lt --data "$D2" inspect --site XY-E-101 --form boiler \
+    lt --data "$D2" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler \
     --answers "$A" --passphrase-file "$PASSFILE"
 err_has "it says the passphrase is wrong" "^lantian: .*passphrase"
-run_in "$T/pass2" lt --data "$D2" inspect --site XY-E-101 \
+run_in "$T/pass2" lt --data "$D2" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 \
     --form boiler --answers "$A" --passphrase-file -
 _judge "it opens with the passphrase given on standard input" 0
 
 # A key file from another data dir is never used to sign.
 cp "$D/keys/device.key" "$D2/keys/device.key"
 N=$(lt_count "$D2")
-fails 1 "another data dir's device.key is refused" lt --data "$D2" inspect \
-    --site XY-E-101 --form boiler --answers "$A" --passphrase-file "$PASSFILE"
+fails 1 "another data dir's device.key is refused" lt --data "$D2" inspect --ack-name 赵厂长 \
+    --ack-role 负责人 --site XY-E-101 --form boiler --answers "$A" --passphrase-file "$PASSFILE"
 err_has "it says the key files do not match" "^lantian: .*device.key.*match"
 is "no record is created" "$(lt_count "$D2")" "$N"
 

@@ -33,7 +33,7 @@ count() { lt_count "$D"; }
 # A first inspection.
 answers gas "$GAS_BOILER"
 GAS=$A
-ok "inspect a gas boiler" lt --data "$D" inspect --site XY-E-101 \
+ok "inspect a gas boiler" lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 \
     --form boiler --answers "$GAS" --passphrase-file "$PASSFILE"
 ID1=$(cat "$T/out")
 check "it prints one 64-hex id on stdout" \
@@ -57,7 +57,7 @@ is "it stores the answers as given" \
 # The second one chains to the first.
 answers coal "$COAL_BOILER"
 COAL=$A
-ok "inspect a coal boiler" lt --data "$D" inspect --site XY-E-102 --form boiler \
+ok "inspect a coal boiler" lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-102 --form boiler \
     --answers "$COAL" --passphrase-file "$PASSFILE"
 ID2=$(cat "$T/out")
 lt --data "$D" records show "$ID2" --raw >"$T/r2.json"
@@ -93,16 +93,16 @@ print([q.get("max", 1000000) for q in f["questions"] if q["id"] == "capacity_tph
 answers big "$(echo "$GAS_BOILER" | sed "s/\"capacity_tph\": 12/\"capacity_tph\": $MAX.5/")"
 printf '\211PNG\r\n\032\n\0\0\0\rIHDRorphan\n' >"$T/orphan.png"
 ORPHAN=$(sha256sum "$T/orphan.png" | cut -d' ' -f1)
-fails 1 "capacity_tph above its max is refused" lt --data "$D" inspect \
-    --site XY-E-101 --form boiler --answers "$A" --attach "$T/orphan.png" \
+fails 1 "capacity_tph above its max is refused" lt --data "$D" inspect --ack-name 赵厂长 \
+    --ack-role 负责人 --site XY-E-101 --form boiler --answers "$A" --attach "$T/orphan.png" \
     --passphrase-file "$PASSFILE"
 err_has "the message names the question" "^lantian: .*capacity_tph"
 is "no record is created" "$(count)" "$N"
 check "the attachment is not taken into the store" \
     test ! -e "$D/attachments/$(echo "$ORPHAN" | cut -c1-2)/$ORPHAN"
 answers nofuel '{"use": "heating", "capacity_tph": 12}'
-fails 1 "a missing required answer is refused" lt --data "$D" inspect \
-    --site XY-E-101 --form boiler --answers "$A" --passphrase-file "$PASSFILE"
+fails 1 "a missing required answer is refused" lt --data "$D" inspect --ack-name 赵厂长 \
+    --ack-role 负责人 --site XY-E-101 --form boiler --answers "$A" --passphrase-file "$PASSFILE"
 err_has "the message names the question" "^lantian: .*fuel: required"
 is "no record is created" "$(count)" "$N"
 # An answer larger than a whole record may be (1 MiB) is refused, named.
@@ -110,19 +110,19 @@ python3 -c 'import json, sys
 a = json.loads(sys.argv[1])
 a["notes"] = "长" * 400000
 print(json.dumps(a))' "$GAS_BOILER" >"$T/huge.json"
-fails 1 "a text answer of 1.2 MB is refused" lt --data "$D" inspect \
-    --site XY-E-101 --form boiler --answers "$T/huge.json" \
+fails 1 "a text answer of 1.2 MB is refused" lt --data "$D" inspect --ack-name 赵厂长 \
+    --ack-role 负责人 --site XY-E-101 --form boiler --answers "$T/huge.json" \
     --passphrase-file "$PASSFILE"
 err_has "the message names the answer, not the form" "^lantian: .*notes"
 is "no record is created" "$(count)" "$N"
-fails 1 "an unknown site is refused" lt --data "$D" inspect --site XY-NOPE \
+fails 1 "an unknown site is refused" lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-NOPE \
     --form boiler --answers "$GAS" --passphrase-file "$PASSFILE"
 err_has "the message names the site" "^lantian: .*XY-NOPE.*not registered"
-fails 1 "an unknown form is refused" lt --data "$D" inspect --site XY-E-101 \
+fails 1 "an unknown form is refused" lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 \
     --form no-such-form --answers "$GAS" --passphrase-file "$PASSFILE"
 err_has "the message names the form" "^lantian: .*no-such-form.*not found"
-fails 1 "a wrong passphrase is refused" lt --data "$D" inspect \
-    --site XY-E-101 --form boiler --answers "$GAS" --passphrase-file "$WRONGPASS"
+fails 1 "a wrong passphrase is refused" lt --data "$D" inspect --ack-name 赵厂长 \
+    --ack-role 负责人 --site XY-E-101 --form boiler --answers "$GAS" --passphrase-file "$WRONGPASS"
 err_has "the message says passphrase" "^lantian: .*passphrase"
 is "no record is created" "$(count)" "$N"
 fails 2 "inspect without --site is a usage error" lt --data "$D" inspect \
@@ -159,13 +159,13 @@ is "the attachments table knows both" \
     "$(sqlite3 "$D/lantian.db" "SELECT mime FROM attachments ORDER BY mime")" \
     "$(printf 'image/jpeg\nimage/png')"
 fails 1 "a refused inspection attaching the same photo again" \
-    lt --data "$D" inspect --site XY-E-101 --form boiler \
+    lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler \
     --answers "$T/nofuel.json" --attach "$T/photo.png" \
     --passphrase-file "$PASSFILE"
 check "leaves the stored photo of the earlier record in place" \
     cmp "$T/photo.png" "$D/attachments/$(echo "$PNG" | cut -c1-2)/$PNG"
-fails 1 "a missing attachment file is an error" lt --data "$D" inspect \
-    --site XY-E-101 --form boiler --answers "$GAS" \
+fails 1 "a missing attachment file is an error" lt --data "$D" inspect --ack-name 赵厂长 \
+    --ack-role 负责人 --site XY-E-101 --form boiler --answers "$GAS" \
     --attach "$T/no-such.png" --passphrase-file "$PASSFILE"
 err_has "naming the file" "^lantian: .*no-such.png"
 
@@ -198,7 +198,7 @@ if [ -n "$PHOTO" ]; then
 	fi
 	answers nophoto "$(echo "$BASE" | sed "s/}\$/, \"$PHOTO\": \"other.png\"}/")"
 	fails 1 "a photo answer naming a file not attached is refused" \
-	    lt --data "$D" inspect --site "$SITE" --form "$PFORM" --answers "$A" \
+	    lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site "$SITE" --form "$PFORM" --answers "$A" \
 	    --attach "$T/photo.png" --passphrase-file "$PASSFILE"
 	err_has "the message names the question" "^lantian: .*$PHOTO"
 else
@@ -208,11 +208,11 @@ fi
 # Following up: a re-inspection on which the rule no longer fires closes it.
 N=$(count)
 fails 1 "--follows a record of another site is refused" lt --data "$D" \
-    inspect --site XY-E-101 --form boiler --answers "$GAS" --follows "$ID2" \
+    inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler --answers "$GAS" --follows "$ID2" \
     --passphrase-file "$PASSFILE"
 err_has "the message names both sites" "^lantian: .*XY-E-102.*XY-E-101"
-fails 1 "--follows an unknown record is refused" lt --data "$D" inspect \
-    --site XY-E-102 --form boiler --answers "$GAS" --passphrase-file \
+fails 1 "--follows an unknown record is refused" lt --data "$D" inspect --ack-name 赵厂长 \
+    --ack-role 负责人 --site XY-E-102 --form boiler --answers "$GAS" --passphrase-file \
     "$PASSFILE" --follows 0000000000000000000000000000000000000000000000000000000000000000
 is "no record is created" "$(count)" "$N"
 lt_inspect "$D" XY-E-102 boiler "$COAL_BOILER" --follows "$ID2"
@@ -221,7 +221,7 @@ is "a follow-up on which the rule still fires leaves it open" \
     "$(sqlite3 "$D/lantian.db" "SELECT closed_by IS NULL FROM findings WHERE record = '$ID2'")" 1
 P12=$(echo "$ID2" | cut -c1-12)
 ok "a re-inspection, the boiler now on gas (--follows a 12-digit prefix)" \
-    lt --data "$D" inspect --site XY-E-102 --form boiler --answers "$GAS" \
+    lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-102 --form boiler --answers "$GAS" \
     --follows "$P12" --passphrase-file "$PASSFILE"
 ID5=$(cat "$T/out")
 is "the record names the full id it follows" \
@@ -233,7 +233,7 @@ is "the finding that fired again stays open" \
     "$(sqlite3 "$D/lantian.db" "SELECT count(*) FROM findings WHERE record = '$STILL' AND closed_by IS NULL")" 1
 
 # --form takes a file as well as an id.
-ok "inspect --form FILE" lt --data "$D" inspect --site XY-E-101 \
+ok "inspect --form FILE" lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 \
     --form "$(form_file boiler)" --answers "$GAS" --passphrase-file "$PASSFILE"
 is "the record cites the form's id" \
     "$(lt --data "$D" records show "$(cat "$T/out")" --raw | json 'd["form"]["id"]')" \

@@ -24,12 +24,14 @@ lt_sites "$D"
 answers gas "$GAS_BOILER"
 fails 1 "inspect with --notes that are not UTF-8 is refused" \
     lt --data "$D" inspect --site XY-E-101 --form boiler --answers "$A" \
+    --ack-name 赵厂长 --ack-role 负责人 \
     --notes "noted $BAD" --passphrase-file "$PASSFILE"
 err_has "naming the option" "^lantian: --notes: not valid UTF-8 text \(byte 8 "
 is "nothing is signed" "$(lt_count "$D")" 0
 printf 'x' >"$T/photo$BAD.jpg"
 fails 1 "an --attach whose name is not UTF-8 is refused" \
     lt --data "$D" inspect --site XY-E-101 --form boiler --answers "$A" \
+    --ack-name 赵厂长 --ack-role 负责人 \
     --attach "$T/photo$BAD.jpg" --passphrase-file "$PASSFILE"
 err_has "naming the option" "^lantian: --attach: not valid UTF-8"
 is "nothing is signed" "$(lt_count "$D")" 0

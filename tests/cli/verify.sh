@@ -119,7 +119,7 @@ unset LANTIAN_NOW
 store parallel 0
 answers par "$GAS_BOILER"
 for i in 1 2 3 4 5 6; do
-	( "$LANTIAN" --data "$D" inspect --site XY-E-101 --form boiler \
+	( "$LANTIAN" --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler \
 	    --answers "$A" --passphrase-file "$PASSFILE" >"$T/par.$i.out" \
 	    2>"$T/par.$i.err"; echo $? >"$T/par.$i.rc" ) &
 done

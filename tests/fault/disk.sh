@@ -68,7 +68,7 @@ make_records() {
 	answers gas "$GAS_BOILER"
 	_i=$2
 	while [ "$_i" -le "$3" ]; do
-		lt --data "$1" inspect --site XY-E-101 --form boiler \
+		lt --data "$1" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler \
 		    --answers "$A" --notes "record $_i" \
 		    --passphrase-file "$PASSFILE" >/dev/null 2>"$T/err" ||
 		    break
@@ -107,7 +107,7 @@ head -c 300000 /dev/urandom >"$T/photo.jpg"
 
 #### Finishing an inspection
 
-limited 100 --data "$D" inspect --site XY-E-101 --form boiler --answers \
+limited 100 --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler --answers \
     "$A" --attach "$T/photo.jpg" --notes "with a photo" \
     --passphrase-file "$PASSFILE"
 is "inspect, the photo larger than the room left: it fails (exit 1)" "$RC" 1
@@ -118,20 +118,20 @@ is "no half-copied photo is left" \
     "$(find "$D/attachments" -type f 2>/dev/null | wc -l | tr -d ' ')" 0
 store_ok "after the failed inspection" "$D"
 ok "once there is room, the same inspection is signed" lt --data "$D" \
-    inspect --site XY-E-101 --form boiler --answers "$A" --attach \
+    inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler --answers "$A" --attach \
     "$T/photo.jpg" --notes "with a photo" --passphrase-file "$PASSFILE"
 is "6 records" "$(lt_count "$D")" 6
 
 # The record itself not written: room for the database's shared memory
 # (32 KiB), not for the transaction in the write-ahead log.
-limited 40 --data "$D" inspect --site XY-E-101 --form boiler --answers \
+limited 40 --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler --answers \
     "$A" --notes "no room" --passphrase-file "$PASSFILE"
 is "inspect, no room for the record: it fails (exit 1)" "$RC" 1
 err_has "saying why" "^lantian: [^:]+: .*$FULL"
 said
 is "nothing of it is stored" "$(lt_count "$D")" 6
 store_ok "after the inspection with no room" "$D"
-ok "once there is room, it is signed" lt --data "$D" inspect --site \
+ok "once there is room, it is signed" lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site \
     XY-E-101 --form boiler --answers "$A" --notes "no room" \
     --passphrase-file "$PASSFILE"
 is "7 records" "$(lt_count "$D")" 7
@@ -142,7 +142,7 @@ if [ "$MOUNTED" = 1 ]; then
 	DM=$MNT/inspector
 	cp -a "$D" "$DM"
 	fill
-	run lt --data "$DM" inspect --site XY-E-101 --form boiler --answers \
+	run lt --data "$DM" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler --answers \
 	    "$A" --notes "full tmpfs" --passphrase-file "$PASSFILE"
 	is "inspect on a full disk fails (exit 1)" "$RC" 1
 	err_has "saying the disk is full" "^lantian: [^:]+: .*$FULL"
@@ -150,7 +150,7 @@ if [ "$MOUNTED" = 1 ]; then
 	unfill
 	is "on the full disk, nothing was stored" "$(lt_count "$DM")" 7
 	store_ok "after the inspection on the full disk" "$DM"
-	ok "once there is room, it is signed" lt --data "$DM" inspect --site \
+	ok "once there is room, it is signed" lt --data "$DM" inspect --ack-name 赵厂长 --ack-role 负责人 --site \
 	    XY-E-101 --form boiler --answers "$A" --notes "full tmpfs" \
 	    --passphrase-file "$PASSFILE"
 	is "8 records there" "$(lt_count "$DM")" 8

@@ -138,7 +138,7 @@ visits() {
 
 # inspect_cmd VISIT PHOTO: lantian inspect of the coal boiler.
 inspect_cmd() {
-	lt --data "$D" inspect --site XY-E-101 --form boiler --answers \
+	lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler --answers \
 	    "$BOILER" --attach "$2" --notes "$1" --passphrase-file "$PASSFILE"
 }
 
@@ -156,7 +156,7 @@ while [ "$i" -le $((8 * TIMES)) ]; do
 	head -c 400000 /dev/urandom >"$T/photo-$i.jpg"
 	n0=$(db "$D" "SELECT count(*) FROM records")
 	delay "$T_INSPECT"
-	run_killed "$D_AT" --data "$D" inspect --site XY-E-101 --form boiler \
+	run_killed "$D_AT" --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler \
 	    --answers "$BOILER" --attach "$T/photo-$i.jpg" --notes "visit $i" \
 	    --passphrase-file "$PASSFILE"
 	n1=$(db "$D" "SELECT count(*) FROM records")
@@ -359,7 +359,7 @@ answers gas "$GAS_BOILER"
 t0=$(now_ns)
 i=1
 while [ "$i" -le "$NREC" ]; do
-	lt --data "$IN" inspect --site XY-E-101 --form boiler --answers "$A" \
+	lt --data "$IN" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler --answers "$A" \
 	    --notes "record $i" --passphrase-file "$PASSFILE" >/dev/null \
 	    2>"$T/err" || break
 	i=$((i + 1))

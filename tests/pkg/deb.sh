@@ -79,7 +79,7 @@ cd "$T" || exit 1
 run() { env -i HOME="$T/home" PATH=/usr/bin:/bin LANG=C.UTF-8 "$L" --data "$T/d" "$@"; }
 check "init" run init --name 张伟 --badge XY-017 --passphrase-file "$T/pass"
 check "sites import" run sites import "$T/sites.csv"
-check "an inspection with the installed forms" run inspect --site XY-E-101 \
+check "an inspection with the installed forms" run inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 \
     --form boiler --answers "$T/a.json" --passphrase-file "$T/pass"
 check "verify" run verify
 run findings list >"$T/findings" 2>&1

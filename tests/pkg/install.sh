@@ -54,7 +54,7 @@ printf 'id,name,kind,village\nXY-E-101,下冶镇供热站,enterprise,下冶村\n
     >"$T/sites.csv"
 check "sites import" run "$L" --data "$T/d" sites import "$T/sites.csv"
 printf '{"fuel": "coal", "use": "production", "capacity_tph": 4, "status": "running"}\n' >"$T/a.json"
-check "an inspection" run "$L" --data "$T/d" inspect --site XY-E-101 \
+check "an inspection" run "$L" --data "$T/d" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 \
     --form boiler --answers "$T/a.json" --passphrase-file "$T/pass"
 check "verify" run "$L" --data "$T/d" verify
 check "the finding" sh -c "env -i HOME='$T/home' PATH=/usr/bin:/bin \

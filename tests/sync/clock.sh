@@ -54,7 +54,7 @@ check "nothing said about the clock" sh -c "! grep -q 'clock' '$T/err'"
 # 1. Back a year.
 at 2029-03-01T09:00:00Z
 ok "the clock set back a year: the inspection is still signed" \
-    lt --data "$IA" inspect --site XY-E-101 --form boiler --answers "$A" \
+    lt --data "$IA" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler --answers "$A" \
     --passphrase-file "$PASSFILE"
 R2=$(head -n 1 "$T/out")
 err_has "and the inspector is told, with both times" \

@@ -99,6 +99,7 @@ answers gas "$GAS_BOILER"
 LANTIAN_NOW=2030-02-01T08:00:00Z fails 1 \
     "B, its clock set back before the revocation, cannot sign" \
     "$LANTIAN" --data "$IB" inspect --site XY-E-101 --form boiler \
+    --ack-name 赵厂长 --ack-role 负责人 \
     --answers "$A" --passphrase-file "$PASSFILE"
 err_has "saying why" \
     "this device's key $(lt_keyid "$IB") was revoked by the office \(at 2030-02-15T00:00:00Z\): it signs nothing more"

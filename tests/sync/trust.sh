@@ -258,8 +258,9 @@ setup "and syncs" lts --data "$IU" sync stick
 fails 1 "its export is refused before anything is written" lt --data "$IU" \
     export --record "$A1" --case K-3 --out "$T/bag-u" \
     --passphrase-file "$PASSFILE"
-err_has "saying how to enrol it" \
-    "key $(lt_keyid "$IU") is not on the office's roster, so a bag it signs would not verify: at the office, lantian roster add .*/keys/device.pub"
+err_has "saying why" \
+    "device key $(lt_keyid "$IU") is not on the roster: a bag it signs would not verify"
+err_has "and how to enrol it" "ask the office to enrol it: .*/unenrolled/keys/device.pub"
 check "no bag" test ! -e "$T/bag-u"
 
 #### A's real record 2, by the server

@@ -34,7 +34,7 @@ cron() {
 	while [ "$_i" -lt "$1" ]; do
 		_i=$((_i + 1))
 		step "$T/cron.sync" "$LANTIAN" --data "$D" sync stick &
-		step "$T/cron" "$LANTIAN" --data "$D" inspect --site XY-E-101 \
+		step "$T/cron" "$LANTIAN" --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 \
 		    --form boiler --answers "$A" --passphrase-file "$PASSFILE"
 		wait
 		step "$T/cron" "$LANTIAN" --data "$D" sync stick

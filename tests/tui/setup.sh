@@ -72,10 +72,10 @@ is "and the badge" "$(sql "$D" \
 lt_sites "$D"
 answers ban "$COAL_BAN"
 ok "the passphrase typed in the TUI signs a record (lantian inspect)" \
-    lt --data "$D" inspect --site XY-H-101 --form coal-ban --answers "$A" \
+    lt --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-H-101 --form coal-ban --answers "$A" \
     --passphrase-file "$PASSFILE"
-fails 1 "and another passphrase does not" lt --data "$D" inspect \
-    --site XY-H-101 --form coal-ban --answers "$A" \
+fails 1 "and another passphrase does not" lt --data "$D" inspect --ack-name 赵厂长 \
+    --ack-role 负责人 --site XY-H-101 --form coal-ban --answers "$A" \
     --passphrase-file "$WRONGPASS"
 ok "lantian verify" lt --data "$D" verify
 
@@ -117,7 +117,7 @@ tui_quit "q quits"
 check "her key is made" test -s "$T/zh/keys/device.key"
 printf 'passphrase 密码\n' >"$T/pass2"
 lt_sites "$T/zh"
-ok "her passphrase signs" lt --data "$T/zh" inspect --site XY-H-101 \
+ok "her passphrase signs" lt --data "$T/zh" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-H-101 \
     --form coal-ban --answers "$A" --passphrase-file "$T/pass2"
 
 done_testing

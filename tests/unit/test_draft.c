@@ -15,6 +15,19 @@
 #include "core/util.h"
 #include "testhelp.h"
 
+/* The site representative's acknowledgment every signed record needs
+ * (kept for the whole run: reachable, not a leak). */
+static const json_t *
+test_ack(void)
+{
+	static json_t	*ack;
+
+	if (ack == NULL)
+		ack = json_pack("{s:s, s:s, s:b}", "name", "赵厂长", "role",
+		    "负责人", "refused", 0);
+	return ack;
+}
+
 static const char form_text[] =
 	"{\"id\": \"t-draft\", \"version\": 1, \"tasks\": [11],"
 	" \"title\": {\"zh\": \"草稿\", \"en\": \"Draft test\"},"
@@ -195,6 +208,7 @@ test_finishing_a_draft_with_stored_attachments(void **state)
 	memset(&in, 0, sizeof in);
 	in.site = d.site;
 	in.form = f;
+	in.acknowledged = test_ack();
 	in.answers = d.answers;
 	in.stored = d.attachments;
 	in.acknowledged = d.acknowledged;
@@ -247,6 +261,7 @@ test_missing_stored_attachment_keeps_the_draft(void **state)
 	memset(&in, 0, sizeof in);
 	in.site = d.site;
 	in.form = f;
+	in.acknowledged = test_ack();
 	in.answers = d.answers;
 	in.stored = d.attachments;
 	in.draft = d.id;

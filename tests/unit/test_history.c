@@ -14,6 +14,19 @@
 #include "core/util.h"
 #include "testhelp.h"
 
+/* The site representative's acknowledgment every signed record needs
+ * (kept for the whole run: reachable, not a leak). */
+static const json_t *
+test_ack(void)
+{
+	static json_t	*ack;
+
+	if (ack == NULL)
+		ack = json_pack("{s:s, s:s, s:b}", "name", "赵厂长", "role",
+		    "负责人", "refused", 0);
+	return ack;
+}
+
 struct fixture {
 	char			*tmp;
 	struct datadir		*dd;
@@ -430,6 +443,7 @@ test_form_of_a_record_from_the_store(void **state)
 	memset(&in, 0, sizeof in);
 	in.site = "S1";
 	in.form = form;
+	in.acknowledged = test_ack();
 	in.answers = answers;
 	assert_int_equal(inspect_finish(fx->dd, fx->sk, &in, &r), 0);
 	assert_int_equal(history_form(fx->dd->db, &r, &back), 0);
@@ -531,6 +545,7 @@ test_check_on_a_thread(void **state)
 	memset(&in, 0, sizeof in);
 	in.site = "S1";
 	in.form = form;
+	in.acknowledged = test_ack();
 	in.answers = answers;
 	assert_int_equal(inspect_finish(fx->dd, fx->sk, &in, &r), 0);
 	assert_int_equal(history_check_start(fx->dd->db, r.id, &c), 0);

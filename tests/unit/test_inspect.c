@@ -11,6 +11,19 @@
 #include "core/util.h"
 #include "testhelp.h"
 
+/* The site representative's acknowledgment every signed record needs
+ * (kept for the whole run: reachable, not a leak). */
+static const json_t *
+test_ack(void)
+{
+	static json_t	*ack;
+
+	if (ack == NULL)
+		ack = json_pack("{s:s, s:s, s:b}", "name", "赵厂长", "role",
+		    "负责人", "refused", 0);
+	return ack;
+}
+
 static const char form_text[] =
 	"{\"id\": \"t-boiler\", \"version\": 3, \"tasks\": [11],"
 	" \"title\": {\"zh\": \"测试锅炉\", \"en\": \"Test boiler\"},"
@@ -83,6 +96,7 @@ run(struct fixture *fx, const char *site, const char *answers,
 	memset(&in, 0, sizeof in);
 	in.site = site;
 	in.form = fx->form;
+	in.acknowledged = test_ack();
 	in.answers = a;
 	in.follows = follows;
 	rc = inspect_finish(fx->dd, fx->sk, &in, out);
@@ -174,6 +188,7 @@ test_failure_inside_the_transaction_leaves_no_trace(void **state)
 	memset(&in, 0, sizeof in);
 	in.site = "S1";
 	in.form = fx->form;
+	in.acknowledged = test_ack();
 	in.answers = a;
 	in.draft = 7;
 	assert_int_equal(inspect_finish(fx->dd, fx->sk, &in, &r), LT_EDB);
@@ -212,6 +227,7 @@ test_photo_answer_names_an_attached_file(void **state)
 	memset(&in, 0, sizeof in);
 	in.site = "S1";
 	in.form = fx->form;
+	in.acknowledged = test_ack();
 	in.answers = a;
 	in.attach = files;
 	in.nattach = 1;
@@ -262,6 +278,41 @@ test_follow_up_closes_what_no_longer_fires(void **state)
 	record_clear(&second);
 }
 
+/* One rule for the TUI and the CLI: an acknowledgment, or a witnessed
+ * refusal; without it nothing is signed. */
+static void
+test_no_acknowledgment_signs_nothing(void **state)
+{
+	struct fixture	*fx = *state;
+	struct inspect	 in;
+	struct record	 r;
+	json_t		*a, *ack;
+
+	assert_non_null(inspect_ack_problem(NULL));
+	ack = json_pack("{s:s, s:s, s:b}", "name", "赵", "role", "", "refused",
+	    0);
+	assert_non_null(inspect_ack_problem(ack));
+	json_decref(ack);
+	ack = json_pack("{s:s, s:s, s:b}", "name", "", "role", "", "refused",
+	    1);
+	assert_string_equal(inspect_ack_problem(ack),
+	    "A refusal needs a witness.");
+	json_object_set_new(ack, "witness", json_string("王村长"));
+	assert_null(inspect_ack_problem(ack));
+	json_decref(ack);
+	assert_null(inspect_ack_problem(test_ack()));
+
+	a = json_pack("{s:s, s:i}", "fuel", "gas", "capacity_tph", 6);
+	memset(&in, 0, sizeof in);
+	in.site = "S1";
+	in.form = fx->form;
+	in.answers = a;
+	assert_int_equal(inspect_finish(fx->dd, fx->sk, &in, &r), LT_EANSWER);
+	assert_non_null(strstr(error_msg(), "acknowledgment"));
+	assert_int_equal(th_int(fx->dd, "SELECT count(*) FROM records"), 0);
+	json_decref(a);
+}
+
 int
 main(void)
 {
@@ -279,6 +330,8 @@ main(void)
 		    test_photo_answer_names_an_attached_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_follow_up_closes_what_no_longer_fires, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_no_acknowledgment_signs_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
