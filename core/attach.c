@@ -24,11 +24,41 @@ attach_path(const char *datadir, const char *sha256)
 	return xasprintf("%s/attachments/%.2s/%s", datadir, sha256, sha256);
 }
 
+/* An ISO base media file (MP4, MOV, HEIF, M4A): its major brand. */
+static const char *
+attach_ftyp(const unsigned char *h, size_t len)
+{
+	static const struct {
+		const char	*brand;
+		const char	*mime;
+	} brands[] = {
+		{ "heic", "image/heic" }, { "heix", "image/heic" },
+		{ "heim", "image/heic" }, { "heis", "image/heic" },
+		{ "hevc", "image/heic" }, { "hevx", "image/heic" },
+		{ "mif1", "image/heif" }, { "msf1", "image/heif" },
+		{ "avif", "image/avif" },
+		{ "M4A ", "audio/mp4" }, { "M4B ", "audio/mp4" },
+		{ "qt  ", "video/quicktime" },
+		{ "3gp4", "video/3gpp" }, { "3gp5", "video/3gpp" },
+		{ "3gp6", "video/3gpp" }, { "3g2a", "video/3gpp2" },
+	};
+	size_t	i;
+
+	if (len < 12 || memcmp(h + 4, "ftyp", 4) != 0)
+		return NULL;
+	for (i = 0; i < sizeof brands / sizeof brands[0]; i++) {
+		if (memcmp(h + 8, brands[i].brand, 4) == 0)
+			return brands[i].mime;
+	}
+	return "video/mp4";
+}
+
 const char *
 attach_mime(const unsigned char *h, size_t len, const char *name)
 {
-	const char	*dot;
+	const char	*m;
 
+	(void)name;	/* the content says what a file is, not its name */
 	if (len >= 3 && h[0] == 0xff && h[1] == 0xd8 && h[2] == 0xff)
 		return "image/jpeg";
 	if (len >= 8 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0)
@@ -39,17 +69,73 @@ attach_mime(const unsigned char *h, size_t len, const char *name)
 	if (len >= 12 && memcmp(h, "RIFF", 4) == 0 &&
 	    memcmp(h + 8, "WEBP", 4) == 0)
 		return "image/webp";
+	if (len >= 12 && memcmp(h, "RIFF", 4) == 0 &&
+	    memcmp(h + 8, "WAVE", 4) == 0)
+		return "audio/wav";
 	if (len >= 4 && (memcmp(h, "II*\0", 4) == 0 ||
 	    memcmp(h, "MM\0*", 4) == 0))
 		return "image/tiff";
 	if (len >= 5 && memcmp(h, "%PDF-", 5) == 0)
 		return "application/pdf";
-	if (len >= 12 && memcmp(h + 4, "ftyp", 4) == 0)
-		return "video/mp4";
-	dot = name != NULL ? strrchr(name, '.') : NULL;
-	if (dot != NULL && (strcasecmp(dot, ".txt") == 0))
-		return "text/plain";
+	if ((m = attach_ftyp(h, len)) != NULL)
+		return m;
+	if (len >= 5 && memcmp(h, "#!AMR", 5) == 0)
+		return "audio/amr";
+	if (len >= 3 && memcmp(h, "ID3", 3) == 0)
+		return "audio/mpeg";
+	/* ADTS AAC (layer bits 00) before an MPEG audio frame (layer 1-3). */
+	if (len >= 2 && h[0] == 0xff && (h[1] & 0xf6) == 0xf0)
+		return "audio/aac";
+	if (len >= 2 && h[0] == 0xff && (h[1] & 0xe0) == 0xe0 &&
+	    (h[1] & 0x06) != 0)
+		return "audio/mpeg";
 	return "application/octet-stream";
+}
+
+/* What a person calls each type taken (tui/words.c has them translated). */
+static const struct {
+	const char	*mime;
+	const char	*what;
+} attach_kinds[] = {
+	{ "image/jpeg", "JPEG image" },
+	{ "image/png", "PNG image" },
+	{ "image/gif", "GIF image" },
+	{ "image/webp", "WebP image" },
+	{ "image/tiff", "TIFF image" },
+	{ "image/heic", "HEIC image" },
+	{ "image/heif", "HEIF image" },
+	{ "image/avif", "AVIF image" },
+	{ "video/mp4", "MP4 video" },
+	{ "video/quicktime", "QuickTime video" },
+	{ "video/3gpp", "3GP video" },
+	{ "video/3gpp2", "3GP video" },
+	{ "audio/mp4", "M4A audio" },
+	{ "audio/aac", "AAC audio" },
+	{ "audio/amr", "AMR audio" },
+	{ "audio/wav", "WAV audio" },
+	{ "audio/mpeg", "MP3 audio" },
+	{ "application/pdf", "PDF document" },
+};
+
+const char *
+attach_kind(const char *mime)
+{
+	size_t	i;
+
+	for (i = 0; mime != NULL &&
+	    i < sizeof attach_kinds / sizeof attach_kinds[0]; i++) {
+		if (strcmp(mime, attach_kinds[i].mime) == 0)
+			return attach_kinds[i].what;
+	}
+	return NULL;
+}
+
+int
+attach_is_media(const char *mime)
+{
+	return mime != NULL && (strncmp(mime, "image/", 6) == 0 ||
+	    strncmp(mime, "video/", 6) == 0 ||
+	    strncmp(mime, "audio/", 6) == 0);
 }
 
 /* Remove a copy a process killed half-way through one left in the
@@ -83,6 +169,25 @@ attach_add(const char *datadir, const char *path, struct attach_info *out)
 	if (st.st_size > ATTACH_MAX) {
 		rc = error_set(LT_ETOOBIG, "%s: larger than %d MiB", path,
 		    ATTACH_MAX / (1024 * 1024));
+		goto cleanup;
+	}
+	/* What it is, by its content, before anything is copied. */
+	while ((n = pread(in, head, sizeof head, 0)) < 0 && errno == EINTR)
+		;
+	if (n < 0) {
+		rc = error_set(LT_EIO, "%s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (n == 0) {
+		rc = error_set(LT_EINVAL, "%s: an empty file (0 bytes), not a "
+		    "photo", path);
+		goto cleanup;
+	}
+	if (attach_kind(attach_mime(head, (size_t)n, path)) == NULL) {
+		rc = error_set(LT_EINVAL, "%s: not a photo, video, sound "
+		    "recording or PDF (its content is none of JPEG, PNG, HEIC, "
+		    "WebP, GIF, TIFF, MP4/MOV, M4A/AAC, AMR, WAV, MP3, PDF)",
+		    path);
 		goto cleanup;
 	}
 	dir = xasprintf("%s/attachments", datadir);

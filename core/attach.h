@@ -22,7 +22,9 @@ struct attach_info {
 /*
  * Copy a file into the store of datadir (hashing as it copies; a file
  * already there is kept) and describe it.  Safe against a crash: the copy
- * is written to a temporary name, synced and renamed.
+ * is written to a temporary name, synced and renamed.  An empty file, or
+ * one whose content is not an image, video, sound recording or PDF (by
+ * its magic bytes: attach_kind), is refused (LT_EINVAL) and not stored.
  */
 int attach_add(const char *datadir, const char *path, struct attach_info *out);
 /*
@@ -35,8 +37,15 @@ void attach_forget(sqlite3 *db, const char *datadir,
 int attach_register(sqlite3 *db, const struct attach_info *a);
 /* The path of an attachment in the store; caller frees. */
 char *attach_path(const char *datadir, const char *sha256);
-/* The MIME type of content starting with these bytes. */
+/*
+ * The MIME type of content starting with these bytes (its magic bytes;
+ * the name is not trusted), "application/octet-stream" when unknown.
+ */
 const char *attach_mime(const unsigned char *head, size_t len,
     const char *name);
+/* "JPEG image" for image/jpeg, in English; NULL for a type not taken. */
+const char *attach_kind(const char *mime);
+/* Is it a photo, a video or a sound recording? */
+int attach_is_media(const char *mime);
 
 #endif

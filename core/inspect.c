@@ -29,6 +29,14 @@ inspect_map_photos(const struct form *f, json_t *answers,
 		for (i = 0; i < natt; i++) {
 			if (strcmp(val, att[i].sha256) == 0 ||
 			    strcmp(val, att[i].name) == 0) {
+				if (!attach_is_media(att[i].mime))
+					return error_set(LT_EANSWER, "answer "
+					    "%s: %s is a %s, not a photo, video "
+					    "or sound recording", qid,
+					    att[i].name,
+					    attach_kind(att[i].mime) ?
+					    attach_kind(att[i].mime) :
+					    att[i].mime);
 				json_object_set_new(answers, qid,
 				    json_string(att[i].sha256));
 				found = 1;
