@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/attach.h"
 #include "core/error.h"
 #include "core/history.h"
 #include "core/key.h"
@@ -30,6 +32,7 @@
 #include "core/answer.h"
 #include "tui/draw.h"
 #include "tui/screens.h"
+#include "tui/viewer.h"
 #include "tui/words.h"
 
 #define REC_LABEL	13	/* the label column: a record id fits beside it */
@@ -82,6 +85,10 @@ struct rec {
 	json_t			*steps;		/* its exchange: [{at, state,
 						   text}] */
 	int			 mine;		/* made on this device */
+	const char		*datadir;	/* the store's (borrowed) */
+	json_t			*atts;		/* what o opens: the record's
+						   attachments, then those of
+						   its answers to the office */
 };
 
 /* Add an item; label and text are copied. */
@@ -390,32 +397,50 @@ rec_build_findings(struct rec *v)
 	}
 }
 
+/* Attachment n (as o counts them): name, type, size, hash, where. */
+static void
+rec_build_attachment(struct rec *v, size_t n, const json_t *a)
+{
+	const char	*sha = rec_str(a, "sha256"), *s;
+	char		 size[16], *path;
+
+	draw_size(size, sizeof size, (long long)json_integer_value(
+	    json_object_get(a, "bytes")));
+	rec_textf(v, 3, DRAW_NORMAL, "%zu  %s", n, rec_str(a, "name") !=
+	    NULL ? rec_str(a, "name") : "?");
+	rec_textf(v, 6, DRAW_DIM, "%s · %s", words_media(rec_str(a, "mime")),
+	    size);
+	rec_textf(v, 6, DRAW_DIM, "SHA-256 %s", sha != NULL ? sha : "?");
+	path = sha != NULL && util_is_hex(sha, 64) && strlen(sha) == 64 ?
+	    attach_path(v->datadir, sha) : NULL;
+	if (path != NULL && util_exists(path))
+		rec_add(v, 6, 0, DRAW_NORMAL, NULL, DRAW_DIM, path);
+	else
+		rec_textf(v, 6, DRAW_WARN, "%s", _("not on this laptop (it "
+		    "stays with the device that took it, or the office)"));
+	free(path);
+	if ((s = rec_str(a, "caption")) != NULL && *s != '\0')
+		rec_add(v, 6, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
+}
+
 /* Attachments, notes, location, the representative's acknowledgment. */
 static void
 rec_build_rest(struct rec *v)
 {
 	const json_t	*list, *a, *ack, *w, *loc;
 	const char	*s;
-	char		 size[16], *x;
+	char		*x;
 	size_t		 i;
 
 	list = json_object_get(v->r.doc, "attachments");
 	if (json_array_size(list) > 0) {
-		x = xasprintf(_("Attachments (%zu)"), json_array_size(list));
+		x = xasprintf(_("Attachments (%zu; o opens one)"),
+		    json_array_size(list));
 		rec_head(v, x);
 		free(x);
 	}
-	json_array_foreach(list, i, a) {
-		draw_size(size, sizeof size, (long long)json_integer_value(
-		    json_object_get(a, "bytes")));
-		rec_add(v, 3, 0, DRAW_NORMAL, NULL, DRAW_NORMAL,
-		    rec_str(a, "name") != NULL ? rec_str(a, "name") : "?");
-		rec_textf(v, 5, DRAW_DIM, "%s · %s · %.12s", size,
-		    rec_str(a, "mime") != NULL ? rec_str(a, "mime") : "?",
-		    rec_str(a, "sha256") != NULL ? rec_str(a, "sha256") : "?");
-		if ((s = rec_str(a, "caption")) != NULL && *s != '\0')
-			rec_add(v, 5, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
-	}
+	json_array_foreach(list, i, a)
+		rec_build_attachment(v, i + 1, a);
 	if ((s = rec_str(v->r.doc, "reply")) != NULL) {
 		rec_head(v, _("Answer to the office"));
 		rec_add(v, 3, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
@@ -460,11 +485,12 @@ rec_build_rest(struct rec *v)
 static void
 rec_build_review(struct rec *v)
 {
-	const json_t	*step;
+	const json_t	*step, *a;
 	enum draw_part	 part;
 	const char	*state, *text;
 	char		 when[32];
-	size_t		 i;
+	size_t		 i, j, n = json_array_size(json_object_get(v->r.doc,
+			    "attachments"));
 
 	if (strcmp(v->r.type, "amendment") == 0 || !v->have_rv)
 		return;
@@ -486,6 +512,8 @@ rec_build_review(struct rec *v)
 			rec_add(v, 5, 0, DRAW_NORMAL, NULL, part ==
 			    DRAW_ERROR || part == DRAW_WARN ? part :
 			    DRAW_NORMAL, text);
+		json_array_foreach(json_object_get(step, "attachments"), j, a)
+			rec_build_attachment(v, ++n, a);
 	}
 }
 
@@ -649,9 +677,47 @@ rec_take_finding(const struct finding *f, void *arg)
 static int
 rec_take_step(const struct review_step *st, void *arg)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s?}", "at", st->at,
-	    "state", st->state, "text", st->text));
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s?, s:s?}", "at",
+	    st->at, "state", st->state, "text", st->text, "amendment",
+	    st->amendment));
 	return 0;
+}
+
+/*
+ * What o opens, numbered as the view lists them: the record's own
+ * attachments, then the photos of each answer to the office (an
+ * amendment's attachments, kept in its step).
+ */
+static void
+rec_load_attachments(struct tui *t, struct rec *v)
+{
+	struct record	 am;
+	json_t		*step, *a;
+	const char	*id;
+	size_t		 i, j;
+
+	json_decref(v->atts);
+	v->atts = json_array();
+	json_array_foreach(json_object_get(v->r.doc, "attachments"), i, a)
+		json_array_append(v->atts, a);
+	json_array_foreach(v->steps, i, step) {
+		if ((id = rec_str(step, "amendment")) == NULL)
+			continue;
+		if (record_load(t->dd->db, id, &am) != 0) {
+			error_clear();
+			continue;
+		}
+		json_array_foreach(json_object_get(am.doc, "attachments"), j,
+		    a) {
+			json_array_append(v->atts, a);
+			if (!json_is_array(json_object_get(step, "attachments")))
+				json_object_set_new(step, "attachments",
+				    json_array());
+			json_array_append(json_object_get(step, "attachments"),
+			    a);
+		}
+		record_clear(&am);
+	}
 }
 
 /* Read where the record stands with the office. */
@@ -667,6 +733,7 @@ rec_load_review(struct tui *t, struct rec *v)
 	else if (review_history(t->dd->db, v->r.id, rec_take_step,
 	    v->steps) != 0)
 		tui_error(t, "%s", _("Cannot read the review"));
+	rec_load_attachments(t, v);
 	v->stale = 1;
 }
 
@@ -695,6 +762,7 @@ rec_open(struct tui *t, void *priv, void *arg)
 		tui_error(t, "%s", _("Cannot open the record"));
 		return rc;
 	}
+	v->datadir = t->dd->path;
 	if (v->r.site != NULL && site_get(t->dd->db, v->r.site, &s) == 0) {
 		v->site_name = xstrdup(s.name);
 		site_clear(&s);
@@ -731,6 +799,7 @@ rec_close(struct tui *t, void *priv)
 	json_decref(v->fs);
 	json_decref(v->ps);
 	json_decref(v->steps);
+	json_decref(v->atts);
 	review_clear(&v->rv);
 	free(v->verify_err);
 	free(v->site_name);
@@ -871,6 +940,102 @@ rec_decide(struct tui *t, struct rec *v, const char *state)
 	    v);
 }
 
+/* Open attachment n (1-based, as the view numbers them). */
+static void
+rec_open_attachment(struct tui *t, struct rec *v, size_t n)
+{
+	const json_t	*a = json_array_get(v->atts, n - 1);
+	const char	*sha = rec_str(a, "sha256");
+	const char	*name = rec_str(a, "name") != NULL ? rec_str(a, "name") :
+			    "?";
+	char		*path;
+
+	if (a == NULL || sha == NULL || strlen(sha) != 64 ||
+	    !util_is_hex(sha, 64)) {
+		tui_msg(t, _("No attachment %zu."), n);
+		t->msg_error = 1;
+		return;
+	}
+	path = attach_path(t->dd->path, sha);
+	if (!util_exists(path)) {
+		tui_msg(t, _("%s is not on this laptop: it stays with the device "
+		    "that took it, or the office."), name);
+		t->msg_error = 1;
+	} else {
+		switch (viewer_open(path)) {
+		case VIEWER_OPENED:
+			tui_msg(t, _("%s opened with the desktop's viewer."),
+			    name);
+			break;
+		case VIEWER_NO_DESKTOP:
+			tui_msg(t, _("No desktop here: lantian attachments "
+			    "extract %.12s --out FILE copies it."), sha);
+			t->msg_error = 1;
+			break;
+		case VIEWER_NO_TOOL:
+			tui_msg(t, _("No xdg-open here: lantian attachments "
+			    "extract %.12s --out FILE copies it."), sha);
+			t->msg_error = 1;
+			break;
+		case VIEWER_FAILED:
+			tui_msg(t, _("%s could not be opened: %s"), name,
+			    strerror(errno));
+			t->msg_error = 1;
+			break;
+		}
+	}
+	free(path);
+}
+
+/* The number typed for o. */
+static int
+rec_open_done(struct tui *t, void *arg, const char *text)
+{
+	struct rec	*v = arg;
+	char		*end;
+	long		 n;
+
+	if (text == NULL || *text == '\0')
+		return 0;
+	n = strtol(text, &end, 10);
+	if (*end != '\0' || n < 1 || (size_t)n > json_array_size(v->atts)) {
+		tui_msg(t, _("A number from 1 to %zu."),
+		    json_array_size(v->atts));
+		t->msg_error = 1;
+		return 1;
+	}
+	rec_open_attachment(t, v, (size_t)n);
+	return 0;
+}
+
+/* o: open an attachment (which one, when there are several). */
+static void
+rec_open_key(struct tui *t, struct rec *v)
+{
+	struct tui_prompt	 p;
+	char			*label;
+	size_t			 n = json_array_size(v->atts);
+
+	if (n == 0) {
+		tui_msg(t, "%s", _("This record has no attachments."));
+		return;
+	}
+	if (n == 1) {
+		rec_open_attachment(t, v, 1);
+		return;
+	}
+	label = xasprintf(_("Which attachment (1-%zu, as numbered in the "
+	    "view)?"), n);
+	memset(&p, 0, sizeof p);
+	p.title = _("Open an attachment");
+	p.label = label;
+	p.max = 8;
+	p.done = rec_open_done;
+	p.arg = v;
+	tui_prompt(t, &p);
+	free(label);
+}
+
 /* f: follow up the open findings with a new inspection. */
 static void
 rec_follow_up(struct tui *t, struct rec *v)
@@ -902,6 +1067,9 @@ rec_key(struct tui *t, void *priv, const struct tui_key *k)
 			return TUI_REDRAW;
 		case 'a':
 			rec_answer(t, v);
+			return TUI_REDRAW;
+		case 'o':
+			rec_open_key(t, v);
 			return TUI_REDRAW;
 		case 'A':
 			rec_decide(t, v, REVIEW_ACCEPTED);
@@ -947,6 +1115,7 @@ rec_key(struct tui *t, void *priv, const struct tui_key *k)
 
 static const struct tui_keyhelp rec_keys_all[] = {
 	{ "↑↓", N_("scroll") },
+	{ "o", N_("open an attachment") },
 	{ "f", N_("follow up the open findings") },
 	{ "r", N_("the exact bytes / readable") },
 	{ "PgUp PgDn", N_("page") },
@@ -957,6 +1126,7 @@ static const struct tui_keyhelp rec_keys_all[] = {
 static const struct tui_keyhelp rec_keys_answer[] = {
 	{ "↑↓", N_("scroll") },
 	{ "a", N_("answer the office") },
+	{ "o", N_("open an attachment") },
 	{ "f", N_("follow up the open findings") },
 	{ "r", N_("the exact bytes / readable") },
 	{ "Esc", N_("back") },
@@ -968,6 +1138,7 @@ static const struct tui_keyhelp rec_keys_office[] = {
 	{ "A", N_("accept") },
 	{ "R", N_("return") },
 	{ "X", N_("reject") },
+	{ "o", N_("open an attachment") },
 	{ "r", N_("the exact bytes / readable") },
 	{ "Esc", N_("back") },
 	{ NULL, NULL }

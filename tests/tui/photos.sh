@@ -52,8 +52,13 @@ attached() {
 	    json 'sorted(a["name"] for a in d)'
 }
 
+# A desktop's viewer that says what it was asked to open.
+mkdir -p "$T/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$1" >>"%s/opened"\n' "$T" >"$T/bin/xdg-open"
+chmod +x "$T/bin/xdg-open"
+
 tui_start "$D" en LANTIAN_IMPORT_DIR="$CAM" LANTIAN_NOW=2026-03-02T09:00:00Z \
-    TZ=UTC LANTIAN_AUTOSYNC=0
+    TZ=UTC LANTIAN_AUTOSYNC=0 DISPLAY=:7 PATH="$T/bin:$PATH"
 wait_for "home" 'Drafts in progress \(0\)'
 keys s
 wait_for "sites" 'XY-E-301 +照片化工厂'
@@ -187,3 +192,46 @@ is "the record carries exactly the files the answers and the attachments screen 
     '["a.jpg", "b.png", "scan.pdf"]'
 is "the front answer is a.jpg" "$(json 'd["answers"]["front"]' <"$T/rec.json")" "$A"
 is "no back answer" "$(json '"back" not in d["answers"]' <"$T/rec.json")" true
+
+# The record view: each attachment with its type, size, hash and place.
+keys G
+wait_for "the record view, at its end: the attachments" \
+    '^ Attachments \(3; o opens one\)'
+screen_has "1: a.jpg" '^   1  a\.jpg$'
+screen_has "its type and size" '^      JPEG image · 20 B$'
+screen_has "its hash" "^      SHA-256 $A\$"
+screen_has "2: the PDF" '^   2  scan\.pdf$'
+screen_has "a PDF document" '^      PDF document · [0-9]+ B$'
+screen_has "3: b.png" '^   3  b\.png$'
+screen_has "where it is stored" "$(echo "$D" | cut -c1-20 | sed 's/[.]/\\./g')"
+screen_has "the bar names o" 'o open an attachment'
+keys o
+wait_for "o: which one" 'Which attachment \(1-3, as numbered in the view\)\?'
+type_text 3
+keys Enter
+wait_for "3: b.png opened" 'b\.png opened with the desktop.s viewer\.'
+_i=0
+while [ ! -s "$T/opened" ] && [ "$_i" -lt $((TUI_WAIT * 10)) ]; do
+	sleep 0.1
+	_i=$((_i + 1))
+done
+is "xdg-open was given the stored copy of b.png" "$(cat "$T/opened" 2>/dev/null)" \
+    "$D/attachments/$(echo "$B" | cut -c1-2)/$B"
+tui_quit "q quits"
+
+# No desktop: said, and how to get the file out.
+tui_start "$D" en TZ=UTC LANTIAN_AUTOSYNC=0
+wait_for "home" 'Drafts in progress'
+keys h
+wait_for "the history" 'Lantian 蓝天 · History'
+keys Enter
+wait_for "the record" 'Lantian 蓝天 · Record'
+keys o
+wait_for "o: which one" 'Which attachment'
+type_text 1
+keys Enter
+wait_for "no desktop: said, with the command that copies it out" \
+    "No desktop here: lantian attachments extract $A12 --out FILE copies it\\."
+tui_quit "q quits"
+
+done_testing
