@@ -37,14 +37,14 @@ TZ=UTC touch -d '2026-03-02 08:04' "$CAM/b.png"
 TZ=UTC touch -d '2026-03-02 08:03' "$CAM/empty.jpg"
 TZ=UTC touch -d '2026-03-02 08:02' "$CAM/notes.jpg"
 TZ=UTC touch -d '2026-03-02 08:01' "$CAM/scan.pdf"
-A=$(sha256sum "$CAM/a.jpg" | cut -d' ' -f1)
-B=$(sha256sum "$CAM/b.png" | cut -d' ' -f1)
+SHA_A=$(sha256sum "$CAM/a.jpg" | cut -d' ' -f1)
+SHA_B=$(sha256sum "$CAM/b.png" | cut -d' ' -f1)
 PDF=$(sha256sum "$CAM/scan.pdf" | cut -d' ' -f1)
-A12=$(echo "$A" | cut -c1-12)
+A12=$(echo "$SHA_A" | cut -c1-12)
 PASS='correct horse 蓝天 staple'
 
 # The draft's answers and the names of its attachments, sorted.
-answers() {
+draft_answers() {
 	sql "$D" "SELECT answers FROM drafts"
 }
 attached() {
@@ -82,7 +82,7 @@ wait_for "a second Enter: still the question, nothing taken" \
     '^  An answer is required\.'
 screen_lacks "still no picker" 'Import folder:'
 is "still nothing attached" "$(attached)" '[]'
-is "nor answered" "$(answers)" '{}'
+is "nor answered" "$(draft_answers)" '{}'
 
 # a picks; the message names the file and its type.
 keys a
@@ -92,20 +92,20 @@ wait_for "taken: the message names the file, its type and size" \
     'Attached a\.jpg \(JPEG image, 20 B\)\.'
 screen_has "the answer shows it" "a\\.jpg \\($A12\\)"
 is "the draft has it" "$(attached)" '["a.jpg"]'
-is "as the answer" "$(answers | json 'd["front"]')" "$A"
+is "as the answer" "$(draft_answers | json 'd["front"]')" "$SHA_A"
 
 # Item 2: another file replaces it, in the answer and the attachments.
 keys a
 wait_for "a again" 'b\.png +29 B'
 keys Down Enter
 wait_for "b.png taken" 'Attached b\.png \(PNG image, 29 B\)\.'
-is "the answer is b.png" "$(answers | json 'd["front"]')" "$B"
+is "the answer is b.png" "$(draft_answers | json 'd["front"]')" "$SHA_B"
 is "a.jpg is no longer attached" "$(attached)" '["b.png"]'
 keys x
 wait_for "x removes the photo" 'No photo yet: press a to take one'
 screen_has "and says so" 'Photo removed from this answer\.'
 is "nothing attached any more" "$(attached)" '[]'
-is "no answer" "$(answers)" '{}'
+is "no answer" "$(draft_answers)" '{}'
 
 # Not photos: an empty file, a text file named .jpg, a PDF.
 keys a
@@ -124,7 +124,7 @@ keys Down Down Down Down Enter
 wait_for "a PDF is no photo answer" \
     'scan\.pdf is a PDF document, not a photo'
 is "none of them attached" "$(attached)" '[]'
-is "nor answered" "$(answers)" '{}'
+is "nor answered" "$(draft_answers)" '{}'
 check "none of them went into the store (a.jpg and b.png only)" \
     test "$(find "$D/attachments" -type f ! -name '.*' | wc -l)" -eq 2
 check "not the PDF" test ! -e "$D/attachments/$(echo "$PDF" | cut -c1-2)/$PDF"
@@ -190,7 +190,7 @@ lt --data "$D" records show "$ID" --raw >"$T/rec.json"
 is "the record carries exactly the files the answers and the attachments screen name" \
     "$(json 'sorted(a["name"] for a in d["attachments"])' <"$T/rec.json")" \
     '["a.jpg", "b.png", "scan.pdf"]'
-is "the front answer is a.jpg" "$(json 'd["answers"]["front"]' <"$T/rec.json")" "$A"
+is "the front answer is a.jpg" "$(json 'd["answers"]["front"]' <"$T/rec.json")" "$SHA_A"
 is "no back answer" "$(json '"back" not in d["answers"]' <"$T/rec.json")" true
 
 # The record view: each attachment with its type, size, hash and place.
@@ -199,7 +199,7 @@ wait_for "the record view, at its end: the attachments" \
     '^ Attachments \(3; o opens one\)'
 screen_has "1: a.jpg" '^   1  a\.jpg$'
 screen_has "its type and size" '^      JPEG image · 20 B$'
-screen_has "its hash" "^      SHA-256 $A\$"
+screen_has "its hash" "^      SHA-256 $SHA_A\$"
 screen_has "2: the PDF" '^   2  scan\.pdf$'
 screen_has "a PDF document" '^      PDF document · [0-9]+ B$'
 screen_has "3: b.png" '^   3  b\.png$'
@@ -216,7 +216,7 @@ while [ ! -s "$T/opened" ] && [ "$_i" -lt $((TUI_WAIT * 10)) ]; do
 	_i=$((_i + 1))
 done
 is "xdg-open was given the stored copy of b.png" "$(cat "$T/opened" 2>/dev/null)" \
-    "$D/attachments/$(echo "$B" | cut -c1-2)/$B"
+    "$D/attachments/$(echo "$SHA_B" | cut -c1-2)/$SHA_B"
 tui_quit "q quits"
 
 # No desktop: said, and how to get the file out.
@@ -233,5 +233,56 @@ keys Enter
 wait_for "no desktop: said, with the command that copies it out" \
     "No desktop here: lantian attachments extract $A12 --out FILE copies it\\."
 tui_quit "q quits"
+
+# Answering the office with a photo: the office returns a record asking
+# for one; the inspector's answer (a on home) carries it, and the
+# office's view of the record shows it.
+office_and_inspector
+setup "the office asks for a photo" lt --data "$O" review "$R1" --return \
+    '请补拍铭牌照片' --passphrase-file "$OFFPASS"
+setup "the office syncs" lt --data "$O" sync "$STICK"
+setup "the inspector syncs" lt --data "$D" sync stick
+tui_start "$D" en LANTIAN_IMPORT_DIR="$CAM" LANTIAN_NOW=2030-03-04T08:00:00Z \
+    TZ=UTC LANTIAN_AUTOSYNC=0
+wait_for "home: the office's question" 'From the office \(1\)'
+keys a
+wait_for "a: the question" 'The office asks: 请补拍铭牌照片'
+type_text '铭牌照片已补拍'
+keys Enter
+wait_for "a photo is offered" 'Add a photo to your answer \(from the import folder\)\?'
+keys y
+wait_for "y: the import folder" 'a\.jpg +20 B'
+keys Enter
+wait_for "taken, named with its type" 'Attached a\.jpg \(JPEG image, 20 B\)\.'
+screen_has "another is offered" 'Add another photo\?'
+keys y
+wait_for "y: the folder again" 'b\.png +29 B'
+keys Down Down Enter
+wait_for "an empty file is refused here too" \
+    'empty\.jpg is empty \(0 bytes\): not attached\.'
+keys n
+wait_for "n: the passphrase" 'Your passphrase signs the answer as an amendment'
+type_text "$PASS"
+keys Enter
+wait_for "signed" 'Your answer is signed \(amendment [0-9a-f]{12}\)'
+tui_quit "the inspector quits"
+AM=$(lt --data "$D" records list --json | json '[r["id"] for r in d if r["type"] == "amendment"][0]')
+lt --data "$D" records show "$AM" --raw >"$T/am.json"
+is "the amendment carries the photo, and only it" \
+    "$(json '[[x["sha256"], x["name"]] for x in d["attachments"]]' <"$T/am.json")" \
+    "[[\"$SHA_A\", \"a.jpg\"]]"
+setup "the inspector syncs" lt --data "$D" sync stick
+setup "the office syncs" lt --data "$O" sync "$STICK"
+check "the photo reached the office" \
+    test -f "$O/attachments/$(echo "$SHA_A" | cut -c1-2)/$SHA_A"
+tui_start "$O" en LANTIAN_NOW=2030-03-05T08:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0
+wait_for "office: home" 'Drafts in progress'
+keys v
+wait_for "the queue: the record is back" 'answered'
+keys Enter
+wait_for "its view: the answer" '铭牌照片已补拍'
+screen_has "with its photo, numbered" '^   1  a\.jpg$'
+screen_has "its type and size" '^      JPEG image · 20 B$'
+tui_quit "the office quits"
 
 done_testing
