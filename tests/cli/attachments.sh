@@ -11,12 +11,13 @@
 #     an existing file, and a damaged stored copy is said;
 #   - amend ID --reply TEXT --attach FILE: the amendment carries the
 #     photo (its attachments), which goes to the attachments branch of a
-#     sync like an inspection's; an empty file refused there too.
+#     sync and into an evidence bundle like an inspection's; an empty
+#     file refused there too.
 set -u
 . "$top_srcdir/tests/cli/lib.sh"
 
 D=$T/d
-lt_init "$D"
+lt_office_init "$D"
 lt_sites "$D"
 printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\10\2\0\0\0' >"$T/photo.png"
 printf '\377\330\377\340\0\20JFIF\0\1\1\0\0\1\0\1\0\0 plate' >"$T/plate.jpg"
@@ -145,5 +146,9 @@ KEY=$(git --git-dir="$T/stick.git" for-each-ref --format='%(refname)' \
     'refs/heads/attachments/*' | head -n 1)
 check "the attachments branch holds the amendment's photo" sh -c \
     "git --git-dir='$T/stick.git' ls-tree -r --name-only '$KEY' | grep -q '$JPG'"
+ok "an evidence bundle of the record" lt --data "$D" export --record "$R2" \
+    --case 2030-T-1 --out "$T/case" --include-unverified \
+    --passphrase-file "$PASSFILE"
+check "holds the amendment's photo" test -f "$T/case/data/attachments/$JPG.jpg"
 
 done_testing
