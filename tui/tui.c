@@ -613,9 +613,8 @@ tui_drop_sequence(int csi)
 		}
 		if (k.ch >= 0x20 && k.ch <= 0x3f)
 			continue;
-		if (!csi || (k.ch >= 0x40 && k.ch <= 0x7e))
-			return;
-		/* Not of a sequence: a control or wide character. */
+		/* The final byte; or a control or wide character, which no
+		 * sequence holds: either way the sequence ends here. */
 		return;
 	}
 }
