@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -940,102 +939,6 @@ rec_decide(struct tui *t, struct rec *v, const char *state)
 	    v);
 }
 
-/* Open attachment n (1-based, as the view numbers them). */
-static void
-rec_open_attachment(struct tui *t, struct rec *v, size_t n)
-{
-	const json_t	*a = json_array_get(v->atts, n - 1);
-	const char	*sha = rec_str(a, "sha256");
-	const char	*name = rec_str(a, "name") != NULL ? rec_str(a, "name") :
-			    "?";
-	char		*path;
-
-	if (a == NULL || sha == NULL || strlen(sha) != 64 ||
-	    !util_is_hex(sha, 64)) {
-		tui_msg(t, _("No attachment %zu."), n);
-		t->msg_error = 1;
-		return;
-	}
-	path = attach_path(t->dd->path, sha);
-	if (!util_exists(path)) {
-		tui_msg(t, _("%s is not on this laptop: it stays with the device "
-		    "that took it, or the office."), name);
-		t->msg_error = 1;
-	} else {
-		switch (viewer_open(path)) {
-		case VIEWER_OPENED:
-			tui_msg(t, _("%s opened with the desktop's viewer."),
-			    name);
-			break;
-		case VIEWER_NO_DESKTOP:
-			tui_msg(t, _("No desktop here: lantian attachments "
-			    "extract %.12s --out FILE copies it."), sha);
-			t->msg_error = 1;
-			break;
-		case VIEWER_NO_TOOL:
-			tui_msg(t, _("No xdg-open here: lantian attachments "
-			    "extract %.12s --out FILE copies it."), sha);
-			t->msg_error = 1;
-			break;
-		case VIEWER_FAILED:
-			tui_msg(t, _("%s could not be opened: %s"), name,
-			    strerror(errno));
-			t->msg_error = 1;
-			break;
-		}
-	}
-	free(path);
-}
-
-/* The number typed for o. */
-static int
-rec_open_done(struct tui *t, void *arg, const char *text)
-{
-	struct rec	*v = arg;
-	char		*end;
-	long		 n;
-
-	if (text == NULL || *text == '\0')
-		return 0;
-	n = strtol(text, &end, 10);
-	if (*end != '\0' || n < 1 || (size_t)n > json_array_size(v->atts)) {
-		tui_msg(t, _("A number from 1 to %zu."),
-		    json_array_size(v->atts));
-		t->msg_error = 1;
-		return 1;
-	}
-	rec_open_attachment(t, v, (size_t)n);
-	return 0;
-}
-
-/* o: open an attachment (which one, when there are several). */
-static void
-rec_open_key(struct tui *t, struct rec *v)
-{
-	struct tui_prompt	 p;
-	char			*label;
-	size_t			 n = json_array_size(v->atts);
-
-	if (n == 0) {
-		tui_msg(t, "%s", _("This record has no attachments."));
-		return;
-	}
-	if (n == 1) {
-		rec_open_attachment(t, v, 1);
-		return;
-	}
-	label = xasprintf(_("Which attachment (1-%zu, as numbered in the "
-	    "view)?"), n);
-	memset(&p, 0, sizeof p);
-	p.title = _("Open an attachment");
-	p.label = label;
-	p.max = 8;
-	p.done = rec_open_done;
-	p.arg = v;
-	tui_prompt(t, &p);
-	free(label);
-}
-
 /* f: follow up the open findings with a new inspection. */
 static void
 rec_follow_up(struct tui *t, struct rec *v)
@@ -1069,7 +972,7 @@ rec_key(struct tui *t, void *priv, const struct tui_key *k)
 			rec_answer(t, v);
 			return TUI_REDRAW;
 		case 'o':
-			rec_open_key(t, v);
+			viewer_key(t, v->atts);
 			return TUI_REDRAW;
 		case 'A':
 			rec_decide(t, v, REVIEW_ACCEPTED);
