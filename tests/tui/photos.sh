@@ -10,9 +10,12 @@
 #   - replacing a photo answer with another file, or removing it (x),
 #     takes the first file off the draft, the review and the signed
 #     record; a file put on the attachments screen stays (item 2);
+#   - in Chinese, the message is Chinese, the type too;
 #   - the record view lists each attachment with its type, size, hash
 #     and where it is stored, and o opens one with xdg-open when a
-#     desktop is there (a clear message when not).
+#     desktop is there (a clear message when not);
+#   - the answer to the office's question (a on home) carries photos
+#     picked after it, and the office's view of the record lists them.
 set -u
 . "$top_srcdir/tests/tui/lib.sh"
 
@@ -233,6 +236,36 @@ keys Enter
 wait_for "no desktop: said, with the command that copies it out" \
     "No desktop here: lantian attachments extract $A12 --out FILE copies it\\."
 tui_quit "q quits"
+
+# In Chinese: the message names the file and its type in Chinese.
+tui_start "$D" zh LANTIAN_IMPORT_DIR="$CAM" TZ=UTC LANTIAN_AUTOSYNC=0
+wait_for "zh: home" "$(zh 'Drafts in progress (%d)' '[0-9]+')"
+keys s
+wait_for "zh: sites" 'XY-E-301 +照片化工厂'
+keys Enter
+wait_for "zh: the site" '照片测试'
+# The forms are listed by their title in the language: as many Downs as
+# forms above it.
+_n=$(awk '/照片测试/ { print n; exit } /^    .* [a-z-]+ v[0-9]+ *$/ { n++ }' \
+    "$T/screen")
+_i=0
+while [ "$_i" -lt "${_n:-0}" ]; do
+	keys Down
+	_i=$((_i + 1))
+done
+sel_is "zh: the photo test form" '照片测试'
+keys Enter
+wait_for "zh: the photo question" '正面照片'
+keys a
+wait_for "zh: the import folder" 'a\.jpg'
+keys Enter
+wait_for "zh: attached, in Chinese, with its type" \
+    "$(zh 'Attached %s (%s, %s).' 'a\.jpg' "$(zh 'JPEG image')" '20 B')"
+keys x
+wait_for "zh: removed" "$(zh 'Photo removed from this answer.')"
+keys Escape
+wait_for "zh: paused" "$(zh 'Draft saved: resume it from the home screen.')"
+tui_quit "zh: q quits"
 
 # Answering the office with a photo: the office returns a record asking
 # for one; the inspector's answer (a on home) carries it, and the
