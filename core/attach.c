@@ -443,7 +443,7 @@ attach_stored_clear(struct attach_stored *a)
 }
 
 int
-attach_cited(sqlite3 *db, const char *sha,
+attach_cited(sqlite3 *db, const char *sha, const char *site,
     int (*fn)(const struct attach_cite *, void *), void *arg)
 {
 	struct attach_cite	 c;
@@ -454,10 +454,15 @@ attach_cited(sqlite3 *db, const char *sha,
 	int			 rc, step, stop = 0;
 
 	/* The bytes are searched first: a record names the hash in it. */
-	if ((rc = db_prepare(db, &st, "SELECT id, type, site, created, body "
-	    "FROM records WHERE instr(body, ?1) > 0 ORDER BY created, id")) != 0)
+	if ((rc = db_prepare(db, &st, site != NULL ?
+	    "SELECT id, type, site, created, body FROM records WHERE "
+	    "site = ?2 AND instr(body, ?1) > 0 ORDER BY created, id" :
+	    "SELECT id, type, site, created, body FROM records WHERE "
+	    "instr(body, ?1) > 0 ORDER BY created, id")) != 0)
 		return rc;
 	sqlite3_bind_blob(st, 1, sha, (int)strlen(sha), SQLITE_TRANSIENT);
+	if (site != NULL)
+		db_bind_text(st, 2, site);
 	while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		doc = json_loadb(sqlite3_column_blob(st, 4),
 		    (size_t)sqlite3_column_bytes(st, 4), 0, NULL);

@@ -80,10 +80,12 @@ struct attach_cite {
 };
 /*
  * Call fn for each stored record whose attachments name sha, oldest
- * first; fn returning non-zero stops.  It reads every record's bytes
- * (there is no index of attachments by record): for the command line.
+ * first; fn returning non-zero stops.  There is no index of attachments
+ * by record: with site NULL it reads every record's bytes (for the
+ * command line); with a site, only that site's records (by its index:
+ * for a screen).
  */
-int attach_cited(sqlite3 *db, const char *sha,
+int attach_cited(sqlite3 *db, const char *sha, const char *site,
     int (*fn)(const struct attach_cite *, void *), void *arg);
 /*
  * Copy the stored attachment sha to the new file out, checking its hash

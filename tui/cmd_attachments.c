@@ -81,7 +81,7 @@ attachments_show(struct cli *cli, int argc, char **argv)
 		    "with the device that took it, or the office)\n");
 	if (a.added[0] != '\0')
 		printf("added      %s\n", a.added);
-	if (attach_cited(dd->db, sha, attachments_cite, &n) != 0)
+	if (attach_cited(dd->db, sha, NULL, attachments_cite, &n) != 0)
 		goto fail;
 	if (n == 0)
 		printf("cited by   no signed record yet (a draft's, or "

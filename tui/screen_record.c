@@ -88,6 +88,9 @@ struct rec {
 	json_t			*atts;		/* what o opens: the record's
 						   attachments, then those of
 						   its answers to the office */
+	json_t			*cites;		/* for each of atts: the other
+						   records of the site citing
+						   it [{id, type, created}] */
 };
 
 /* Add an item; label and text are copied. */
@@ -401,7 +404,9 @@ static void
 rec_build_attachment(struct rec *v, size_t n, const json_t *a)
 {
 	const char	*sha = rec_str(a, "sha256"), *s;
-	char		 size[16], *path;
+	const json_t	*c;
+	char		 size[16], when[32], *path;
+	size_t		 i;
 
 	draw_size(size, sizeof size, (long long)json_integer_value(
 	    json_object_get(a, "bytes")));
@@ -420,6 +425,11 @@ rec_build_attachment(struct rec *v, size_t n, const json_t *a)
 	free(path);
 	if ((s = rec_str(a, "caption")) != NULL && *s != '\0')
 		rec_add(v, 6, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
+	json_array_foreach(json_array_get(v->cites, n - 1), i, c) {
+		history_time(when, sizeof when, rec_str(c, "created"));
+		rec_textf(v, 6, DRAW_DIM, _("also in record %.12s (%s, %s)"),
+		    rec_str(c, "id"), rec_type(rec_str(c, "type")), when);
+	}
 }
 
 /* Attachments, notes, location, the representative's acknowledgment. */
@@ -682,6 +692,48 @@ rec_take_step(const struct review_step *st, void *arg)
 	return 0;
 }
 
+/* A record citing an attachment, unless it is the one shown. */
+static int
+rec_take_cite(const struct attach_cite *c, void *arg)
+{
+	json_t	*list = arg;
+
+	if (json_array_size(list) >= 6)
+		return 1;
+	json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "id", c->id,
+	    "type", c->type, "created", c->created));
+	return 0;
+}
+
+/* Which other records of the site cite each attachment (by the site's
+ * index: a few records, not the store). */
+static void
+rec_load_cites(struct tui *t, struct rec *v)
+{
+	const json_t	*a;
+	json_t		*list, *c;
+	const char	*sha;
+	size_t		 i, j;
+
+	json_decref(v->cites);
+	v->cites = json_array();
+	json_array_foreach(v->atts, i, a) {
+		list = json_array();
+		sha = rec_str(a, "sha256");
+		if (sha != NULL && v->r.site != NULL &&
+		    attach_cited(t->dd->db, sha, v->r.site, rec_take_cite,
+		    list) != 0)
+			error_clear();
+		/* Not the record shown. */
+		for (j = json_array_size(list); j-- > 0;) {
+			c = json_array_get(list, j);
+			if (strcmp(rec_str(c, "id"), v->r.id) == 0)
+				json_array_remove(list, j);
+		}
+		json_array_append_new(v->cites, list);
+	}
+}
+
 /*
  * What o opens, numbered as the view lists them: the record's own
  * attachments, then the photos of each answer to the office (an
@@ -717,6 +769,7 @@ rec_load_attachments(struct tui *t, struct rec *v)
 		}
 		record_clear(&am);
 	}
+	rec_load_cites(t, v);
 }
 
 /* Read where the record stands with the office. */
@@ -799,6 +852,7 @@ rec_close(struct tui *t, void *priv)
 	json_decref(v->ps);
 	json_decref(v->steps);
 	json_decref(v->atts);
+	json_decref(v->cites);
 	review_clear(&v->rv);
 	free(v->verify_err);
 	free(v->site_name);

@@ -11,8 +11,9 @@
 #     takes the first file off the draft, the review and the signed
 #     record; a file put on the attachments screen stays (item 2);
 #   - in Chinese, the message is Chinese, the type too;
-#   - the record view lists each attachment with its type, size, hash
-#     and where it is stored, and o opens one with xdg-open when a
+#   - the record view lists each attachment with its type, size, hash,
+#     where it is stored and the site's other records citing it, and o
+#     opens one with xdg-open when a
 #     desktop is there (a clear message when not);
 #   - the answer to the office's question (a on home) carries photos
 #     picked after it, and the office's view of the record lists them.
@@ -45,6 +46,12 @@ SHA_B=$(sha256sum "$CAM/b.png" | cut -d' ' -f1)
 PDF=$(sha256sum "$CAM/scan.pdf" | cut -d' ' -f1)
 A12=$(echo "$SHA_A" | cut -c1-12)
 PASS='correct horse 蓝天 staple'
+# The day before, the same picture in a record of the same site.
+LANTIAN_NOW=2026-03-01T08:00:00Z
+export LANTIAN_NOW
+lt_inspect "$D" XY-E-301 photos '{"front": "a.jpg"}' --attach "$CAM/a.jpg"
+EARLIER=$ID
+unset LANTIAN_NOW
 
 # The draft's answers and the names of its attachments, sorted.
 draft_answers() {
@@ -188,7 +195,8 @@ wait_for "sign" 'Your passphrase signs this record'
 type_text "$PASS"
 keys Enter
 wait_for "signed" 'Signed and stored: record'
-ID=$(lt --data "$D" records list --json | json 'd[0]["id"]')
+ID=$(sed -n 's/.*Signed and stored: record \([0-9a-f]\{12\}\).*/\1/p' "$T/screen" |
+    head -n 1)
 lt --data "$D" records show "$ID" --raw >"$T/rec.json"
 is "the record carries exactly the files the answers and the attachments screen name" \
     "$(json 'sorted(a["name"] for a in d["attachments"])' <"$T/rec.json")" \
@@ -198,11 +206,14 @@ is "no back answer" "$(json '"back" not in d["answers"]' <"$T/rec.json")" true
 
 # The record view: each attachment with its type, size, hash and place.
 keys G
-wait_for "the record view, at its end: the attachments" \
-    '^ Attachments \(3; o opens one\)'
+wait_for "the record view, at its end: the attachments" '^   3  b\.png$'
+keys Up Up Up
+wait_for "their heading says o opens one" '^ Attachments \(3; o opens one\)'
 screen_has "1: a.jpg" '^   1  a\.jpg$'
 screen_has "its type and size" '^      JPEG image · 20 B$'
 screen_has "its hash" "^      SHA-256 $SHA_A\$"
+screen_has "and the other record of the site that has it" \
+    "^      also in record $(echo "$EARLIER" | cut -c1-12) \\(inspection, 2026-03-01 08:00\\)\$"
 screen_has "2: the PDF" '^   2  scan\.pdf$'
 screen_has "a PDF document" '^      PDF document · [0-9]+ B$'
 screen_has "3: b.png" '^   3  b\.png$'
