@@ -192,6 +192,75 @@ draft_clear(struct draft *d)
 	memset(d, 0, sizeof *d);
 }
 
+void
+draft_attach(struct draft *d, const char *sha256, const char *name,
+    int64_t bytes, const char *mime, int listed)
+{
+	json_t	*a;
+	size_t	 i;
+
+	json_array_foreach(d->attachments, i, a) {
+		if (json_is_string(json_object_get(a, "sha256")) &&
+		    strcmp(json_string_value(json_object_get(a, "sha256")),
+		    sha256) == 0) {
+			if (listed)
+				json_object_set_new(a, "listed", json_true());
+			return;
+		}
+	}
+	a = json_pack("{s:s, s:s, s:I, s:s, s:n}", "sha256", sha256, "name",
+	    name, "bytes", (json_int_t)bytes, "mime", mime, "caption");
+	if (listed)
+		json_object_set_new(a, "listed", json_true());
+	json_array_append_new(d->attachments, a);
+}
+
+/* Does an answer other than qid's cite sha256? */
+static int
+draft_cited(const struct draft *d, const char *qid, const char *sha256)
+{
+	const char	*k;
+	json_t		*v;
+
+	json_object_foreach(d->answers, k, v) {
+		if (strcmp(k, qid) != 0 && json_is_string(v) &&
+		    strcmp(json_string_value(v), sha256) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+draft_set_photo(struct draft *d, const char *qid, const char *sha256)
+{
+	const char	*old;
+	char		*was = NULL;
+	json_t		*a;
+	size_t		 i;
+
+	old = json_string_value(json_object_get(d->answers, qid));
+	if (old != NULL)
+		was = xstrdup(old);
+	if (sha256 != NULL)
+		json_object_set_new(d->answers, qid, json_string(sha256));
+	else
+		json_object_del(d->answers, qid);
+	if (was == NULL || (sha256 != NULL && strcmp(was, sha256) == 0) ||
+	    draft_cited(d, qid, was))
+		goto done;
+	json_array_foreach(d->attachments, i, a) {
+		if (json_is_string(json_object_get(a, "sha256")) &&
+		    strcmp(json_string_value(json_object_get(a, "sha256")),
+		    was) == 0) {
+			if (!json_is_true(json_object_get(a, "listed")))
+				json_array_remove(d->attachments, i);
+			break;
+		}
+	}
+done:
+	free(was);
+}
+
 int
 draft_count(sqlite3 *db, int64_t *n)
 {

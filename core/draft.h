@@ -29,7 +29,10 @@ struct draft {
 	char	*notes;		/* or NULL */
 	char	*follows;	/* record id followed up, or NULL */
 	json_t	*answers;	/* question id -> value (object) */
-	json_t	*attachments;	/* [{sha256, name, bytes, mime, caption}] */
+	json_t	*attachments;	/* [{sha256, name, bytes, mime, caption,
+				   listed}]: listed is true for a file put
+				   on the attachments screen; any other is
+				   there for the photo answer citing it */
 	json_t	*acknowledged;	/* {name, role, refused, witness} or NULL */
 };
 
@@ -43,6 +46,20 @@ int draft_save(sqlite3 *db, struct draft *d);
 /* Forget a draft (the inspector abandoned it). */
 int draft_delete(sqlite3 *db, int64_t id);
 void draft_clear(struct draft *d);
+/*
+ * Attach a file already in the store to d (unless there): listed for the
+ * attachments screen (it stays until taken off there), else for a photo
+ * answer (it goes with the last answer citing it).
+ */
+void draft_attach(struct draft *d, const char *sha256, const char *name,
+    int64_t bytes, const char *mime, int listed);
+/*
+ * Answer photo question qid with the file sha256 (attached with
+ * draft_attach first), or take the answer away (sha256 NULL).  The file
+ * the answer cited before leaves the draft unless another answer cites
+ * it or it is listed.
+ */
+void draft_set_photo(struct draft *d, const char *qid, const char *sha256);
 /* Count the drafts. */
 int draft_count(sqlite3 *db, int64_t *n);
 /*

@@ -54,6 +54,14 @@ inspect_map_photos(const struct form *f, json_t *answers,
 		for (i = 0; i < natt; i++) {
 			if (strcmp(val, att[i].sha256) == 0 ||
 			    strcmp(val, att[i].name) == 0) {
+				if (!attach_is_media(att[i].mime))
+					return error_set(LT_EANSWER, "answer "
+					    "%s: %s is a %s, not a photo, video "
+					    "or sound recording", qid,
+					    att[i].name,
+					    attach_kind(att[i].mime) ?
+					    attach_kind(att[i].mime) :
+					    att[i].mime);
 				json_object_set_new(answers, qid,
 				    json_string(att[i].sha256));
 				found = 1;
@@ -448,16 +456,24 @@ inspect_amend(struct datadir *dd, const struct key_secret *sk,
 	struct key_public	 pk;
 	struct review		 rv;
 	struct record		 orig;
-	json_t			*fields = NULL, *fixed = NULL;
+	struct attach_info	*att;
+	json_t			*fields = NULL, *fixed = NULL, *list;
 	char			*name = NULL, *badge = NULL, dev[KEY_ID_HEX];
-	int			 rc;
+	char			**srcs, **captions;
+	size_t			 i, natt = 0, nstored;
+	int			 rc, in_tx = 0;
 
 	memset(out, 0, sizeof *out);
+	nstored = json_array_size(a->stored);
+	att = xcalloc(a->nattach + nstored + 1, sizeof *att);
+	srcs = xcalloc(a->nattach + nstored + 1, sizeof *srcs);
+	captions = xcalloc(a->nattach + nstored + 1, sizeof *captions);
+	memset(&orig, 0, sizeof orig);
 	if ((rc = review_text_check(a->reply, "the reply to the office",
 	    "amendment")) != 0)
-		return rc;
+		goto cleanup;
 	if ((rc = record_load(dd->db, a->record, &orig)) != 0)
-		return rc;
+		goto cleanup;
 	if ((rc = datadir_device_public(dd, &pk)) != 0 ||
 	    (rc = datadir_inspector(dd, &name, &badge)) != 0)
 		goto cleanup;
@@ -496,14 +512,68 @@ inspect_amend(struct datadir *dd, const struct key_secret *sk,
 	json_object_set_new(fields, "reply", json_string(a->reply));
 	if (fixed != NULL)
 		json_object_set(fields, "answers", fixed);
+	for (i = 0; i < a->nattach; i++, natt++) {
+		srcs[natt] = xstrdup(a->attach[i]);
+		if ((rc = attach_add(dd->path, a->attach[i], &att[natt])) != 0)
+			goto cleanup;
+	}
+	for (i = 0; i < nstored; i++, natt++) {
+		if ((rc = inspect_stored(dd, json_array_get(a->stored, i),
+		    &att[natt], &srcs[natt], &captions[natt])) != 0)
+			goto cleanup;
+	}
+	if (natt > 0) {
+		list = json_array();
+		for (i = 0; i < natt; i++)
+			json_array_append_new(list, json_pack("{s:s, s:s, s:I, "
+			    "s:s, s:o}", "sha256", att[i].sha256, "name",
+			    att[i].name, "bytes", (json_int_t)att[i].bytes,
+			    "mime", att[i].mime, "caption", captions[i] !=
+			    NULL && *captions[i] != '\0' ?
+			    json_string(captions[i]) : json_null()));
+		json_object_set_new(fields, "attachments", list);
+	}
 
 	if ((rc = db_begin(dd->db)) != 0)
 		goto cleanup;
-	if ((rc = record_create(dd->db, sk, "amendment", fields, out)) == 0)
-		rc = db_commit(dd->db);
-	else
-		db_rollback(dd->db);
+	in_tx = 1;
+	for (i = 0; i < natt; i++) {
+		/* Taken back by a refused inspection meanwhile: again. */
+		char *path = attach_path(dd->path, att[i].sha256);
+		int missing = !util_exists(path);
+		free(path);
+		if (missing) {
+			struct attach_info again;
+			if ((rc = attach_add(dd->path, srcs[i], &again)) != 0)
+				goto cleanup;
+			free(again.name);
+		}
+		if ((rc = attach_register(dd->db, &att[i])) != 0)
+			goto cleanup;
+	}
+	if ((rc = record_create(dd->db, sk, "amendment", fields, out)) != 0)
+		goto cleanup;
+	if ((rc = db_commit(dd->db)) != 0)
+		goto cleanup;
+	in_tx = 0;
 cleanup:
+	if (in_tx) {
+		db_rollback(dd->db);
+		if (out->body != NULL)
+			record_clear(out);
+	}
+	for (i = 0; i < natt; i++) {
+		if (rc != 0)
+			attach_forget(dd->db, dd->path, &att[i]);
+		free(att[i].name);
+	}
+	for (i = 0; i < a->nattach + nstored; i++) {
+		free(srcs[i]);
+		free(captions[i]);
+	}
+	free(att);
+	free(srcs);
+	free(captions);
 	json_decref(fields);
 	json_decref(fixed);
 	record_clear(&orig);

@@ -63,12 +63,19 @@ int inspect_finish(struct datadir *dd, const struct key_secret *sk,
  * not correct.  A photo is not corrected this way.  The amendment cites
  * the office's latest return of the record, if any, so that it goes back
  * in the queue.  The record's findings stand: only a follow-up inspection
- * closes a finding.
+ * closes a finding.  Files given (attach, stored) become the amendment's
+ * "attachments", as an inspection's: exported, synced and shown with it.
  */
 struct amend {
 	const char	*record;	/* the record amended (id or prefix) */
 	const char	*reply;		/* the inspector's answer */
 	const json_t	*answers;	/* corrected answers, or NULL */
+	const char *const *attach;	/* files to attach (a photo the office
+					   asked for), taken into the store */
+	size_t		 nattach;
+	const json_t	*stored;	/* attachments already in the store
+					   (the TUI's): [{sha256, name,
+					   caption}], or NULL */
 };
 int inspect_amend(struct datadir *dd, const struct key_secret *sk,
     const struct amend *a, struct record *out);

@@ -40,6 +40,7 @@ int cmd_remote(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_review(struct cli *cli, int argc, char **argv);
 int cmd_amend(struct cli *cli, int argc, char **argv);
+int cmd_attachments(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_verify_bundle(struct cli *cli, int argc, char **argv);
 /* The TUI (no command). */
@@ -102,6 +103,12 @@ int cli_show_args(int argc, char **argv, const char *synopsis,
 /* Print the exact signed bytes ('r') or the signature file ('m'). */
 int cli_show_signed(int mode, const char *body, size_t len, const char *sig,
     const char *what);
+
+/* A size for a person: 512 B, 3.4 KiB, 2.1 MiB. */
+void cli_size(char *buf, size_t size, long long bytes);
+/* "lantian: attached NAME (JPEG image, 2.1 MiB)" on stderr for each
+ * attachment of a record's list. */
+void cli_attached(const json_t *list);
 
 /* Print a json value on stdout, indented, with a newline. */
 void cli_print_json(const json_t *v);

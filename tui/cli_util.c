@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "i18n.h"
+#include "core/attach.h"
 #include "core/error.h"
 #include "core/record.h"
 #include "core/roster.h"
@@ -236,6 +237,37 @@ const char *
 cli_lang(void)
 {
 	return i18n_lang();
+}
+
+void
+cli_size(char *buf, size_t size, long long bytes)
+{
+	if (bytes < 1024)
+		snprintf(buf, size, "%lld B", bytes);
+	else if (bytes < 1024 * 1024)
+		snprintf(buf, size, "%.1f KiB", (double)bytes / 1024);
+	else
+		snprintf(buf, size, "%.1f MiB", (double)bytes / 1048576);
+}
+
+void
+cli_attached(const json_t *list)
+{
+	const json_t	*a;
+	const char	*mime, *kind;
+	char		 size[32];
+	size_t		 i;
+
+	json_array_foreach(list, i, a) {
+		mime = json_string_value(json_object_get(a, "mime"));
+		kind = attach_kind(mime);
+		cli_size(size, sizeof size, (long long)json_integer_value(
+		    json_object_get(a, "bytes")));
+		fputs("lantian: attached ", stderr);
+		cli_put(stderr, json_string_value(json_object_get(a, "name")));
+		fprintf(stderr, " (%s, %s)\n", kind != NULL ? kind :
+		    (mime != NULL ? mime : "?"), size);
+	}
 }
 
 void

@@ -137,6 +137,7 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 		goto cleanup;
 	}
 	printf("%s\n", rec.id);
+	cli_attached(json_object_get(rec.doc, "attachments"));
 	fprintf(stderr, "lantian: record %s: seq %lld, %zu finding(s)\n",
 	    rec.id, (long long)rec.seq,
 	    json_array_size(json_object_get(rec.doc, "findings")));

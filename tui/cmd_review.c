@@ -6,7 +6,7 @@
  *       [--force]   (rejecting a record the office accepted needs --force)
  *   lantian review list [--state S] [--mine] [--limit N] [--json]
  *   lantian review show ID [--json]
- *   lantian amend ID --reply TEXT [--answers A.json]
+ *   lantian amend ID --reply TEXT [--answers A.json] [--attach FILE]...
  */
 #include "config.h"
 
@@ -28,6 +28,7 @@
 	"pending|accepted|returned|rejected] [--mine] [--limit N] [--json] | " \
 	"review show ID [--json]"
 #define AMEND_SYNOPSIS "amend ID --reply TEXT [--answers A.json] " \
+	"[--attach FILE]... " \
 	"[--passphrase-file F]"
 
 struct review_out {
@@ -318,11 +319,13 @@ cmd_amend(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "reply", required_argument, NULL, 'r' },
 		{ "answers", required_argument, NULL, 'a' },
+		{ "attach", required_argument, NULL, 't' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct datadir		*dd = NULL;
 	struct key_secret	*sk = NULL;
+	const char		**attach;
 	struct amend		 a;
 	struct record		 rec;
 	const char		*answers_path = NULL, *passfile = NULL;
@@ -331,6 +334,8 @@ cmd_amend(struct cli *cli, int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	memset(&rec, 0, sizeof rec);
+	attach = xcalloc((size_t)argc + 1, sizeof *attach);
+	a.attach = attach;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -340,22 +345,30 @@ cmd_amend(struct cli *cli, int argc, char **argv)
 		case 'a':
 			answers_path = optarg;
 			break;
+		case 't':
+			attach[a.nattach++] = optarg;
+			break;
 		case 'p':
 			passfile = optarg;
 			break;
 		default:
-			return cli_usage(AMEND_SYNOPSIS, "amend: bad option");
+			rc = cli_usage(AMEND_SYNOPSIS, "amend: bad option");
+			goto cleanup;
 		}
 	}
-	if (optind != argc - 1 || a.reply == NULL)
-		return cli_usage(AMEND_SYNOPSIS, "amend: the record and --reply "
+	if (optind != argc - 1 || a.reply == NULL) {
+		rc = cli_usage(AMEND_SYNOPSIS, "amend: the record and --reply "
 		    "are required");
+		goto cleanup;
+	}
 	a.record = argv[optind];
 	if (review_text_check(a.reply, "the reply to the office",
-	    "amend") != 0)
-		return cli_fail();
+	    "amend") != 0) {
+		rc = cli_fail();
+		goto cleanup;
+	}
 	if (cli_open(cli, &dd) != 0)
-		return 1;
+		goto cleanup;
 	if ((answers_path != NULL && cli_read_json(answers_path,
 	    &answers) != 0) || cli_unlock(dd, passfile, &sk) != 0) {
 		rc = cli_fail();
@@ -367,6 +380,7 @@ cmd_amend(struct cli *cli, int argc, char **argv)
 		goto cleanup;
 	}
 	printf("%s\n", rec.id);
+	cli_attached(json_object_get(rec.doc, "attachments"));
 	fprintf(stderr, "lantian: amendment %.16s of record %.16s: seq %lld\n",
 	    rec.id, json_string_value(json_object_get(rec.doc, "amends")),
 	    (long long)rec.seq);
@@ -377,5 +391,6 @@ cleanup:
 	key_secret_free(sk);
 	json_decref(answers);
 	datadir_close(dd);
+	free(attach);
 	return rc;
 }

@@ -4,14 +4,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/error.h"
 #include "core/inspect.h"
 #include "core/record.h"
 #include "core/util.h"
 #include "core/answer.h"
+#include "tui/draw.h"
 #include "tui/flow.h"
 #include "tui/screens.h"
+#include "tui/words.h"
 
 int
 flow_state_load(struct tui *t, int64_t id, struct flow_state *fs)
@@ -156,21 +159,34 @@ flow_title(const struct flow_state *fs)
 	return buf;
 }
 
-void
-flow_attach(struct flow_state *fs, const char *sha256, const char *name,
-    int64_t bytes, const char *mime)
+int
+flow_take_file(struct tui *t, const char *path, struct attach_info *out)
 {
-	const json_t	*a;
-	size_t		 i;
+	struct stat	 st;
+	const char	*base = strrchr(path, '/');
+	char		 size[16];
+	int		 rc;
 
-	json_array_foreach(fs->d.attachments, i, a) {
-		if (strcmp(json_string_value(json_object_get(a, "sha256")),
-		    sha256) == 0)
-			return;
+	base = base != NULL ? base + 1 : path;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+		tui_msg(t, _("%s is empty (0 bytes): not attached."), base);
+		t->msg_error = 1;
+		return LT_EINVAL;
 	}
-	json_array_append_new(fs->d.attachments, json_pack("{s:s, s:s, s:I, "
-	    "s:s, s:n}", "sha256", sha256, "name", name, "bytes",
-	    (json_int_t)bytes, "mime", mime, "caption"));
+	if ((rc = attach_add(t->dd->path, path, out)) != 0) {
+		if (rc == LT_EINVAL && stat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode)) {
+			tui_msg(t, _("%s is not a photo, video, sound recording "
+			    "or PDF (by its content): not attached."), base);
+			t->msg_error = 1;
+		} else
+			tui_error(t, "%s", _("Not attached"));
+		return rc;
+	}
+	draw_size(size, sizeof size, out->bytes);
+	tui_msg(t, _("Attached %s (%s, %s)."), out->name,
+	    words_media(out->mime), size);
+	return 0;
 }
 
 /* The passphrase typed at the sign step. */

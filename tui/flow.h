@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "core/attach.h"
 #include "core/draft.h"
 #include "core/form.h"
 #include "core/site.h"
@@ -44,9 +45,13 @@ char *flow_problem(const struct flow_state *fs, const char *id,
     int missing);
 /* "site name · form title" for the title bar (static buffer). */
 const char *flow_title(const struct flow_state *fs);
-/* Add an attachment (already in the store) to the draft unless there. */
-void flow_attach(struct flow_state *fs, const char *sha256,
-    const char *name, int64_t bytes, const char *mime);
+/*
+ * Take the file at path into the store as an attachment: 0 and a
+ * message naming it and its type ("Attached IMG_1.jpg (JPEG image,
+ * 2.1 MiB)."), or the error on the message line.  The caller frees
+ * out->name.
+ */
+int flow_take_file(struct tui *t, const char *path, struct attach_info *out);
 /*
  * Sign: ask the passphrase, finish the inspection (inspect_finish) and
  * show the new record.  Missing answers or acknowledgment are said first.

@@ -49,7 +49,10 @@ static const struct {
 	  "findings count --by task|village [--open|--overdue|--closed] "
 	  "[--json]" },
 	{ "amend", cmd_amend,
-	  "amend ID --reply TEXT [--answers A.json] [--passphrase-file F|-]" },
+	  "amend ID --reply TEXT [--answers A.json] [--attach FILE]... "
+	  "[--passphrase-file F|-]" },
+	{ "attachments", cmd_attachments,
+	  "attachments show ID | attachments extract SHA256 --out FILE" },
 	{ "review", cmd_review,
 	  "review ID --accept | --return QUESTION | --reject REASON "
 	  "[--force] [--passphrase-file F|-] | review list [--state S] [--mine] "

@@ -23,6 +23,7 @@
 #include "core/review.h"
 #include "core/roster.h"
 #include "core/util.h"
+#include "tui/flow.h"
 #include "tui/screens.h"
 #include "tui/words.h"
 
@@ -34,6 +35,9 @@ struct rui {
 					   the inspector's answer */
 	char		 *text;		/* question, reason or reply */
 	int		  keep;		/* keep the office key unlocked */
+	json_t		 *stored;	/* the answer's photos, taken into
+					   the store: [{sha256, name,
+					   caption}] */
 	review_ui_fn	  done;
 	void		 *arg;
 };
@@ -47,6 +51,7 @@ rui_free(struct rui *u)
 		free(u->records[i]);
 	free(u->records);
 	free(u->text);
+	json_decref(u->stored);
 	free(u);
 }
 
@@ -269,6 +274,7 @@ rui_device_pass(struct tui *t, void *arg, const char *pass)
 	memset(&a, 0, sizeof a);
 	a.record = u->records[0];
 	a.reply = u->text;
+	a.stored = u->stored;
 	rc = inspect_amend(t->dd, sk, &a, &r);
 	key_secret_free(sk);
 	if (rc != 0)
@@ -284,12 +290,78 @@ rui_device_pass(struct tui *t, void *arg, const char *pass)
 	return 0;
 }
 
+static void rui_ask_photo(struct tui *, struct rui *);
+
+/* Then the passphrase, which signs the answer and its photos. */
+static void
+rui_ask_pass(struct tui *t, struct rui *u)
+{
+	struct tui_prompt	 p;
+
+	memset(&p, 0, sizeof p);
+	p.title = _("Sign your answer");
+	p.label = _("Your passphrase signs the answer as an amendment of the "
+	    "record; the record itself does not change.");
+	p.secret = 1;
+	p.max = 256;
+	p.done = rui_device_pass;
+	p.arg = u;
+	tui_prompt(t, &p);
+}
+
+/* A file picked for the answer (NULL: none after all). */
+static void
+rui_photo_picked(struct tui *t, void *arg, const char *path)
+{
+	struct rui		*u = arg;
+	struct attach_info	 info;
+
+	if (path == NULL) {
+		rui_ask_pass(t, u);
+		return;
+	}
+	if (flow_take_file(t, path, &info) == 0) {
+		json_array_append_new(u->stored, json_pack("{s:s, s:s, s:n}",
+		    "sha256", info.sha256, "name", info.name, "caption"));
+		free(info.name);
+	}
+	rui_ask_photo(t, u);
+}
+
+static void
+rui_photo_yes(struct tui *t, void *arg, int yes)
+{
+	struct rui		*u = arg;
+	struct files_arg	 fa;
+
+	if (!yes) {
+		rui_ask_pass(t, u);
+		return;
+	}
+	fa.title = _("A photo for the office");
+	fa.done = rui_photo_picked;
+	fa.arg = u;
+	tui_push(t, &screen_files, &fa);
+}
+
+/* The office often asks for a photo: offer one (another) before signing. */
+static void
+rui_ask_photo(struct tui *t, struct rui *u)
+{
+	size_t	n = json_array_size(u->stored);
+
+	if (n == 0)
+		tui_confirm(t, _("Add a photo to your answer (from the import "
+		    "folder)?"), rui_photo_yes, u);
+	else
+		tui_confirm(t, _("Add another photo?"), rui_photo_yes, u);
+}
+
 /* The inspector's answer typed. */
 static int
 rui_reply(struct tui *t, void *arg, const char *text)
 {
 	struct rui		*u = arg;
-	struct tui_prompt	 p;
 
 	if (text == NULL) {
 		tui_msg(t, "%s", _("Nothing was signed: your answer is not "
@@ -304,15 +376,8 @@ rui_reply(struct tui *t, void *arg, const char *text)
 		return 1;
 	}
 	u->text = xstrdup(text);
-	memset(&p, 0, sizeof p);
-	p.title = _("Sign your answer");
-	p.label = _("Your passphrase signs the answer as an amendment of the "
-	    "record; the record itself does not change.");
-	p.secret = 1;
-	p.max = 256;
-	p.done = rui_device_pass;
-	p.arg = u;
-	tui_prompt(t, &p);
+	u->stored = json_array();
+	rui_ask_photo(t, u);
 	return 0;
 }
 

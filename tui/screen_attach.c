@@ -104,13 +104,11 @@ attach_picked(struct tui *t, void *arg, const char *path)
 
 	if (path == NULL)
 		return;
-	if (attach_add(t->dd->path, path, &info) != 0) {
-		tui_error(t, "%s", path);
+	if (flow_take_file(t, path, &info) != 0)
 		return;
-	}
-	flow_attach(&a->fs, info.sha256, info.name, info.bytes, info.mime);
-	if (flow_state_save(t, &a->fs) == 0)
-		tui_msg(t, _("Attached %s (%.12s)."), info.name, info.sha256);
+	draft_attach(&a->fs.d, info.sha256, info.name, info.bytes, info.mime,
+	    1);
+	flow_state_save(t, &a->fs);
 	free(info.name);
 	a->l.n = (int)json_array_size(a->fs.d.attachments);
 	a->l.sel = a->l.n - 1;

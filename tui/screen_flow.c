@@ -21,6 +21,7 @@
 #include "tui/flow.h"
 #include "tui/list.h"
 #include "tui/screens.h"
+#include "tui/words.h"
 
 enum flow_widget {
 	W_NONE,		/* note, calculate: nothing to answer */
@@ -611,27 +612,36 @@ flow_prev(struct tui *t, struct flow *fl)
 	return TUI_REDRAW;
 }
 
-/* A photo picked for the photo question. */
+/* A photo picked for the photo question: it replaces the answer's file,
+ * which leaves the draft unless something else still attaches it. */
 static void
 flow_photo_picked(struct tui *t, void *arg, const char *path)
 {
 	struct flow		*fl = arg;
 	struct attach_info	 a;
+	char			 msg[sizeof t->msg];
 
 	if (path == NULL)
 		return;
-	if (attach_add(t->dd->path, path, &a) != 0) {
-		tui_error(t, "%s", path);
+	if (flow_take_file(t, path, &a) != 0)
+		return;
+	if (!attach_is_media(a.mime)) {
+		tui_msg(t, _("%s is a %s, not a photo: attach it on the "
+		    "attachments screen (a on another question)."), a.name,
+		    words_media(a.mime));
+		t->msg_error = 1;
+		attach_forget(t->dd->db, t->dd->path, &a);
+		free(a.name);
 		return;
 	}
-	flow_attach(&fl->fs, a.sha256, a.name, a.bytes, a.mime);
-	json_object_set_new(fl->fs.d.answers, flow_qid(fl, fl->qi),
-	    json_string(a.sha256));
+	draft_attach(&fl->fs.d, a.sha256, a.name, a.bytes, a.mime, 0);
+	draft_set_photo(&fl->fs.d, flow_qid(fl, fl->qi), a.sha256);
 	free(a.name);
+	/* The message names the file; saving must not lose it. */
+	memcpy(msg, t->msg, sizeof msg);
 	flow_changed(t, fl);
-	tui_msg(t, _("Photo taken into the store (%.12s)."), fl->fs.d.id ?
-	    json_string_value(json_object_get(fl->fs.d.answers,
-	    flow_qid(fl, fl->qi))) : "");
+	if (!t->msg_error)
+		memcpy(t->msg, msg, sizeof msg);
 }
 
 /* The site's registered place as the location answer. */
@@ -769,16 +779,16 @@ flow_key(struct tui *t, void *priv, const struct tui_key *k)
 			return flow_next(t, fl, 0);
 		return flow_key_common(t, fl, k, 0);
 	case W_PHOTO:
-		if (TUI_IS(k, 'x') && json_object_get(fl->fs.d.answers,
+		/* Enter is "next", as the bar says: choosing a file is a. */
+		if ((TUI_IS(k, 'x') || k->code == KEY_DC) &&
+		    json_object_get(fl->fs.d.answers,
 		    flow_qid(fl, fl->qi)) != NULL) {
-			flow_set_answer(t, fl, NULL);
+			draft_set_photo(&fl->fs.d, flow_qid(fl, fl->qi), NULL);
+			flow_changed(t, fl);
+			if (!t->msg_error)
+				tui_msg(t, "%s", _("Photo removed from this "
+				    "answer."));
 			return TUI_REDRAW;
-		}
-		if ((TUI_IS(k, '\r') || TUI_IS(k, '\n') ||
-		    k->code == KEY_ENTER) && json_object_get(fl->fs.d.answers,
-		    flow_qid(fl, fl->qi)) == NULL) {
-			struct tui_key a = { 0, 'a' };
-			return flow_key_common(t, fl, &a, 1);
 		}
 		return flow_key_common(t, fl, k, 1);
 	case W_NONE:

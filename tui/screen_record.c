@@ -19,6 +19,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/attach.h"
 #include "core/error.h"
 #include "core/history.h"
 #include "core/key.h"
@@ -30,6 +31,7 @@
 #include "core/answer.h"
 #include "tui/draw.h"
 #include "tui/screens.h"
+#include "tui/viewer.h"
 #include "tui/words.h"
 
 #define REC_LABEL	13	/* the label column: a record id fits beside it */
@@ -82,6 +84,13 @@ struct rec {
 	json_t			*steps;		/* its exchange: [{at, state,
 						   text}] */
 	int			 mine;		/* made on this device */
+	const char		*datadir;	/* the store's (borrowed) */
+	json_t			*atts;		/* what o opens: the record's
+						   attachments, then those of
+						   its answers to the office */
+	json_t			*cites;		/* for each of atts: the other
+						   records of the site citing
+						   it [{id, type, created}] */
 };
 
 /* Add an item; label and text are copied. */
@@ -390,32 +399,57 @@ rec_build_findings(struct rec *v)
 	}
 }
 
+/* Attachment n (as o counts them): name, type, size, hash, where. */
+static void
+rec_build_attachment(struct rec *v, size_t n, const json_t *a)
+{
+	const char	*sha = rec_str(a, "sha256"), *s;
+	const json_t	*c;
+	char		 size[16], when[32], *path;
+	size_t		 i;
+
+	draw_size(size, sizeof size, (long long)json_integer_value(
+	    json_object_get(a, "bytes")));
+	rec_textf(v, 3, DRAW_NORMAL, "%zu  %s", n, rec_str(a, "name") !=
+	    NULL ? rec_str(a, "name") : "?");
+	rec_textf(v, 6, DRAW_DIM, "%s · %s", words_media(rec_str(a, "mime")),
+	    size);
+	rec_textf(v, 6, DRAW_DIM, "SHA-256 %s", sha != NULL ? sha : "?");
+	path = sha != NULL && util_is_hex(sha, 64) && strlen(sha) == 64 ?
+	    attach_path(v->datadir, sha) : NULL;
+	if (path != NULL && util_exists(path))
+		rec_add(v, 6, 0, DRAW_NORMAL, NULL, DRAW_DIM, path);
+	else
+		rec_textf(v, 6, DRAW_WARN, "%s", _("not on this laptop (it "
+		    "stays with the device that took it, or the office)"));
+	free(path);
+	if ((s = rec_str(a, "caption")) != NULL && *s != '\0')
+		rec_add(v, 6, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
+	json_array_foreach(json_array_get(v->cites, n - 1), i, c) {
+		history_time(when, sizeof when, rec_str(c, "created"));
+		rec_textf(v, 6, DRAW_DIM, _("also in record %.12s (%s, %s)"),
+		    rec_str(c, "id"), rec_type(rec_str(c, "type")), when);
+	}
+}
+
 /* Attachments, notes, location, the representative's acknowledgment. */
 static void
 rec_build_rest(struct rec *v)
 {
 	const json_t	*list, *a, *ack, *w, *loc;
 	const char	*s;
-	char		 size[16], *x;
+	char		*x;
 	size_t		 i;
 
 	list = json_object_get(v->r.doc, "attachments");
 	if (json_array_size(list) > 0) {
-		x = xasprintf(_("Attachments (%zu)"), json_array_size(list));
+		x = xasprintf(_("Attachments (%zu; o opens one)"),
+		    json_array_size(list));
 		rec_head(v, x);
 		free(x);
 	}
-	json_array_foreach(list, i, a) {
-		draw_size(size, sizeof size, (long long)json_integer_value(
-		    json_object_get(a, "bytes")));
-		rec_add(v, 3, 0, DRAW_NORMAL, NULL, DRAW_NORMAL,
-		    rec_str(a, "name") != NULL ? rec_str(a, "name") : "?");
-		rec_textf(v, 5, DRAW_DIM, "%s · %s · %.12s", size,
-		    rec_str(a, "mime") != NULL ? rec_str(a, "mime") : "?",
-		    rec_str(a, "sha256") != NULL ? rec_str(a, "sha256") : "?");
-		if ((s = rec_str(a, "caption")) != NULL && *s != '\0')
-			rec_add(v, 5, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
-	}
+	json_array_foreach(list, i, a)
+		rec_build_attachment(v, i + 1, a);
 	if ((s = rec_str(v->r.doc, "reply")) != NULL) {
 		rec_head(v, _("Answer to the office"));
 		rec_add(v, 3, 0, DRAW_NORMAL, NULL, DRAW_NORMAL, s);
@@ -460,11 +494,12 @@ rec_build_rest(struct rec *v)
 static void
 rec_build_review(struct rec *v)
 {
-	const json_t	*step;
+	const json_t	*step, *a;
 	enum draw_part	 part;
 	const char	*state, *text;
 	char		 when[32];
-	size_t		 i;
+	size_t		 i, j, n = json_array_size(json_object_get(v->r.doc,
+			    "attachments"));
 
 	if (strcmp(v->r.type, "amendment") == 0 || !v->have_rv)
 		return;
@@ -486,6 +521,8 @@ rec_build_review(struct rec *v)
 			rec_add(v, 5, 0, DRAW_NORMAL, NULL, part ==
 			    DRAW_ERROR || part == DRAW_WARN ? part :
 			    DRAW_NORMAL, text);
+		json_array_foreach(json_object_get(step, "attachments"), j, a)
+			rec_build_attachment(v, ++n, a);
 	}
 }
 
@@ -649,9 +686,90 @@ rec_take_finding(const struct finding *f, void *arg)
 static int
 rec_take_step(const struct review_step *st, void *arg)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s?}", "at", st->at,
-	    "state", st->state, "text", st->text));
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s?, s:s?}", "at",
+	    st->at, "state", st->state, "text", st->text, "amendment",
+	    st->amendment));
 	return 0;
+}
+
+/* A record citing an attachment, unless it is the one shown. */
+static int
+rec_take_cite(const struct attach_cite *c, void *arg)
+{
+	json_t	*list = arg;
+
+	if (json_array_size(list) >= 6)
+		return 1;
+	json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "id", c->id,
+	    "type", c->type, "created", c->created));
+	return 0;
+}
+
+/* Which other records of the site cite each attachment (by the site's
+ * index: a few records, not the store). */
+static void
+rec_load_cites(struct tui *t, struct rec *v)
+{
+	const json_t	*a;
+	json_t		*list, *c;
+	const char	*sha;
+	size_t		 i, j;
+
+	json_decref(v->cites);
+	v->cites = json_array();
+	json_array_foreach(v->atts, i, a) {
+		list = json_array();
+		sha = rec_str(a, "sha256");
+		if (sha != NULL && v->r.site != NULL &&
+		    attach_cited(t->dd->db, sha, v->r.site, rec_take_cite,
+		    list) != 0)
+			error_clear();
+		/* Not the record shown. */
+		for (j = json_array_size(list); j-- > 0;) {
+			c = json_array_get(list, j);
+			if (strcmp(rec_str(c, "id"), v->r.id) == 0)
+				json_array_remove(list, j);
+		}
+		json_array_append_new(v->cites, list);
+	}
+}
+
+/*
+ * What o opens, numbered as the view lists them: the record's own
+ * attachments, then the photos of each answer to the office (an
+ * amendment's attachments, kept in its step).
+ */
+static void
+rec_load_attachments(struct tui *t, struct rec *v)
+{
+	struct record	 am;
+	json_t		*step, *a;
+	const char	*id;
+	size_t		 i, j;
+
+	json_decref(v->atts);
+	v->atts = json_array();
+	json_array_foreach(json_object_get(v->r.doc, "attachments"), i, a)
+		json_array_append(v->atts, a);
+	json_array_foreach(v->steps, i, step) {
+		if ((id = rec_str(step, "amendment")) == NULL)
+			continue;
+		if (record_load(t->dd->db, id, &am) != 0) {
+			error_clear();
+			continue;
+		}
+		json_array_foreach(json_object_get(am.doc, "attachments"), j,
+		    a) {
+			json_array_append(v->atts, a);
+			if (!json_is_array(json_object_get(step, "attachments")))
+				json_object_set_new(step, "attachments",
+				    json_array());
+			json_array_append(json_object_get(step, "attachments"),
+			    a);
+		}
+		record_clear(&am);
+	}
+	rec_load_cites(t, v);
 }
 
 /* Read where the record stands with the office. */
@@ -667,6 +785,7 @@ rec_load_review(struct tui *t, struct rec *v)
 	else if (review_history(t->dd->db, v->r.id, rec_take_step,
 	    v->steps) != 0)
 		tui_error(t, "%s", _("Cannot read the review"));
+	rec_load_attachments(t, v);
 	v->stale = 1;
 }
 
@@ -695,6 +814,7 @@ rec_open(struct tui *t, void *priv, void *arg)
 		tui_error(t, "%s", _("Cannot open the record"));
 		return rc;
 	}
+	v->datadir = t->dd->path;
 	if (v->r.site != NULL && site_get(t->dd->db, v->r.site, &s) == 0) {
 		v->site_name = xstrdup(s.name);
 		site_clear(&s);
@@ -731,6 +851,8 @@ rec_close(struct tui *t, void *priv)
 	json_decref(v->fs);
 	json_decref(v->ps);
 	json_decref(v->steps);
+	json_decref(v->atts);
+	json_decref(v->cites);
 	review_clear(&v->rv);
 	free(v->verify_err);
 	free(v->site_name);
@@ -905,6 +1027,9 @@ rec_key(struct tui *t, void *priv, const struct tui_key *k)
 		case 'a':
 			rec_answer(t, v);
 			return TUI_REDRAW;
+		case 'o':
+			viewer_key(t, v->atts);
+			return TUI_REDRAW;
 		case 'A':
 			rec_decide(t, v, REVIEW_ACCEPTED);
 			return TUI_REDRAW;
@@ -949,6 +1074,7 @@ rec_key(struct tui *t, void *priv, const struct tui_key *k)
 
 static const struct tui_keyhelp rec_keys_all[] = {
 	{ "↑↓", N_("scroll") },
+	{ "o", N_("open an attachment") },
 	{ "f", N_("follow up the open findings") },
 	{ "r", N_("the exact bytes / readable") },
 	{ "PgUp PgDn", N_("page") },
@@ -959,6 +1085,7 @@ static const struct tui_keyhelp rec_keys_all[] = {
 static const struct tui_keyhelp rec_keys_answer[] = {
 	{ "↑↓", N_("scroll") },
 	{ "a", N_("answer the office") },
+	{ "o", N_("open an attachment") },
 	{ "f", N_("follow up the open findings") },
 	{ "r", N_("the exact bytes / readable") },
 	{ "Esc", N_("back") },
@@ -970,6 +1097,7 @@ static const struct tui_keyhelp rec_keys_office[] = {
 	{ "A", N_("accept") },
 	{ "R", N_("return") },
 	{ "X", N_("reject") },
+	{ "o", N_("open an attachment") },
 	{ "r", N_("the exact bytes / readable") },
 	{ "Esc", N_("back") },
 	{ NULL, NULL }

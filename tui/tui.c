@@ -552,14 +552,33 @@ tui_paint(struct tui *t)
 	tui_trace(t, "paint", f != NULL ? f->screen->name : "none");
 }
 
-/* Read a key; 0 on timeout. */
+/* How long the rest of an escape sequence may take to come (ms): a
+ * sequence split by a slow link still arrives whole within this. */
+#define TUI_SEQ_MS	250
+/* Bytes of one escape sequence at most; a longer one is noise. */
+#define TUI_SEQ_MAX	32
+
+/* A key read and put back: the one after a lone ESC. */
+static struct tui_key	tui_pending;
+static int		tui_has_pending;
+
+/* A key as curses gives it, within ms (-1: the loop's tick); 0 if none. */
 static int
-tui_read(struct tui_key *k)
+tui_read_raw(struct tui_key *k, int ms)
 {
 	wint_t	ch;
 	int	rc;
 
+	if (tui_has_pending) {
+		*k = tui_pending;
+		tui_has_pending = 0;
+		return 1;
+	}
+	if (ms >= 0)
+		timeout(ms);
 	rc = get_wch(&ch);
+	if (ms >= 0)
+		timeout(TUI_TICK_MS);
 	if (rc == ERR)
 		return 0;
 	if (rc == KEY_CODE_YES) {
@@ -569,6 +588,68 @@ tui_read(struct tui_key *k)
 		k->code = 0;
 		k->ch = ch;
 	}
+	return 1;
+}
+
+/*
+ * The rest of a CSI (ESC [) or SS3 (ESC O) sequence that curses could not
+ * decode (a key the terminfo entry does not know: xterm's F9 under
+ * TERM=vt100), read and dropped whole: its bytes must never reach a
+ * screen as keys, where "2" would tick a choice.  CSI: parameters
+ * 0x30-0x3f, intermediates 0x20-0x2f, a final byte 0x40-0x7e (and the
+ * linux console's ESC [ [ A: one more byte); SS3: digits, then one byte.
+ */
+static void
+tui_drop_sequence(int csi)
+{
+	struct tui_key	k;
+	int		n;
+
+	for (n = 0; n < TUI_SEQ_MAX; n++) {
+		if (!tui_read_raw(&k, TUI_SEQ_MS))
+			return;
+		if (k.code != 0) {
+			/* A key curses decoded: a new key, not ours. */
+			tui_pending = k;
+			tui_has_pending = 1;
+			return;
+		}
+		if (csi && n == 0 && k.ch == '[') {
+			tui_read_raw(&k, TUI_SEQ_MS);
+			if (k.code != 0) {
+				tui_pending = k;
+				tui_has_pending = 1;
+			}
+			return;
+		}
+		if (k.ch >= 0x20 && k.ch <= 0x3f)
+			continue;
+		/* The final byte; or a control or wide character, which no
+		 * sequence holds: either way the sequence ends here. */
+		return;
+	}
+}
+
+/* Read a key; 0 on timeout (or when what came was dropped). */
+static int
+tui_read(struct tui_key *k)
+{
+	struct tui_key	next;
+
+	if (!tui_read_raw(k, -1))
+		return 0;
+	if (!TUI_IS(k, TUI_ESC))
+		return 1;
+	/* ESC: a key of its own, or the start of a sequence curses did not
+	 * decode (then what follows came with it, within ESCDELAY). */
+	if (!tui_read_raw(&next, ESCDELAY))
+		return 1;
+	if (TUI_IS(&next, '[') || TUI_IS(&next, 'O')) {
+		tui_drop_sequence(TUI_IS(&next, '['));
+		return 0;
+	}
+	tui_pending = next;
+	tui_has_pending = 1;
 	return 1;
 }
 

@@ -62,6 +62,29 @@ static const struct words words_stages[] = {
 	{ NULL, NULL, DRAW_NORMAL }
 };
 
+/* The types of file taken as attachments (core/attach.c attach_kind). */
+static const struct words words_media_types[] = {
+	{ "image/jpeg", N_("JPEG image"), DRAW_NORMAL },
+	{ "image/png", N_("PNG image"), DRAW_NORMAL },
+	{ "image/gif", N_("GIF image"), DRAW_NORMAL },
+	{ "image/webp", N_("WebP image"), DRAW_NORMAL },
+	{ "image/tiff", N_("TIFF image"), DRAW_NORMAL },
+	{ "image/heic", N_("HEIC image"), DRAW_NORMAL },
+	{ "image/heif", N_("HEIF image"), DRAW_NORMAL },
+	{ "image/avif", N_("AVIF image"), DRAW_NORMAL },
+	{ "video/mp4", N_("MP4 video"), DRAW_NORMAL },
+	{ "video/quicktime", N_("QuickTime video"), DRAW_NORMAL },
+	{ "video/3gpp", N_("3GP video"), DRAW_NORMAL },
+	{ "video/3gpp2", N_("3GP video"), DRAW_NORMAL },
+	{ "audio/mp4", N_("M4A audio"), DRAW_NORMAL },
+	{ "audio/aac", N_("AAC audio"), DRAW_NORMAL },
+	{ "audio/amr", N_("AMR audio"), DRAW_NORMAL },
+	{ "audio/wav", N_("WAV audio"), DRAW_NORMAL },
+	{ "audio/mpeg", N_("MP3 audio"), DRAW_NORMAL },
+	{ "application/pdf", N_("PDF document"), DRAW_NORMAL },
+	{ NULL, NULL, DRAW_NORMAL }
+};
+
 /* The words of code in the table (the code itself when it is not there). */
 static const char *
 words_find(const struct words *w, const char *code, enum draw_part *part)
@@ -108,4 +131,10 @@ const char *
 words_review(const char *state, enum draw_part *part)
 {
 	return words_find(words_reviews, state, part);
+}
+
+const char *
+words_media(const char *mime)
+{
+	return words_find(words_media_types, mime, NULL);
 }

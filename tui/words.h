@@ -18,5 +18,7 @@ const char *words_severity(const char *severity, enum draw_part *part);
 const char *words_review(const char *state, enum draw_part *part);
 /* A stage of a sync: export, fetch, import, push. */
 const char *words_stage(const char *stage);
+/* The type of an attachment: image/jpeg -> JPEG image; else the type. */
+const char *words_media(const char *mime);
 
 #endif

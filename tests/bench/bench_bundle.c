@@ -103,6 +103,8 @@ bb_make_store(const char *dir, long n)
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < BB_PHOTO / sizeof *photo; j++)
 			photo[j] = bench_rand(&bb_state);
+		/* A JPEG's magic bytes: the store takes only photos. */
+		memcpy(photo, "\xff\xd8\xff\xe0", 4);
 		if (util_write_file(tmp, photo, BB_PHOTO, 0600) != 0 ||
 		    attach_add(dd->path, tmp, &a) != 0)
 			bench_die("bench_bundle", "photo");

@@ -50,6 +50,13 @@ is "files for --answers" "$(comp lantian inspect --answers "$T/files/an")" \
     "$T/files/answers.json "
 is "directories for --out" "$(comp lantian export --out "$T/files/s")" \
     "$T/files/sub "
+is "files for attachments extract --out" \
+    "$(comp lantian attachments extract ab --out "$T/files/an")" \
+    "$T/files/answers.json "
+is "subcommands of attachments" "$(comp lantian attachments '')" \
+    "extract show "
+is "files for amend --attach" "$(comp lantian amend x --attach "$T/files/an")" \
+    "$T/files/answers.json "
 is "nothing offered for free text" "$(comp lantian amend x --reply '')" ""
 
 done_testing

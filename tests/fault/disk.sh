@@ -103,7 +103,7 @@ lt_sites "$D"
 cheap_key "$D"
 make_records "$D" 1 5
 is "the inspector has 5 records" "$(lt_count "$D")" 5
-head -c 300000 /dev/urandom >"$T/photo.jpg"
+{ printf '\377\330\377\340'; head -c 300000 /dev/urandom; } >"$T/photo.jpg"
 
 #### Finishing an inspection
 

@@ -143,7 +143,7 @@ inspect_cmd() {
 }
 
 # How long one takes, to spread the kills over it.
-head -c 400000 /dev/urandom >"$T/photo-0.jpg"
+{ printf '\377\330\377\340'; head -c 400000 /dev/urandom; } >"$T/photo-0.jpg"
 t0=$(now_ns)
 ok "an inspection with a photo is signed" inspect_cmd "visit 0" \
     "$T/photo-0.jpg"
@@ -153,7 +153,7 @@ echo "# one inspection takes $T_INSPECT s"
 i=1
 while [ "$i" -le $((8 * TIMES)) ]; do
 	W="inspect kill $i"
-	head -c 400000 /dev/urandom >"$T/photo-$i.jpg"
+	{ printf '\377\330\377\340'; head -c 400000 /dev/urandom; } >"$T/photo-$i.jpg"
 	n0=$(db "$D" "SELECT count(*) FROM records")
 	delay "$T_INSPECT"
 	run_killed "$D_AT" --data "$D" inspect --ack-name 赵厂长 --ack-role 负责人 --site XY-E-101 --form boiler \

@@ -79,7 +79,7 @@ screen_has "the newest picture first, with size and time" \
     '^ +kitchen\.gif +43 B +2026-02-27 14:05 *$'
 screen_has "then the older one" '^ +receipt\.gif +743 B +2026-02-26 08:30 *$'
 keys Enter
-wait_for "Enter takes it" 'Photo taken into the store'
+wait_for "Enter takes it, named with its type" 'Attached kitchen\.gif \(GIF image, 43 B\)\.'
 screen_has "the photo question shows it" 'kitchen\.gif'
 screen_has "with size, type and hash" "43 B +image/gif +$(echo "$KITCHEN" | cut -c1-40)"
 check "it is in the store" test -f "$D/attachments/$(echo "$KITCHEN" | cut -c1-2)/$KITCHEN"

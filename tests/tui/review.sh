@@ -87,6 +87,8 @@ keys a
 wait_for "a: the question and the answer" 'The office asks: 额定蒸发量多少？请补拍铭牌'
 type_text '4吨/小时，铭牌已补拍'
 keys Enter
+wait_for "a photo may go with it" 'Add a photo to your answer'
+keys n
 wait_for "the passphrase" 'Your passphrase signs the answer as an amendment'
 type_text 'correct horse 蓝天 staple'
 keys Enter

@@ -66,10 +66,59 @@ test_mime_from_content(void **state)
 	    4, "x.png"), "image/jpeg");
 	assert_string_equal(attach_mime((const unsigned char *)"%PDF-1.7", 8,
 	    NULL), "application/pdf");
+	/* The content decides, not the name. */
 	assert_string_equal(attach_mime((const unsigned char *)"hello", 5,
-	    "n.txt"), "text/plain");
+	    "n.txt"), "application/octet-stream");
 	assert_string_equal(attach_mime((const unsigned char *)"hello", 5,
-	    "n.bin"), "application/octet-stream");
+	    "n.jpg"), "application/octet-stream");
+	assert_string_equal(attach_mime((const unsigned char *)
+	    "\0\0\0\x18" "ftypheic", 12, NULL), "image/heic");
+	assert_string_equal(attach_mime((const unsigned char *)
+	    "\0\0\0\x14" "ftypqt  ", 12, NULL), "video/quicktime");
+	assert_string_equal(attach_mime((const unsigned char *)
+	    "\0\0\0\x20" "ftypM4A ", 12, NULL), "audio/mp4");
+	assert_string_equal(attach_mime((const unsigned char *)
+	    "\0\0\0\x20" "ftypisom", 12, NULL), "video/mp4");
+	assert_string_equal(attach_mime((const unsigned char *)"#!AMR\n", 6,
+	    NULL), "audio/amr");
+	assert_string_equal(attach_mime((const unsigned char *)
+	    "RIFF\0\0\0\0WAVEfmt ", 16, NULL), "audio/wav");
+	assert_string_equal(attach_mime((const unsigned char *)"ID3\4", 4,
+	    NULL), "audio/mpeg");
+	assert_string_equal(attach_mime((const unsigned char *)"\xff\xfb\x90",
+	    3, NULL), "audio/mpeg");
+	assert_string_equal(attach_mime((const unsigned char *)"\xff\xf1\x50",
+	    3, NULL), "audio/aac");
+	assert_string_equal(attach_kind("image/jpeg"), "JPEG image");
+	assert_null(attach_kind("application/octet-stream"));
+	assert_true(attach_is_media("video/mp4"));
+	assert_false(attach_is_media("application/pdf"));
+}
+
+/* An empty file or one that is no photo is refused and not stored. */
+static void
+test_attachment_refuses_what_is_no_photo(void **state)
+{
+	struct attach_info	 a;
+	char			*dir = th_tmpdir(), *src;
+
+	(void)state;
+	src = xasprintf("%s/empty.jpg", dir);
+	th_write(src, "");
+	assert_int_equal(attach_add(dir, src, &a), LT_EINVAL);
+	assert_non_null(strstr(error_msg(), "empty"));
+	free(src);
+	src = xasprintf("%s/notes.jpg", dir);
+	th_write(src, "meeting notes, not a picture\n");
+	assert_int_equal(attach_add(dir, src, &a), LT_EINVAL);
+	assert_non_null(strstr(error_msg(), "not a photo"));
+	free(src);
+	/* Nothing was copied: the store was not even made. */
+	src = xasprintf("%s/attachments", dir);
+	assert_false(util_exists(src));
+	free(src);
+	th_rmrf(dir);
+	free(dir);
 }
 
 int
@@ -78,6 +127,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_attachment_is_stored_by_its_hash),
 		cmocka_unit_test(test_attachment_errors),
+		cmocka_unit_test(test_attachment_refuses_what_is_no_photo),
 		cmocka_unit_test(test_mime_from_content),
 	};
 

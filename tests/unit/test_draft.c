@@ -274,6 +274,77 @@ test_missing_stored_attachment_keeps_the_draft(void **state)
 	form_free(f);
 }
 
+/* The names of a draft's attachments, comma separated. */
+static char *
+attached_names(const struct draft *d)
+{
+	const json_t	*a;
+	char		*out = xstrdup(""), *x;
+	size_t		 i;
+
+	json_array_foreach(d->attachments, i, a) {
+		x = xasprintf("%s%s%s", out, i ? "," : "",
+		    json_string_value(json_object_get(a, "name")));
+		free(out);
+		out = x;
+	}
+	return out;
+}
+
+#define H1 "1111111111111111111111111111111111111111111111111111111111111111"
+#define H2 "2222222222222222222222222222222222222222222222222222222222222222"
+#define H3 "3333333333333333333333333333333333333333333333333333333333333333"
+
+/* A photo answer replaced or removed takes its file off the draft, but
+ * not a file another answer cites or the attachments screen listed. */
+static void
+test_photo_answers_hold_their_files(void **state)
+{
+	struct draft	 d;
+	char		*names;
+
+	(void)state;
+	memset(&d, 0, sizeof d);
+	d.answers = json_object();
+	d.attachments = json_array();
+	draft_attach(&d, H1, "one.jpg", 10, "image/jpeg", 0);
+	draft_set_photo(&d, "front", H1);
+	draft_attach(&d, H2, "two.jpg", 10, "image/jpeg", 0);
+	draft_set_photo(&d, "front", H2);
+	names = attached_names(&d);
+	assert_string_equal(names, "two.jpg");
+	free(names);
+	draft_set_photo(&d, "front", NULL);
+	assert_int_equal(json_array_size(d.attachments), 0);
+	assert_null(json_object_get(d.answers, "front"));
+	/* Cited by two answers: it stays while one does. */
+	draft_attach(&d, H1, "one.jpg", 10, "image/jpeg", 0);
+	draft_set_photo(&d, "front", H1);
+	draft_set_photo(&d, "back", H1);
+	draft_set_photo(&d, "front", NULL);
+	names = attached_names(&d);
+	assert_string_equal(names, "one.jpg");
+	free(names);
+	draft_set_photo(&d, "back", NULL);
+	assert_int_equal(json_array_size(d.attachments), 0);
+	/* Listed on the attachments screen: it stays. */
+	draft_attach(&d, H3, "permit.jpg", 10, "image/jpeg", 1);
+	draft_set_photo(&d, "front", H3);
+	draft_set_photo(&d, "front", NULL);
+	names = attached_names(&d);
+	assert_string_equal(names, "permit.jpg");
+	free(names);
+	/* Listed after it was an answer's: it stays too. */
+	draft_attach(&d, H1, "one.jpg", 10, "image/jpeg", 0);
+	draft_set_photo(&d, "front", H1);
+	draft_attach(&d, H1, "one.jpg", 10, "image/jpeg", 1);
+	draft_set_photo(&d, "front", NULL);
+	names = attached_names(&d);
+	assert_string_equal(names, "permit.jpg,one.jpg");
+	free(names);
+	draft_clear(&d);
+}
+
 int
 main(void)
 {
@@ -291,6 +362,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_missing_stored_attachment_keeps_the_draft, setup,
 		    teardown),
+		cmocka_unit_test(test_photo_answers_hold_their_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
