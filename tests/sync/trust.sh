@@ -22,6 +22,30 @@ sql() {
 	sqlite3 "$1/lantian.db" "$2"
 }
 
+# rekey PUB KEY ID OUTPUB OUTKEY: the minisign key pair PUB/KEY (made
+# with -G -W) under the key id ID: the id is 8 bytes of the public and the
+# secret key (stored little-endian); an unencrypted minisign secret key
+# carries a checksum only when minisign wrote one.
+rekey() {
+	python3 - "$@" <<'EOF'
+import base64, hashlib, sys
+pub, key, newid, opub, okey = sys.argv[1:]
+nid = bytes.fromhex(newid)[::-1]
+p = base64.b64decode(open(pub).read().split('\n')[1])
+p = p[:2] + nid + p[10:]
+open(opub, 'w').write('untrusted comment: minisign public key %s\n%s\n'
+                      % (newid, base64.b64encode(p).decode()))
+k = bytearray(base64.b64decode(open(key).read().split('\n')[1]))
+assert k[2:4] == b'\0\0'
+k[54:62] = nid
+if any(k[126:158]):
+    k[126:158] = hashlib.blake2b(bytes(k[0:2]) + nid + bytes(k[62:126]),
+                                 digest_size=32).digest()
+open(okey, 'w').write('untrusted comment: minisign secret key\n%s\n'
+                      % base64.b64encode(bytes(k)).decode())
+EOF
+}
+
 O=$T/office
 IA=$T/inspector-a
 IF=$T/fresh
@@ -50,27 +74,7 @@ setup "A syncs with the stick" lts --data "$IA" sync stick
 
 setup "a throwaway key pair (minisign -G -W)" minisign -G -W \
     -p "$T/mine.pub" -s "$T/mine.key"
-python3 - "$T/mine.pub" "$T/mine.key" "$KA" "$T/forged.pub" \
-    "$T/forged.key" <<'EOF'
-# The same key pair under another key id: the id is 8 bytes in the public
-# key and the secret key (stored little-endian); an unencrypted minisign
-# secret key carries no checksum to mend.
-import base64, hashlib, sys
-pub, key, newid, opub, okey = sys.argv[1:]
-nid = bytes.fromhex(newid)[::-1]
-p = base64.b64decode(open(pub).read().split('\n')[1])
-p = p[:2] + nid + p[10:]
-open(opub, 'w').write('untrusted comment: minisign public key %s\n%s\n'
-                      % (newid, base64.b64encode(p).decode()))
-k = bytearray(base64.b64decode(open(key).read().split('\n')[1]))
-assert k[2:4] == b'\0\0'
-k[54:62] = nid
-if any(k[126:158]):
-    k[126:158] = hashlib.blake2b(bytes(k[0:2]) + nid + bytes(k[62:126]),
-                                 digest_size=32).digest()
-open(okey, 'w').write('untrusted comment: minisign secret key\n%s\n'
-                      % base64.b64encode(bytes(k)).decode())
-EOF
+rekey "$T/mine.pub" "$T/mine.key" "$KA" "$T/forged.pub" "$T/forged.key"
 is "(the forged public key claims A's key id)" \
     "$(sed -n '1s/.* //p' "$T/forged.pub")" "$KA"
 
@@ -163,23 +167,7 @@ check "so does report.html" \
 KF=$(lt_keyid "$IF")
 setup "a second throwaway pair" minisign -G -W -p "$T/mine2.pub" \
     -s "$T/mine2.key"
-python3 - "$T/mine2.pub" "$T/mine2.key" "$KF" "$T/fexp.pub" "$T/fexp.key" \
-    <<'EOF'
-import base64, hashlib, sys
-pub, key, newid, opub, okey = sys.argv[1:]
-nid = bytes.fromhex(newid)[::-1]
-p = base64.b64decode(open(pub).read().split('\n')[1])
-p = p[:2] + nid + p[10:]
-open(opub, 'w').write('untrusted comment: minisign public key %s\n%s\n'
-                      % (newid, base64.b64encode(p).decode()))
-k = bytearray(base64.b64decode(open(key).read().split('\n')[1]))
-k[54:62] = nid
-if any(k[126:158]):
-    k[126:158] = hashlib.blake2b(bytes(k[0:2]) + nid + bytes(k[62:126]),
-                                 digest_size=32).digest()
-open(okey, 'w').write('untrusted comment: minisign secret key\n%s\n'
-                      % base64.b64encode(bytes(k)).decode())
-EOF
+rekey "$T/mine2.pub" "$T/mine2.key" "$KF" "$T/fexp.pub" "$T/fexp.key"
 # The bag, rewritten: A's record swapped for one signed by the key with
 # A's key id, the report rewritten, data/keys/ holding the forged keys,
 # the manifests made again and the tag manifest signed by a key with the
