@@ -582,9 +582,9 @@ int
 autosync_pass(const char *path, autosync_log_fn log, void *arg)
 {
 	struct autosync	*a;
-	char		 why[256];
+	char		 why[256], *failed = NULL, *s;
 	size_t		 i;
-	int		 rc, last = 0;
+	int		 rc, last = 0, nfailed = 0;
 
 	if ((rc = as_new(&a, path, log, arg)) != 0)
 		return rc;
@@ -592,22 +592,37 @@ autosync_pass(const char *path, autosync_log_fn log, void *arg)
 		as_free(a);
 		return rc;
 	}
+	if (a->nrem == 0) {
+		as_free(a);
+		return error_set(LT_ENOTFOUND, "sync: no remotes: add one with "
+		    "lantian remote add NAME URL|PATH");
+	}
 	for (i = 0; i < a->nrem; i++) {
 		if (!autosync_probe(&a->rem[i].r, AUTOSYNC_PROBE_MS, why,
 		    sizeof why)) {
 			as_log(a, a->rem[i].r.name, "offline: %s", why);
 			continue;
 		}
-		if ((rc = as_sync(a, &a->rem[i])) != 0) {
+		if ((rc = as_sync(a, &a->rem[i])) == LT_EBUSY) {
 			last = rc;
-			if (rc == LT_EBUSY)
-				break;
+			break;
+		}
+		if (rc != 0) {
+			last = rc;
+			nfailed++;
+			s = xasprintf("%s%s%s", failed != NULL ? failed : "",
+			    failed != NULL ? ", " : "", a->rem[i].r.name);
+			free(failed);
+			failed = s;
 		}
 	}
-	if (last != 0 && last != LT_EBUSY)
-		error_set(last, "sync --auto: a sync failed");
-	else if (last == LT_EBUSY)
+	if (last == LT_EBUSY)
 		error_set(last, "sync: a sync is already running on this store");
+	else if (last != 0)
+		error_set(last, "sync --auto: failed with %s (%d of %zu "
+		    "remote%s)", failed, nfailed, a->nrem,
+		    a->nrem == 1 ? "" : "s");
+	free(failed);
 	as_free(a);
 	return last;
 }

@@ -71,8 +71,9 @@ int autosync_probe(const struct remote *r, int timeout_ms, char *why,
 
 /*
  * One pass over every remote by priority: each reachable one is synced,
- * each other said to be offline.  0 when no sync failed, LT_EBUSY when
- * another sync holds the store, else the error of the last failure.
+ * each other said to be offline (not a failure).  0 when no sync failed,
+ * LT_EBUSY when another sync holds the store, LT_ENOTFOUND when there is
+ * no remote at all, else an error naming every remote that failed.
  */
 int autosync_pass(const char *path, autosync_log_fn log, void *arg);
 

@@ -3,8 +3,9 @@
  * turn when none is named.  Progress on stderr; a summary at the end.
  * lantian sync --auto: one pass over every reachable remote by priority
  * (cron, a systemd timer); lantian sync --watch: sync whenever a remote
- * becomes reachable, until stopped (sync/autosync.h).  Exit status 3:
- * another sync holds the store.
+ * becomes reachable, until stopped (sync/autosync.h).  Exit status 1 when
+ * a remote in reach failed (named) or there is no remote, 3: another sync
+ * holds the store.
  */
 #include "config.h"
 
@@ -103,14 +104,86 @@ sync_one(struct datadir *dd, const char *target)
 	return 0;
 }
 
+/* lantian sync with no name: every remote in turn, and how it went. */
+struct sync_all {
+	struct datadir	*dd;
+	int		 n;		/* remotes */
+	int		 synced;
+	int		 skipped;	/* a stick that is not there */
+	int		 busy;		/* another sync holds the store */
+	char		*failed;	/* "usb, office", or NULL */
+	int		 nfailed;
+};
+
 static int
 sync_each(const struct remote *r, void *arg)
 {
-	struct datadir	*dd = arg;
+	struct sync_all	*a = arg;
+	char		 why[512], *s;
+	int		 rc;
 
+	a->n++;
+	/* A USB stick that is not plugged in is out of reach, not broken. */
+	if ((remote_is_path(r->url) || strncmp(r->url, "file://", 7) == 0) &&
+	    !autosync_probe(r, 0, why, sizeof why)) {
+		fprintf(stderr, "lantian: sync: ");
+		cli_put(stderr, r->name);
+		fprintf(stderr, ": not in reach, skipped: ");
+		cli_put(stderr, why);
+		fprintf(stderr, "\n");
+		a->skipped++;
+		return 0;
+	}
 	/* One remote failing does not stop the others. */
-	sync_one(dd, r->name);
+	if ((rc = sync_one(a->dd, r->name)) == SYNC_BUSY) {
+		a->busy = 1;
+		return 1;	/* the others would wait for the same lock */
+	}
+	if (rc == 0) {
+		a->synced++;
+		return 0;
+	}
+	s = xasprintf("%s%s%s", a->failed != NULL ? a->failed : "",
+	    a->failed != NULL ? ", " : "", r->name);
+	free(a->failed);
+	a->failed = s;
+	a->nfailed++;
 	return 0;
+}
+
+/*
+ * Every remote in turn: 0 when each one in reach synced (a stick that is
+ * not there is skipped, said on stderr), 1 when one failed (named) or
+ * none was in reach, 3 when another sync holds the store.
+ */
+static int
+sync_all(struct datadir *dd)
+{
+	struct sync_all	 a;
+	int		 rc;
+
+	memset(&a, 0, sizeof a);
+	a.dd = dd;
+	if (remote_each(dd->db, sync_each, &a) != 0 && !a.busy)
+		return cli_fail();
+	if (a.busy)
+		rc = SYNC_BUSY;
+	else if (a.n == 0)
+		rc = cli_error("sync: no remotes: add one with lantian remote "
+		    "add NAME URL|PATH");
+	else if (a.nfailed > 0) {
+		fprintf(stderr, "lantian: sync: failed with ");
+		cli_put(stderr, a.failed);
+		fprintf(stderr, " (%d of %d remote%s)\n", a.nfailed, a.n,
+		    a.n == 1 ? "" : "s");
+		rc = 1;
+	} else if (a.synced == 0)
+		rc = cli_error("sync: no remote in reach (%d skipped): nothing "
+		    "synced", a.skipped);
+	else
+		rc = 0;
+	free(a.failed);
+	return rc;
 }
 
 /* A line of --auto and --watch, on standard output as it happens. */
@@ -179,7 +252,7 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	if (argc == 2)
 		rc = sync_one(dd, argv[1]);
 	else
-		rc = remote_each(dd->db, sync_each, dd) != 0 ? cli_fail() : 0;
+		rc = sync_all(dd);
 	datadir_close(dd);
 	return rc;
 }

@@ -18,10 +18,12 @@
 #   - the TUI: a record signed with a stick present (a long interval)
 #     reaches the stick without waiting; the sync screen shows the next
 #     automatic try and what waits for each remote.
+# The TUI's helpers first (they source tests/cli/lib.sh, which the sync
+# library sources again: its temporary directory is the one kept).
 . "$top_srcdir/tests/tui/lib.sh"
-T1=$T
+rm -rf "$T"
 . "$top_srcdir/tests/sync/lib.sh"
-trap 'tui_cleanup; srv_stop_all; rm -rf "$T" "$T1"' EXIT
+trap 'tui_cleanup; srv_stop_all; rm -rf "$T"' EXIT
 
 O=$T/office
 IA=$T/inspector-a
@@ -131,4 +133,65 @@ is "B's photo on the stick: once" \
 sync_ok "the office syncs again" "$O" usb
 is "the office holds B's two records verified" "$(statuses "$O" "$KB")" \
     "1:verified 2:verified"
+
+#### lantian sync over all remotes: the exit status says how it went
+
+IC=$T/inspector-c
+mk_inspector "$IC" 王芳 XY-033 "$O"
+inspect "$IC" "C 1"
+fails 1 "sync with no remote at all fails" lts --data "$IC" sync
+err_has "it says to add one" \
+    "^lantian: sync: no remotes: add one with lantian remote add"
+fails 1 "sync --auto (the systemd unit's) with no remote fails too" \
+    lts --data "$IC" sync --auto
+err_has "it says the same" "^lantian: sync: no remotes: add one"
+
+# remote add --create makes no missing parent directory.
+fails 1 "remote add --create under a folder that is not there fails" \
+    lt --data "$IC" remote add usb "$T/media/inspector/STICK/lantian.git" \
+    --create
+err_has "it names the missing parent" \
+    "^lantian: remote add: $T/media/inspector/STICK/lantian.git: parent directory $T/media/inspector/STICK does not exist"
+check "nothing was created" test ! -e "$T/media"
+run lt --data "$IC" remote list
+is "no remote was added" "$(cat "$T/out")" ""
+
+setup "C: remote add usb (the stick)" lt --data "$IC" remote add usb "$STICK"
+mkdir "$T/stick2"
+setup "C: remote add usb2 --create (a second stick)" lt --data "$IC" \
+    remote add usb2 "$T/stick2/lantian.git" --create
+mv "$T/stick2" "$T/stick2-away"
+ok "sync: one stick synced, the other not plugged in: exit 0" \
+    lts --data "$IC" sync
+out_has "the stick there synced" "^sync with usb: 1 record\(s\) sent"
+err_has "the other said to be skipped" \
+    "^lantian: sync: usb2: not in reach, skipped: .*stick2/lantian.git is not there"
+check "C's record is on the stick" has_branch "$STICK" \
+    "refs/heads/devices/$(lt_keyid "$IC")"
+mv "$T/stick2-away" "$T/stick2"
+# A repository that is there but broken: reachable, and its sync fails.
+mkdir "$T/broken.git"
+printf 'ref: refs/heads/master\n' >"$T/broken.git/HEAD"
+setup "C: remote add broken" lt --data "$IC" remote add broken \
+    "$T/broken.git"
+fails 1 "sync: one remote failed: exit 1" lts --data "$IC" sync
+out_has "the others still synced" "^sync with usb2: [0-9]+ record\(s\) sent"
+err_has "it names the remote that failed" \
+    "^lantian: sync: failed with broken \(1 of 3 remotes\)$"
+fails 1 "sync --auto, the systemd unit's command, fails too" \
+    lts --data "$IC" sync --auto
+err_has "naming it" "^lantian: sync --auto: failed with broken \(1 of 3 remotes\)"
+out_has "after syncing the others" " usb: synced: "
+UNIT_CMD=$(sed -n 's|^ExecStart=@bindir@/lantian ||p' \
+    "$top_srcdir/data/lantian-sync.service.in")
+is "the unit runs sync --auto" "$UNIT_CMD" "sync --auto"
+OKST=$(sed -n 's/^SuccessExitStatus=//p' \
+    "$top_srcdir/data/lantian-sync.service.in")
+check "the unit does not take exit status 1 as a success" \
+    sh -c "! echo ' $OKST ' | grep -q ' 1 '"
+LANTIAN_HOME=$IC lts $UNIT_CMD >/dev/null 2>&1
+is "the unit's command, run as the unit runs it, exits 1" "$?" 1
+setup "C: remote remove broken" lt --data "$IC" remote remove broken
+ok "every remote synced again: exit 0" lts --data "$IC" sync
+
 done_testing
