@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +40,8 @@ struct sync_ctx {
 	char			**skip;		/* forked branches: not pushed */
 	size_t			 nskip;
 	char			*own;		/* this device's key id, or NULL */
+	int			 there;		/* a path: its repository was
+						   there at the start */
 };
 
 static const char *
@@ -51,7 +54,9 @@ sync_opt(const struct sync_ctx *c, const char *key)
  * A test's hold on the sync (LANTIAN_TEST_SYNC_HOLD=STAGE:FILE): on
  * reaching STAGE the sync creates FILE and waits, at most a minute, until
  * the test removes it, so that a test can act at an exact point of a
- * sync (a USB stick pulled out in the middle of one).  Unset, nothing.
+ * sync (a USB stick pulled out in the middle of one).  STAGE: fetch,
+ * import, push (each push of branches), pack (a stick's repository
+ * opened, the pack about to be written).  Unset, nothing.
  */
 static void
 sync_hold(const char *stage)
@@ -367,6 +372,23 @@ sync_push_progress(unsigned int current, unsigned int total, size_t bytes,
 	return sync_report(c);
 }
 
+/*
+ * Counting and compressing the objects, before the first byte goes: no
+ * count to show yet (total 0 says "counting").
+ */
+static int
+sync_pack_counting(int stage, uint32_t current, uint32_t total,
+    void *payload)
+{
+	struct sync_ctx	*c = payload;
+
+	(void)stage;
+	(void)current;
+	(void)total;
+	c->prog.objects = c->prog.total = c->prog.bytes = 0;
+	return sync_report(c);
+}
+
 static int
 sync_push_ref(const char *ref, const char *status, void *payload)
 {
@@ -392,6 +414,7 @@ sync_callbacks(struct sync_ctx *c, git_remote_callbacks *cb)
 	cb->certificate_check = sync_certificate;
 	cb->transfer_progress = sync_fetch_progress;
 	cb->push_transfer_progress = sync_push_progress;
+	cb->pack_progress = sync_pack_counting;
 	cb->push_update_reference = sync_push_ref;
 	cb->payload = c;
 }
@@ -447,6 +470,7 @@ sync_fetch(struct sync_ctx *c, git_remote *remote)
 	fo.prune = GIT_FETCH_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	c->prog.stage = "fetch";
+	c->prog.objects = c->prog.total = c->prog.bytes = 0;
 	sync_hold("fetch");
 	if (sync_report(c) != 0)
 		rc = error_set(LT_EIO, "sync: cancelled");
@@ -683,15 +707,71 @@ cleanup:
 	return rc;
 }
 
+/* A pack being written to the stick: the indexer there, and the bytes. */
+struct sync_pack_out {
+	struct sync_ctx		*c;
+	git_indexer		*idx;
+	git_indexer_progress	 stats;
+	size_t			 bytes;		/* written so far */
+};
+
+/*
+ * The indexer's progress as the pack reaches the stick.  Its count of
+ * objects is right; its received_bytes is not (git_packbuilder_write()
+ * of libgit2 1.5 hands the indexer stats it never initialised, hence a
+ * push of 8 objects shown as 2207646876162.0 MiB): the bytes are those
+ * counted here.
+ */
 static int
 sync_pack_progress(const git_indexer_progress *p, void *payload)
 {
-	struct sync_ctx	*c = payload;
+	struct sync_pack_out	*w = payload;
+	struct sync_ctx		*c = w->c;
 
-	c->prog.objects = p->indexed_objects;
+	c->prog.objects = p->received_objects;
 	c->prog.total = p->total_objects;
-	c->prog.bytes = p->received_bytes;
+	c->prog.bytes = w->bytes;
 	return sync_report(c);
+}
+
+static int
+sync_pack_write(void *buf, size_t size, void *payload)
+{
+	struct sync_pack_out	*w = payload;
+
+	w->bytes += size;
+	return git_indexer_append(w->idx, buf, size, &w->stats);
+}
+
+/* Write the objects of pb as one pack into packdir, with progress. */
+static int
+sync_pack_write_to(struct sync_ctx *c, git_packbuilder *pb,
+    const char *packdir)
+{
+	git_indexer_options	 io;
+	struct sync_pack_out	 w;
+	int			 rc = 0;
+
+	memset(&w, 0, sizeof w);
+	w.c = c;
+	git_indexer_options_init(&io, GIT_INDEXER_OPTIONS_VERSION);
+	io.progress_cb = sync_pack_progress;
+	io.progress_cb_payload = &w;
+	if (git_indexer_new(&w.idx, packdir, 0, NULL, &io) < 0)
+		return sync_error(c, "push");
+	if (git_packbuilder_foreach(pb, sync_pack_write, &w) < 0 ||
+	    git_indexer_commit(w.idx, &w.stats) < 0)
+		rc = sync_error(c, "push");
+	else {
+		/* What crossed to the stick: the pack's size. */
+		c->res->bytes_sent += w.bytes;
+		c->prog.objects = c->prog.total = w.stats.total_objects;
+		c->prog.bytes = w.bytes;
+		if (sync_report(c) != 0)
+			rc = error_set(LT_EIO, "sync: cancelled");
+	}
+	git_indexer_free(w.idx);
+	return rc;
 }
 
 /*
@@ -719,26 +799,18 @@ sync_push_path(struct sync_ctx *c, struct sync_out *out, size_t n)
 		rc = sync_error(c, "push");
 		goto cleanup;
 	}
+	git_packbuilder_set_callbacks(pb, sync_pack_counting, c);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = sync_pack_branch(c, odb, pb, &out[i]);
 	if (rc != 0)
 		goto cleanup;
 	packdir = xasprintf("%s/objects/pack", git_repository_path(dst));
+	/* What a push cut short (the stick pulled out) left there. */
+	sync_unlink_stale(packdir, "pack_git2_", 600);
+	sync_hold("pack");
 	if (git_packbuilder_object_count(pb) > 0 &&
-	    git_packbuilder_write(pb, packdir, 0, sync_pack_progress, c) < 0) {
-		rc = sync_error(c, "push");
+	    (rc = sync_pack_write_to(c, pb, packdir)) != 0)
 		goto cleanup;
-	}
-	if (git_packbuilder_object_count(pb) > 0) {
-		/* What crossed to the stick: the pack's size. */
-		struct stat	 st;
-		char		*pack = xasprintf("%s/pack-%s.pack", packdir,
-		    git_packbuilder_name(pb));
-
-		if (stat(pack, &st) == 0)
-			c->res->bytes_sent += (size_t)st.st_size;
-		free(pack);
-	}
 	/* The objects are all there: now the refs, last. */
 	for (i = 0; i < n && rc == 0; i++) {
 		if (out[i].have_theirs)
@@ -813,6 +885,7 @@ sync_push(struct sync_ctx *c, git_remote *remote, const char *glob)
 	}
 	git_reference_iterator_free(it);
 	c->prog.stage = "push";
+	c->prog.objects = c->prog.total = c->prog.bytes = 0;
 	if (n > 0)
 		sync_hold("push");
 	if (n > 0 && (remote_is_path(c->r.url) ||
@@ -875,6 +948,59 @@ sync_note(struct datadir *dd, const char *remote, int rc,
 	free(msg);
 }
 
+/*
+ * After a failure with a path remote: did the USB stick go away (its
+ * repository no longer there, or no longer writable: pulled out, or
+ * mounted read-only after an error)?  Then say so, in place of what
+ * libgit2 said about a file it could not create.  Nothing is lost: the
+ * refs on the stick move last, so the stick holds the old state or the
+ * new one, and the next sync sends what is missing.
+ */
+static int
+sync_path_there(const char *path)
+{
+	struct stat	 sb;
+	char		*head, *objects;
+	int		 there;
+
+	if (strncmp(path, "file://", 7) == 0)
+		path += 7;
+	head = xasprintf("%s/HEAD", path);
+	objects = xasprintf("%s/objects", path);
+	there = stat(head, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    stat(objects, &sb) == 0 && S_ISDIR(sb.st_mode);
+	free(objects);
+	free(head);
+	return there;
+}
+
+static void
+sync_gone(const struct sync_ctx *c, int rc)
+{
+	struct statvfs	 vfs;
+	const char	*path = c->r.url;
+	char		*objects;
+	int		 gone, ro = 0;
+
+	if (rc == 0 || rc == LT_EBUSY || !c->there)
+		return;
+	if (strncmp(path, "file://", 7) == 0)
+		path += 7;
+	objects = xasprintf("%s/objects", path);
+	if (!(gone = !sync_path_there(path)))
+		ro = access(objects, W_OK) != 0 || (statvfs(objects,
+		    &vfs) == 0 && (vfs.f_flag & ST_RDONLY));
+	if (gone)
+		error_set(LT_ENOTFOUND, "%s: the USB stick went away during the "
+		    "sync (its repository is no longer there): nothing is "
+		    "lost, and the next sync with it finishes the job", path);
+	else if (ro)
+		error_set(LT_EIO, "%s: the USB stick can no longer be written "
+		    "(pulled out, or mounted read-only): nothing is lost, and "
+		    "the next sync with it finishes the job", path);
+	free(objects);
+}
+
 /* The remote by name, or an anonymous one for a URL or path. */
 static int
 sync_target(struct sync_ctx *c, const char *target)
@@ -923,6 +1049,8 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 		    "makes one)", c.r.url);
 		goto cleanup;
 	}
+	c.there = (remote_is_path(c.r.url) || strncmp(c.r.url, "file://",
+	    7) == 0) && sync_path_there(c.r.url);
 	if ((ca = sync_opt(&c, "ca_file")) != NULL &&
 	    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, ca, NULL) < 0) {
 		rc = gitutil_error(ca);
@@ -946,6 +1074,7 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	if ((rc = sync_fetch(&c, remote)) != 0 || (rc = sync_merge(&c)) != 0)
 		goto cleanup;
 	c.prog.stage = "import";
+	c.prog.objects = c.prog.total = c.prog.bytes = 0;
 	sync_hold("import");
 	if (sync_report(&c) != 0) {
 		rc = error_set(LT_EIO, "sync: cancelled");
@@ -961,6 +1090,7 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	    "refs/heads/attachments/*")) != 0))
 		goto cleanup;
 cleanup:
+	sync_gone(&c, rc);
 	if (c.r.name != NULL)
 		sync_note(dd, c.r.name, rc, res);
 	git_remote_free(remote);

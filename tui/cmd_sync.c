@@ -30,22 +30,82 @@ static volatile sig_atomic_t sync_stop;
 struct sync_cli {
 	int	tty;		/* stderr is a terminal: redraw one line */
 	char	last[16];	/* the stage last printed */
+	/* The step of a transfer being reported (not a terminal: its
+	 * counts are said once it ends). */
+	char	stage[16];
+	size_t	objects, total, bytes;
 };
+
+/* A size for a person: 512 B, 2.1 KiB, 3.4 MiB. */
+static void
+sync_cli_size(char *buf, size_t size, size_t bytes)
+{
+	if (bytes < 1024)
+		snprintf(buf, size, "%zu B", bytes);
+	else if (bytes < 1024 * 1024)
+		snprintf(buf, size, "%.1f KiB", (double)bytes / 1024);
+	else
+		snprintf(buf, size, "%.1f MiB", (double)bytes / 1048576);
+}
+
+/* The counts of a transfer, or "counting" while there is no total. */
+static void
+sync_cli_counts(char *buf, size_t size, const char *stage, size_t objects,
+    size_t total, size_t bytes)
+{
+	char	sz[32];
+
+	if (strcmp(stage, "fetch") != 0 && strcmp(stage, "push") != 0)
+		snprintf(buf, size, "%s", stage);
+	else if (total == 0)
+		snprintf(buf, size, "%s: counting...", stage);
+	else {
+		sync_cli_size(sz, sizeof sz, bytes);
+		snprintf(buf, size, "%s: %zu/%zu object%s, %s", stage,
+		    objects > total ? total : objects, total,
+		    total == 1 ? "" : "s", sz);
+	}
+}
+
+/* Say how the transfer step just ended went (not a terminal). */
+static void
+sync_cli_flush(struct sync_cli *s)
+{
+	char	line[128];
+
+	if (s->stage[0] != '\0' && s->total > 0) {
+		sync_cli_counts(line, sizeof line, s->stage, s->objects,
+		    s->total, s->bytes);
+		fprintf(stderr, "lantian: sync: %s\n", line);
+	}
+	s->stage[0] = '\0';
+	s->objects = s->total = s->bytes = 0;
+}
 
 static int
 sync_cli_progress(const struct sync_progress *p, void *arg)
 {
 	struct sync_cli	*s = arg;
+	char		 line[128];
 
 	if (s->tty) {
-		fprintf(stderr, "\r%-7s %zu/%zu objects, %zu bytes   ",
-		    p->stage, p->objects, p->total, p->bytes);
+		sync_cli_counts(line, sizeof line, p->stage, p->objects,
+		    p->total, p->bytes);
+		fprintf(stderr, "\r%-60s", line);
 		return 0;
 	}
+	/* A new step: another stage, or the counts started again. */
+	if (strcmp(s->stage, p->stage) != 0 || p->total < s->total ||
+	    (p->total == s->total && p->objects < s->objects))
+		sync_cli_flush(s);
 	if (strcmp(s->last, p->stage) != 0) {
 		fprintf(stderr, "lantian: sync: %s\n", p->stage);
 		snprintf(s->last, sizeof s->last, "%s", p->stage);
 	}
+	snprintf(s->stage, sizeof s->stage, "%s", p->stage);
+	s->objects = p->objects;
+	s->total = p->total;
+	s->bytes = p->bytes;
 	return 0;
 }
 
@@ -69,15 +129,18 @@ sync_cli_log(const char *kind, const char *ref, const char *path,
 static int
 sync_one(struct datadir *dd, const char *target)
 {
-	struct sync_cli		s = { 0, "" };
+	struct sync_cli		s;
 	struct sync_opts	o = { sync_cli_progress, sync_cli_log, &s, 0 };
 	struct sync_result	r;
 	int			rc;
 
+	memset(&s, 0, sizeof s);
 	s.tty = isatty(STDERR_FILENO);
 	rc = sync_run(dd, target, &o, &r);
 	if (s.tty)
 		fprintf(stderr, "\r%60s\r", "");
+	else
+		sync_cli_flush(&s);
 	if (rc == LT_EBUSY) {
 		cli_fail();
 		return SYNC_BUSY;

@@ -166,7 +166,7 @@ static int
 sync_draw_remotes(struct tui *t, struct sync *s, int y, int x, int cols)
 {
 	struct bgsync_state	 st;
-	char			 size[16];
+	char			 size[96];
 	int			 i, n;
 
 	if (s->l.n == 0) {
@@ -186,10 +186,10 @@ sync_draw_remotes(struct tui *t, struct sync *s, int y, int x, int cols)
 		return y;
 	bgsync_poll(t->bg, &st);
 	if (st.running) {
-		draw_size(size, sizeof size, (long long)st.bytes);
+		words_progress(size, sizeof size, st.stage, st.objects,
+		    st.total, st.bytes);
 		draw_printf(y++, x, cols, draw_attr(DRAW_WARN), _("Syncing "
-		    "with %s: %s, %zu/%zu objects, %s"), st.target,
-		    words_stage(st.stage), st.objects, st.total, size);
+		    "with %s: %s"), st.target, size);
 	} else if (st.rc != 0)
 		y += draw_wrap(y, x, cols, 3, st.error, draw_attr(DRAW_ERROR));
 	else

@@ -194,4 +194,69 @@ is "the unit's command, run as the unit runs it, exits 1" "$?" 1
 setup "C: remote remove broken" lt --data "$IC" remote remove broken
 ok "every remote synced again: exit 0" lts --data "$IC" sync
 
+
+#### The progress of a sync: real counts and sizes, never garbage
+
+# A photo of 300,000 random bytes: its pack is about 293 KiB.
+{ printf '\211PNG\r\n\032\n'; head -c 300000 /dev/urandom; } >"$T/big.png"
+lt_inspect "$IA" XY-E-101 boiler "$GAS_BOILER" --attach "$T/big.png"
+sync_ok "A syncs a record with a big photo to the stick" "$IA" usb
+err_has "the records' push says its objects and bytes" \
+    "^lantian: sync: push: ([0-9]+)/[0-9]+ objects?, [0-9.]+ (B|KiB)$"
+err_has "the photo's push: its objects and about 293 KiB" \
+    "^lantian: sync: push: [0-9]+/[0-9]+ objects?, 29[3-5]\.[0-9] KiB$"
+check "every count said is complete (n/n)" sh -c "! grep -E \
+    '^lantian: sync: (push|fetch): ' '$T/err' | \
+    grep -v -E ': ([0-9]+)/\\1 objects?, '"
+check "no size of MiB or more (garbage) anywhere" \
+    sh -c "! grep -E 'MiB|GiB|[0-9]{7,}' '$T/err'"
+sync_ok "the office syncs with the stick" "$O" usb
+err_has "the office's fetch says its objects and about 293 KiB" \
+    "^lantian: sync: fetch: [0-9]+/[0-9]+ objects?, 29[3-6]\.[0-9] KiB$"
+check "no garbage size in the office's fetch" \
+    sh -c "! grep -E 'MiB|GiB|[0-9]{7,}' '$T/err'"
+
+#### A stick pulled out during a push
+
+inspect "$IA" "A: the stick pulled out"
+NA=$(statuses "$IA" "$KA" | wc -w)
+# Held where the stick's repository is open and the pack about to be
+# written: the stick goes away there, as in the field.
+LANTIAN_TEST_SYNC_HOLD=pack:$T/hold lts --data "$IA" sync usb \
+    >"$T/gone.out" 2>"$T/gone.err" &
+GPID=$!
+poll "the sync reaches its pack for the stick" 60 test -e "$T/hold"
+mv "$T/stick" "$T/stick-away"
+rm -f "$T/hold"
+wait "$GPID"
+is "the sync fails: exit 1" "$?" 1
+check "it says the stick went away and the next sync finishes the job" \
+    grep -q -E "^lantian: $STICK: the USB stick went away during the sync .*the next sync with it finishes the job" \
+    "$T/gone.err"
+check "no raw libgit2 message (temporary file, pack_git2_)" \
+    sh -c "! grep -q -E 'temporary file|pack_git2_|could not find' \
+    '$T/gone.err'"
+mv "$T/stick-away" "$T/stick"
+check "the stick does not have A's new record yet" \
+    sh -c "! git --git-dir='$STICK' ls-tree -r --name-only \
+    refs/heads/devices/$KA | grep -q '$(printf '%08d' "$NA").json\$'"
+sync_ok "put back: the next sync finishes the job" "$IA" usb
+check "the stick has A's new record" sh -c "git --git-dir='$STICK' \
+    ls-tree -r --name-only refs/heads/devices/$KA | \
+    grep -q '$(printf '%08d' "$NA").json\$'"
+ok "git fsck of the stick" git --git-dir="$STICK" fsck --no-progress
+# Pulled out as a push of branches begins: the same words.
+inspect "$IB" "B: the stick pulled out"
+LANTIAN_TEST_SYNC_HOLD=push:$T/hold lts --data "$IB" sync usb \
+    >"$T/gone.out" 2>"$T/gone.err" &
+GPID=$!
+poll "B's sync reaches its push" 60 test -e "$T/hold"
+mv "$T/stick" "$T/stick-away"
+rm -f "$T/hold"
+wait "$GPID"
+is "B's sync fails: exit 1" "$?" 1
+check "it says the stick went away" grep -q -E \
+    "^lantian: $STICK: the USB stick went away during the sync" "$T/gone.err"
+mv "$T/stick-away" "$T/stick"
+
 done_testing
