@@ -42,6 +42,8 @@ struct as_remote {
 	int		 backoff;	/* seconds, 0 after a success */
 	time_t		 next;		/* the next try */
 	time_t		 last_try;
+	int64_t		 seen;		/* this device's newest seq at the
+					   last try: a newer one is sent now */
 };
 
 struct autosync {
@@ -59,6 +61,7 @@ struct autosync {
 	struct as_remote	*rem;
 	size_t			 nrem;
 	int			 backoff_min, backoff_max, interval;
+	int64_t			 head;		/* newest own seq at the last step */
 	autosync_log_fn		 log;
 	void			*arg;
 };
@@ -326,6 +329,7 @@ as_load(struct autosync *a)
 			a->rem[i].backoff = old[j].backoff;
 			a->rem[i].next = old[j].next;
 			a->rem[i].last_try = old[j].last_try;
+			a->rem[i].seen = old[j].seen;
 		}
 	}
 	as_free_remotes(old, nold);
@@ -344,6 +348,25 @@ as_waiting(struct autosync *a)
 		n = 0;
 	free(device);
 	return n;
+}
+
+/*
+ * The seq of this device's newest record (0: none, or it cannot tell): a
+ * record signed, or an answer to the office, moves it, and that is a
+ * reason to sync at once with every remote in reach.
+ */
+static int64_t
+as_head(struct autosync *a)
+{
+	char	*device = NULL;
+	int64_t	 head = 0, sent;
+
+	if (db_setting_get(a->dd->db, "device", &device) != 0 ||
+	    device == NULL || summary_chain(a->dd->db, device, &head,
+	    &sent) != 0)
+		head = 0;
+	free(device);
+	return head;
 }
 
 static int
@@ -441,10 +464,11 @@ as_step(struct autosync *a)
 {
 	struct as_remote	*r;
 	time_t			 now = time(NULL), next = 0;
-	int64_t			 waiting;
+	int64_t			 waiting, head;
 	char			 why[256] = "";
 	size_t			 i, offline = 0;
-	int			 asked, paused, due, sleep, paths = 0, tried = 0;
+	int			 asked, paused, due, fresh, sleep, paths = 0;
+	int			 tried = 0;
 
 	pthread_mutex_lock(&a->lock);
 	asked = a->now;
@@ -461,12 +485,16 @@ as_step(struct autosync *a)
 	if (paused && !asked)
 		return AUTOSYNC_IDLE_MAX;
 	waiting = as_waiting(a);
+	head = a->head = as_head(a);
 	for (i = 0; i < a->nrem && !as_stopping(a); i++) {
 		r = &a->rem[i];
 		if (asked) {
 			r->failed = 0;
 			r->backoff = 0;
 		}
+		/* A record signed since the last try goes at once, whatever
+		 * the interval or the wait after a failure. */
+		fresh = head > r->seen;
 		if (r->is_path) {
 			paths++;
 			if (!autosync_probe(&r->r, 0, why, sizeof why)) {
@@ -476,14 +504,16 @@ as_step(struct autosync *a)
 				offline++;
 				continue;
 			}
-			due = asked || !r->present || (now >= r->next &&
+			due = asked || !r->present || fresh || (now >= r->next &&
 			    (r->failed || waiting > 0));
 			if (!r->present)
 				as_log(a, r->r.name, "there");
 			r->present = 1;
 		} else {
-			due = asked || now >= r->next || (!r->failed &&
+			due = asked || now >= r->next || fresh || (!r->failed &&
 			    waiting > 0 && now >= r->last_try + AUTOSYNC_SOON);
+			if (due)
+				r->seen = head;
 			if (due && !autosync_probe(&r->r, AUTOSYNC_PROBE_MS, why,
 			    sizeof why)) {
 				r->last_try = now;
@@ -499,6 +529,7 @@ as_step(struct autosync *a)
 		if (!due)
 			continue;
 		tried++;
+		r->seen = head;
 		as_sync(a, r);
 		waiting = as_waiting(a);
 	}
@@ -520,21 +551,28 @@ as_step(struct autosync *a)
 	return sleep > AUTOSYNC_IDLE_MAX ? AUTOSYNC_IDLE_MAX : sleep;
 }
 
-/* Sleep up to secs, waking for a stop, "sync now" or a pause change. */
+/*
+ * Sleep up to secs, waking for a stop, "sync now", a pause change, or a
+ * record signed meanwhile (by this process or another on the store).
+ */
 static void
 as_sleep(struct autosync *a, int secs)
 {
 	struct timespec	 until;
-	int		 paused;
+	int		 paused, fresh = 0;
 
 	pthread_mutex_lock(&a->lock);
 	paused = a->paused;
-	while (secs-- > 0 && !a->stop && !a->now && a->paused == paused &&
-	    (a->ext_stop == NULL || !*a->ext_stop)) {
+	while (secs-- > 0 && !fresh && !a->stop && !a->now &&
+	    a->paused == paused && (a->ext_stop == NULL || !*a->ext_stop)) {
 		/* A second at a time: a signal sets ext_stop, not the cond. */
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec++;
 		pthread_cond_timedwait(&a->cond, &a->lock, &until);
+		/* Only this thread uses a->dd: the lock is not needed. */
+		pthread_mutex_unlock(&a->lock);
+		fresh = !paused && as_head(a) > a->head;
+		pthread_mutex_lock(&a->lock);
 	}
 	pthread_mutex_unlock(&a->lock);
 }

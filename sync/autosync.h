@@ -7,12 +7,17 @@
  * by name; remote add --priority):
  *   - a path remote (a USB stick's bare repository) is looked at every
  *     second or two (a stat: is the repository there?) and synced when it
- *     appears, and again while it stays when this device has new records
- *     to send, or when the user asks (sync now);
+ *     appears, and again while it stays when records wait to be sent
+ *     after a failed try, or when the user asks (sync now);
  *   - a network remote is probed cheaply, a TCP connect to the host and
  *     port of its URL with a 3 s timeout, and synced when the probe
  *     succeeds; after a success it is synced again when records wait to be
  *     sent (30 s after the last try at the soonest) and every 5 minutes;
+ *   - a record this device signs (an inspection, an answer to the office:
+ *     its newest seq moves, whichever process signed it) wakes the policy
+ *     within a second and is sent at once to every remote in reach, the
+ *     interval and the wait after a failure notwithstanding (once per new
+ *     record);
  *   - a failure (the probe or the sync) waits before the next try: 30 s,
  *     doubling up to 30 minutes; a success or the user's "sync now" resets
  *     it.  A remote another sync holds (LT_EBUSY) is tried again in 5 s,

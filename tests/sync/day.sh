@@ -259,4 +259,53 @@ check "it says the stick went away" grep -q -E \
     "^lantian: $STICK: the USB stick went away during the sync" "$T/gone.err"
 mv "$T/stick-away" "$T/stick"
 
+
+#### The TUI: a record signed with the stick there goes at once
+
+NA=$(statuses "$IA" "$KA" | wc -w)
+NEXT=$(printf '%08d' $((NA + 1)))
+# A long interval: only the new record can make the sync start now.
+tui_start "$IA" en LANTIAN_SYNC_INTERVAL=600 LANTIAN_NOW=2030-03-01T09:00:00Z \
+    TZ=UTC
+wait_for "home" 'Drafts in progress'
+wait_for "the stick is synced at the start" \
+    'synced at [0-9]{2}:[0-9]{2} with usb: 0 sent'
+keys s
+wait_for "sites" 'Search:'
+type_text XY-H-101
+wait_for "the household" 'Sites: 1'
+keys Enter
+wait_for "its forms" 'Loose coal and clean heating inspection'
+keys Enter
+wait_for "the form's first page" 'coal'
+keys Enter
+wait_for "the first question" 'Is the site in the coal-ban zone'
+keys y
+wait_for "the loose coal" 'Loose coal \(briquettes included\) found'
+keys 1 Enter
+keys y
+wait_for "heating" 'Main heating in use now'
+keys 2
+wait_for "notes" '^  Notes'
+keys Enter
+wait_for "review" 'None: nothing to rectify\.'
+keys k
+wait_for "acknowledgment" 'Name of the site representative'
+type_text 李秀英
+keys Enter
+type_text 户主
+keys Enter
+wait_for "acknowledged" 'Complete and acknowledged'
+keys s
+wait_for "sign" 'Your passphrase signs this record'
+type_text "$(cat "$PASSFILE")"
+keys Enter
+wait_for "signed" 'Signed and stored: record'
+poll "the new record reaches the stick without waiting for the interval" 60 \
+    sh -c "git --git-dir='$STICK' ls-tree -r --name-only \
+    refs/heads/devices/$KA | grep -q '$NEXT.json\$'"
+wait_for "the status line says it went" \
+    'synced at [0-9]{2}:[0-9]{2} with usb: 1 sent'
+tui_quit "q quits"
+
 done_testing
