@@ -455,6 +455,28 @@ as_sync(struct autosync *a, struct as_remote *r)
 	return rc;
 }
 
+/* Each remote's state into the status (the caller holds the lock). */
+static void
+as_tell(struct autosync *a)
+{
+	struct autosync_remote	*o;
+	struct as_remote	*r;
+	size_t			 i;
+
+	a->st.nrem = a->nrem < AUTOSYNC_REMOTES ? a->nrem : AUTOSYNC_REMOTES;
+	for (i = 0; i < a->st.nrem; i++) {
+		r = &a->rem[i];
+		o = &a->st.rem[i];
+		snprintf(o->name, sizeof o->name, "%s", r->r.name);
+		o->is_path = r->is_path;
+		o->present = r->present;
+		o->failed = r->failed;
+		/* A stick that is there and well is synced again at the next
+		 * record signed, not at a time. */
+		o->next = r->is_path && !r->failed ? 0 : r->next;
+	}
+}
+
 /*
  * One turn of the policy: every remote that is due and reachable is
  * synced, by priority.  Returns how many seconds to sleep before the next.
@@ -479,6 +501,7 @@ as_step(struct autosync *a)
 	if (as_load(a) != 0 || a->nrem == 0) {
 		pthread_mutex_lock(&a->lock);
 		a->st.state = AUTOSYNC_NONE;
+		a->st.nrem = 0;
 		pthread_mutex_unlock(&a->lock);
 		return AUTOSYNC_LOOK * 5;
 	}
@@ -539,6 +562,7 @@ as_step(struct autosync *a)
 			next = r->next;
 	}
 	pthread_mutex_lock(&a->lock);
+	as_tell(a);
 	if (tried == 0 && offline == a->nrem) {
 		a->st.state = AUTOSYNC_OFFLINE;
 		snprintf(a->st.why, sizeof a->st.why, "%s", why);

@@ -50,6 +50,19 @@ enum autosync_state {
 	AUTOSYNC_FAILED		/* at when, why; next try at next */
 };
 
+#define AUTOSYNC_REMOTES	16	/* remotes told of one by one */
+
+/* One remote as the policy sees it, for the sync screen. */
+struct autosync_remote {
+	char			name[65];
+	int			is_path;	/* a USB stick's repository */
+	int			present;	/* a path: there at the last look */
+	int			failed;		/* the last try failed */
+	time_t			next;		/* its next try (a path that is
+						   there and well: 0, at the
+						   next record signed) */
+};
+
 struct autosync_status {
 	enum autosync_state	state;
 	int			paused;		/* no automatic tries */
@@ -61,6 +74,8 @@ struct autosync_status {
 	time_t			next;		/* the next try, or 0 */
 	int64_t			sent, received, verified, rejected;
 	char			why[256];	/* OFFLINE, FAILED */
+	struct autosync_remote	rem[AUTOSYNC_REMOTES];	/* by priority */
+	size_t			nrem;
 };
 
 /* One line for --watch and --auto: the remote and what happened. */

@@ -17,6 +17,7 @@
 
 #include "core/db.h"
 #include "core/error.h"
+#include "core/summary.h"
 #include "core/util.h"
 #include "export.h"
 #include "gitutil.h"
@@ -643,6 +644,28 @@ struct sync_out {
 	int	 have_theirs;
 };
 
+/*
+ * A branch the remote took: what this device knows of the remote (its
+ * namespace) follows, so that what waits for it is told right until the
+ * next fetch says it again.
+ */
+static void
+sync_pushed(struct sync_ctx *c, const struct sync_out *o)
+{
+	git_reference	*ref = NULL;
+	char		*name;
+
+	name = xasprintf(SYNC_NS "%s/%s", c->r.name, o->name +
+	    strlen("refs/heads/"));
+	if (git_reference_create(&ref, c->repo, name, &o->ours, 1,
+	    "lantian sync: pushed") < 0) {
+		/* Only a count on the sync screen is off until the next
+		 * fetch: the push itself went through. */
+	}
+	git_reference_free(ref);
+	free(name);
+}
+
 /* Add tree_id and what it holds, unless the remote has it, to pb. */
 static int
 sync_pack_tree(git_repository *repo, git_odb *dst, git_packbuilder *pb,
@@ -825,8 +848,10 @@ sync_push_path(struct sync_ctx *c, struct sync_out *out, size_t n)
 		if (rc < 0)
 			rc = error_set(LT_EIO, "%s: %s moved meanwhile (another "
 			    "sync?): sync again", c->r.url, out[i].name);
-		else
+		else {
 			c->res->refs_pushed++;
+			sync_pushed(c, &out[i]);
+		}
 	}
 cleanup:
 	free(packdir);
@@ -904,6 +929,8 @@ sync_push(struct sync_ctx *c, git_remote *remote, const char *glob)
 		else if (c->refused != NULL)
 			rc = error_set(LT_EIO, "%s: the server refused: %s",
 			    c->r.url, c->refused);
+		for (i = 0; i < n && rc == 0; i++)
+			sync_pushed(c, &out[i]);
 		for (i = 0; i < specs.count; i++)
 			free(specs.strings[i]);
 		free(specs.strings);
@@ -1102,5 +1129,145 @@ cleanup:
 	free(c.own);
 	remote_clear(&c.r);
 	close(lock);
+	return rc;
+}
+
+/* The files a remote lacks, gathered over branches: each counts once. */
+struct sync_files {
+	git_oid	*ids;
+	size_t	 n;
+};
+
+static int
+sync_oid_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* Add the files of an attachments branch that the remote's tip lacks. */
+static void
+sync_new_files(git_repository *repo, const git_oid *theirs,
+    const git_oid *ours, struct sync_files *f)
+{
+	git_commit	*a = NULL, *b = NULL;
+	git_tree	*ta = NULL, *tb = NULL;
+	git_diff	*diff = NULL;
+	git_diff_options opts;
+	const git_diff_delta *d;
+	size_t		 i;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if ((theirs != NULL && (git_commit_lookup(&a, repo, theirs) < 0 ||
+	    git_commit_tree(&ta, a) < 0)) ||
+	    git_commit_lookup(&b, repo, ours) < 0 ||
+	    git_commit_tree(&tb, b) < 0 ||
+	    git_diff_tree_to_tree(&diff, repo, ta, tb, &opts) < 0)
+		goto cleanup;
+	for (i = 0; i < git_diff_num_deltas(diff); i++) {
+		d = git_diff_get_delta(diff, i);
+		if (d->status != GIT_DELTA_ADDED)
+			continue;
+		f->ids = xrealloc(f->ids, (f->n + 1) * sizeof *f->ids);
+		git_oid_cpy(&f->ids[f->n++], &d->new_file.id);
+	}
+cleanup:
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(a);
+	git_commit_free(b);
+}
+
+/* How many different files were gathered. */
+static int64_t
+sync_files_count(struct sync_files *f)
+{
+	size_t	i, n = 0;
+
+	if (f->n > 1)
+		qsort(f->ids, f->n, sizeof *f->ids, sync_oid_cmp);
+	for (i = 0; i < f->n; i++) {
+		if (i == 0 || git_oid_cmp(&f->ids[i - 1], &f->ids[i]) != 0)
+			n++;
+	}
+	return (int64_t)n;
+}
+
+int
+sync_waiting(struct datadir *dd, const char *name, struct sync_waiting *out)
+{
+	git_repository		*repo = NULL;
+	git_reference_iterator	*it = NULL;
+	git_reference		*ref, *theirs;
+	struct remote		 r;
+	struct sync_files	 files = { NULL, 0 };
+	enum layout_branch	 kind;
+	char			 keyid[KEY_ID_HEX], *ns, *device = NULL;
+	char			*v = NULL;
+	const char		*tail;
+	const git_oid		*t;
+	int64_t			 head = 0, sent, exported = 0, n;
+	int			 rc, records_only;
+
+	memset(out, 0, sizeof *out);
+	memset(&r, 0, sizeof r);
+	if ((rc = remote_get(dd->db, name, &r)) != 0)
+		return rc;
+	records_only = remote_records_only(&r);
+	remote_clear(&r);
+	/* This device's records not exported yet wait for every remote. */
+	if ((rc = db_setting_get(dd->db, "device", &device)) != 0 ||
+	    (rc = db_setting_get(dd->db, "export.seq", &v)) != 0)
+		goto cleanup;
+	exported = v != NULL ? strtoll(v, NULL, 10) : 0;
+	if (device != NULL && (rc = summary_chain(dd->db, device, &head,
+	    &sent)) != 0)
+		goto cleanup;
+	if (head > exported) {
+		out->records += head - exported;
+		if (!records_only && (rc = summary_cited_after(dd->db, device,
+		    exported, &n)) != 0)
+			goto cleanup;
+		if (!records_only)
+			out->attachments += n;
+	}
+	if ((rc = gitutil_open(&repo, dd->path)) != 0)
+		goto cleanup;
+	if (git_reference_iterator_glob_new(&it, repo, "refs/heads/*") < 0) {
+		rc = gitutil_error("repo.git");
+		goto cleanup;
+	}
+	while (git_reference_next(&ref, it) == 0) {
+		tail = git_reference_name(ref) + strlen("refs/heads/");
+		kind = layout_branch(tail, keyid);
+		if (git_reference_type(ref) != GIT_REFERENCE_DIRECT ||
+		    (kind != LAYOUT_DEVICE && (kind != LAYOUT_ATTACHMENTS ||
+		    records_only))) {
+			git_reference_free(ref);
+			continue;
+		}
+		ns = xasprintf(SYNC_NS "%s/%s", name, tail);
+		theirs = NULL;
+		t = git_reference_lookup(&theirs, repo, ns) == 0 ?
+		    git_reference_target(theirs) : NULL;
+		if (t == NULL || !git_oid_equal(t, git_reference_target(ref))) {
+			if (kind == LAYOUT_DEVICE)
+				out->records += sync_count(repo, t,
+				    git_reference_target(ref));
+			else
+				sync_new_files(repo, t,
+				    git_reference_target(ref), &files);
+		}
+		git_reference_free(theirs);
+		free(ns);
+		git_reference_free(ref);
+	}
+	out->attachments += sync_files_count(&files);
+cleanup:
+	free(files.ids);
+	git_reference_iterator_free(it);
+	git_repository_free(repo);
+	free(device);
+	free(v);
 	return rc;
 }

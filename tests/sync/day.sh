@@ -308,4 +308,38 @@ wait_for "the status line says it went" \
     'synced at [0-9]{2}:[0-9]{2} with usb: 1 sent'
 tui_quit "q quits"
 
+
+#### The sync screen: each remote's next try, and what waits for it
+
+mkdir "$T/spare"
+setup "A: remote add spare --create (a second stick)" lt --data "$IA" \
+    remote add spare "$T/spare/lantian.git" --create
+mv "$T/spare" "$T/spare-away"
+NREC=$(lt_count "$IA")
+tui_start "$IA" en LANTIAN_SYNC_INTERVAL=600 LANTIAN_SYNC_BACKOFF=600,600 \
+    LANTIAN_NOW=2030-03-01T09:30:00Z TZ=UTC
+wait_for "home" 'Drafts in progress'
+wait_for "the stick is synced at the start" \
+    'synced at [0-9]{2}:[0-9]{2} with usb'
+keys y
+wait_for "y: the sync screen" '^ *Remotes'
+screen_has "the stick there: nothing waits, the next try at the next record" \
+    'nothing waits · next try: when a record is signed'
+screen_has "the spare stick: everything waits for it, 2 photos" \
+    "waiting: $NREC records, 2 attachments · not plugged in \\(syncs when it is\\)"
+mv "$T/spare-away" "$T/spare"
+wait_for "plugged in: synced by itself, nothing waits for it either" \
+    'spare +.*spare/lantian.git *$'
+wait_gone "no remote waits for anything" 'waiting: '
+check "the spare stick has A's photos" has_branch "$T/spare/lantian.git" \
+    "refs/heads/attachments/$KA"
+# A remote that fails: its next try, in how long.
+mv "$T/spare" "$T/spare-away"
+mkdir -p "$T/spare/lantian.git/objects"
+printf 'ref: refs/heads/master\n' >"$T/spare/lantian.git/HEAD"
+keys S
+wait_for "a failed try: the next one in how long" \
+    'next try in [0-9]+ (s|min)'
+tui_quit "q quits"
+
 done_testing
