@@ -527,14 +527,15 @@ as_step(struct autosync *a)
 				offline++;
 				continue;
 			}
-			due = asked || !r->present || fresh || (now >= r->next &&
-			    (r->failed || waiting > 0));
+			due = asked || !r->present || fresh ||
+			    (now >= r->next && (r->failed || waiting > 0));
 			if (!r->present)
 				as_log(a, r->r.name, "there");
 			r->present = 1;
 		} else {
-			due = asked || now >= r->next || fresh || (!r->failed &&
-			    waiting > 0 && now >= r->last_try + AUTOSYNC_SOON);
+			due = asked || now >= r->next || fresh ||
+			    (!r->failed && waiting > 0 &&
+			    now >= r->last_try + AUTOSYNC_SOON);
 			if (due)
 				r->seen = head;
 			if (due && !autosync_probe(&r->r, AUTOSYNC_PROBE_MS, why,

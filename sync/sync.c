@@ -1018,8 +1018,8 @@ sync_gone(const struct sync_ctx *c, int rc)
 		ro = access(objects, W_OK) != 0 || (statvfs(objects,
 		    &vfs) == 0 && (vfs.f_flag & ST_RDONLY));
 	if (gone)
-		error_set(LT_ENOTFOUND, "%s: the USB stick went away during the "
-		    "sync (its repository is no longer there): nothing is "
+		error_set(LT_ENOTFOUND, "%s: the USB stick went away during "
+		    "the sync (its repository is no longer there): nothing is "
 		    "lost, and the next sync with it finishes the job", path);
 	else if (ro)
 		error_set(LT_EIO, "%s: the USB stick can no longer be written "

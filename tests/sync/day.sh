@@ -342,4 +342,23 @@ wait_for "a failed try: the next one in how long" \
     'next try in [0-9]+ (s|min)'
 tui_quit "q quits"
 
+
+#### An answer to the office (lantian amend) wakes sync --watch at once
+
+NA=$(statuses "$IA" "$KA" | wc -w)
+NEXT=$(printf '%08d' $((NA + 1)))
+LANTIAN_SYNC_INTERVAL=600 LANTIAN_SYNC_BACKOFF=600,600 \
+    "$LANTIAN" --data "$IA" sync --watch >"$T/watch.log" 2>&1 &
+WPID=$!
+poll "the watcher syncs the stick when it starts" 60 \
+    grep -q ' usb: synced: ' "$T/watch.log"
+ok "A answers the office (lantian amend)" lt --data "$IA" amend "$R1" \
+    --reply "照片已补拍" --passphrase-file "$PASSFILE"
+poll "the answer reaches the stick without waiting for the interval" 60 \
+    sh -c "git --git-dir='$STICK' ls-tree -r --name-only \
+    refs/heads/devices/$KA | grep -q '$NEXT.json\$'"
+kill -TERM "$WPID" 2>/dev/null
+wait "$WPID"
+is "SIGTERM stops the watcher, exit status 0" "$?" 0
+
 done_testing
