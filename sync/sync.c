@@ -443,6 +443,13 @@ sync_fetch(struct sync_ctx *c, git_remote *remote)
 	size_t			 i, nglobs, nok = 0;
 	int			 rc = 0;
 
+	/* Looking at what the stick holds is part of the fetch: no count
+	 * yet ("counting"). */
+	c->prog.stage = "fetch";
+	c->prog.objects = c->prog.total = c->prog.bytes = 0;
+	if (sync_report(c) != 0)
+		return error_set(LT_EIO, "sync: cancelled");
+	sync_hold("fetch");
 	/* A records-only remote (a weak or metered link) never carries
 	 * attachments, either way. */
 	nglobs = remote_records_only(&c->r) ? 2 : 3;
@@ -470,9 +477,6 @@ sync_fetch(struct sync_ctx *c, git_remote *remote)
 	sync_callbacks(c, &fo.callbacks);
 	fo.prune = GIT_FETCH_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-	c->prog.stage = "fetch";
-	c->prog.objects = c->prog.total = c->prog.bytes = 0;
-	sync_hold("fetch");
 	if (sync_report(c) != 0)
 		rc = error_set(LT_EIO, "sync: cancelled");
 	else if (specs.count > 0 &&

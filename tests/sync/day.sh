@@ -361,4 +361,19 @@ kill -TERM "$WPID" 2>/dev/null
 wait "$WPID"
 is "SIGTERM stops the watcher, exit status 0" "$?" 0
 
+
+#### The TUI's progress while the objects are counted: "counting", not 0/0
+
+inspect "$IA" "A: counted"
+setup "A: remote remove spare" lt --data "$IA" remote remove spare
+tui_start "$IA" en LANTIAN_SYNC_INTERVAL=600 TZ=UTC \
+    "LANTIAN_TEST_SYNC_HOLD=fetch:$T/hold-tui"
+wait_for "home" 'Drafts in progress'
+wait_for "held at its fetch: the status line says it is counting" \
+    'syncing usb: fetch: counting… *$'
+screen_lacks "never a count of nothing" '0/0'
+rm -f "$T/hold-tui"
+wait_for "then synced" 'synced at [0-9]{2}:[0-9]{2} with usb: 1 sent'
+tui_quit "q quits"
+
 done_testing
