@@ -193,6 +193,14 @@ LANTIAN_HOME=$IC lts $UNIT_CMD >/dev/null 2>&1
 is "the unit's command, run as the unit runs it, exits 1" "$?" 1
 setup "C: remote remove broken" lt --data "$IC" remote remove broken
 ok "every remote synced again: exit 0" lts --data "$IC" sync
+mv "$T/stick" "$T/stick-away"
+mv "$T/stick2" "$T/stick2-away"
+fails 1 "sync with no stick plugged in: nothing synced, exit 1" \
+    lts --data "$IC" sync
+err_has "it says no remote was in reach" \
+    "^lantian: sync: no remote in reach \(2 skipped\): nothing synced$"
+mv "$T/stick-away" "$T/stick"
+mv "$T/stick2-away" "$T/stick2"
 
 
 #### The progress of a sync: real counts and sizes, never garbage
