@@ -175,22 +175,6 @@ sync_draw_records(struct sync *s, int y, int x, int cols)
 		    (long long)s->head);
 }
 
-/* In how long, for a person: "30 s", "4 min", "2 h". */
-static void
-sync_until(char *buf, size_t size, time_t when)
-{
-	time_t	d = when - time(NULL);
-
-	if (d < 1)
-		d = 1;
-	if (d < 120)
-		snprintf(buf, size, _("%lld s"), (long long)d);
-	else if (d < 2 * 3600)
-		snprintf(buf, size, _("%lld min"), (long long)(d + 59) / 60);
-	else
-		snprintf(buf, size, _("%lld h"), (long long)(d + 1799) / 3600);
-}
-
 /* What waits for remote i, in a few words. */
 static void
 sync_what_waits(const struct sync *s, int i, char *buf, size_t size)
@@ -249,7 +233,7 @@ sync_next_try(struct tui *t, const char *name, char *buf, size_t size)
 		snprintf(buf, size, "%s", _("next try: when a record is "
 		    "signed"));
 	else {
-		sync_until(in, sizeof in, r->next);
+		tui_until(in, sizeof in, r->next);
 		snprintf(buf, size, _("next try in %s"), in);
 	}
 }

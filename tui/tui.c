@@ -373,8 +373,7 @@ tui_paint_status(struct tui *t)
 		    draw_attr(t->msg_error ? DRAW_ERROR : DRAW_OK));
 }
 
-/* "45 s", "3 min", "2 h": how long until a time. */
-static void
+void
 tui_until(char *buf, size_t size, time_t when)
 {
 	time_t	d = when - time(NULL);

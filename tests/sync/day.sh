@@ -348,6 +348,11 @@ printf 'ref: refs/heads/master\n' >"$T/spare/lantian.git/HEAD"
 keys S
 wait_for "a failed try: the next one in how long" \
     'next try in [0-9]+ (s|min)'
+keys L
+wait_for "L: the sync screen in Chinese, what waits too" \
+    "$(zh 'nothing waits') · $(zh 'next try: when a record is signed')"
+keys L
+wait_for "L: English again" 'nothing waits'
 tui_quit "q quits"
 
 
