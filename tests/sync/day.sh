@@ -389,4 +389,17 @@ rm -f "$T/hold-tui"
 wait_for "then synced" 'synced at [0-9]{2}:[0-9]{2} with usb: 1 sent'
 tui_quit "q quits"
 
+
+#### The sync screen counts a record not exported yet, and its photo
+
+{ printf '\211PNG\r\n\032\n'; echo 'a third photo'; } >"$T/third.png"
+lt_inspect "$IA" XY-E-102 boiler "$GAS_BOILER" --attach "$T/third.png"
+tui_start "$IA" en LANTIAN_AUTOSYNC=0 TZ=UTC
+wait_for "home" 'Drafts in progress'
+keys y
+wait_for "y: the sync screen" '^ *Remotes'
+screen_has "the new record and its photo wait for the stick" \
+    'waiting: 1 record, 1 attachment · automatic sync off'
+tui_quit "q quits"
+
 done_testing
