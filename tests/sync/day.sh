@@ -248,7 +248,12 @@ mv "$T/stick-away" "$T/stick"
 check "the stick does not have A's new record yet" \
     sh -c "! git --git-dir='$STICK' ls-tree -r --name-only \
     refs/heads/devices/$KA | grep -q '$(printf '%08d' "$NA").json\$'"
+# What a push cut short while writing its pack would leave on the stick.
+: >"$STICK/objects/pack/pack_git2_left"
+touch -d '2 hours ago' "$STICK/objects/pack/pack_git2_left"
 sync_ok "put back: the next sync finishes the job" "$IA" usb
+check "the half-written pack a cut push left on the stick is removed" \
+    test ! -e "$STICK/objects/pack/pack_git2_left"
 check "the stick has A's new record" sh -c "git --git-dir='$STICK' \
     ls-tree -r --name-only refs/heads/devices/$KA | \
     grep -q '$(printf '%08d' "$NA").json\$'"
