@@ -1,23 +1,30 @@
 #!/bin/sh
 # The inspector's day with a USB stick and the office (issue 18, sync):
-#   - one photo in two records (two sites, and twice at one site, and
-#     twice in one record) before the first sync: the sync works, the
-#     attachments branch holds the photo once, the office gets every
-#     record verified with its photo; a device left by an earlier failed
-#     sync (records branch written, no attachments, export state not
-#     advanced) syncs by itself;
+#   - one photo in two records (two sites, twice at one site, twice in one
+#     record) before the first sync: the sync works, the attachments branch
+#     holds the photo once, the office gets every record verified with its
+#     photo; a device left by an earlier failed sync (records branch
+#     written, no attachments branch, export state not advanced) syncs by
+#     itself;
 #   - lantian sync over all remotes: exit 1 naming a remote that failed,
-#     0 when every reachable one synced (a stick that is not there is
-#     said to be skipped), and "no remotes" when there are none; the
-#     systemd unit's --auto fails too;
+#     0 when every reachable one synced (a stick that is not plugged in is
+#     said to be skipped), 1 when none was in reach, and "no remotes" when
+#     there are none; --auto, the systemd unit's command, fails naming the
+#     remote too, and the unit does not take that for a success;
 #   - remote add --create refuses to make missing parent directories;
-#   - a stick pulled out during a push: said so, and the next sync
-#     finishes the job;
-#   - the progress of fetch and push: real counts and sizes, or
-#     "counting", never garbage;
-#   - the TUI: a record signed with a stick present (a long interval)
-#     reaches the stick without waiting; the sync screen shows the next
-#     automatic try and what waits for each remote.
+#   - the progress of fetch and push: real counts and sizes (a photo of
+#     300,000 random bytes: about 293 KiB), never garbage; the TUI says
+#     "counting" while a fetch has no count yet, never 0/0;
+#   - a stick pulled out during a push (held at the pack, or at the push):
+#     said so, no raw libgit2 message, and the next sync finishes the job
+#     (and removes the half-written pack a cut push leaves);
+#   - a record signed in the TUI with a stick present and a 10-minute
+#     interval reaches the stick without waiting; an answer to the office
+#     (lantian amend) wakes sync --watch the same way;
+#   - the sync screen: each remote with what waits for it (records and
+#     attachments, a record not exported yet included) and its next
+#     automatic try (at the next record, not plugged in, in how long after
+#     a failure, off), in English and Chinese.
 # The TUI's helpers first (they source tests/cli/lib.sh, which the sync
 # library sources again: its temporary directory is the one kept).
 . "$top_srcdir/tests/tui/lib.sh"
