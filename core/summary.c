@@ -69,6 +69,30 @@ summary_waiting(sqlite3 *db, const char *device, int64_t *records)
 }
 
 int
+summary_cited_after(sqlite3 *db, const char *device, int64_t after,
+    int64_t *count)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*count = 0;
+	if ((rc = db_cached(db, &st, "SELECT count(DISTINCT json_extract("
+	    "a.value, '$.sha256')) FROM records AS r, json_each(CAST(r.body "
+	    "AS TEXT), '$.attachments') AS a WHERE r.device = ?1 AND "
+	    "r.seq > ?2")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	sqlite3_bind_int64(st, 2, after);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		rc = db_error(db, "records");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
 summary_attachments(sqlite3 *db, int64_t *count, int64_t *bytes)
 {
 	sqlite3_stmt	*st;

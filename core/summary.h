@@ -27,6 +27,14 @@ int summary_chain(sqlite3 *db, const char *device, int64_t *head,
 /* Records of the device not sent yet: head - sent (never below 0). */
 int summary_waiting(sqlite3 *db, const char *device, int64_t *records);
 
+/*
+ * The attachments (distinct by hash) that the device's records above seq
+ * after cite: what the records not exported yet will carry.  The cost is
+ * that of those records.
+ */
+int summary_cited_after(sqlite3 *db, const char *device, int64_t after,
+    int64_t *count);
+
 /* The attachments the store holds: how many and their bytes together. */
 int summary_attachments(sqlite3 *db, int64_t *count, int64_t *bytes);
 

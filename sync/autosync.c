@@ -42,6 +42,8 @@ struct as_remote {
 	int		 backoff;	/* seconds, 0 after a success */
 	time_t		 next;		/* the next try */
 	time_t		 last_try;
+	int64_t		 seen;		/* this device's newest seq at the
+					   last try: a newer one is sent now */
 };
 
 struct autosync {
@@ -59,6 +61,7 @@ struct autosync {
 	struct as_remote	*rem;
 	size_t			 nrem;
 	int			 backoff_min, backoff_max, interval;
+	int64_t			 head;		/* newest own seq at the last step */
 	autosync_log_fn		 log;
 	void			*arg;
 };
@@ -326,6 +329,7 @@ as_load(struct autosync *a)
 			a->rem[i].backoff = old[j].backoff;
 			a->rem[i].next = old[j].next;
 			a->rem[i].last_try = old[j].last_try;
+			a->rem[i].seen = old[j].seen;
 		}
 	}
 	as_free_remotes(old, nold);
@@ -344,6 +348,25 @@ as_waiting(struct autosync *a)
 		n = 0;
 	free(device);
 	return n;
+}
+
+/*
+ * The seq of this device's newest record (0: none, or it cannot tell): a
+ * record signed, or an answer to the office, moves it, and that is a
+ * reason to sync at once with every remote in reach.
+ */
+static int64_t
+as_head(struct autosync *a)
+{
+	char	*device = NULL;
+	int64_t	 head = 0, sent;
+
+	if (db_setting_get(a->dd->db, "device", &device) != 0 ||
+	    device == NULL || summary_chain(a->dd->db, device, &head,
+	    &sent) != 0)
+		head = 0;
+	free(device);
+	return head;
 }
 
 static int
@@ -432,6 +455,28 @@ as_sync(struct autosync *a, struct as_remote *r)
 	return rc;
 }
 
+/* Each remote's state into the status (the caller holds the lock). */
+static void
+as_tell(struct autosync *a)
+{
+	struct autosync_remote	*o;
+	struct as_remote	*r;
+	size_t			 i;
+
+	a->st.nrem = a->nrem < AUTOSYNC_REMOTES ? a->nrem : AUTOSYNC_REMOTES;
+	for (i = 0; i < a->st.nrem; i++) {
+		r = &a->rem[i];
+		o = &a->st.rem[i];
+		snprintf(o->name, sizeof o->name, "%s", r->r.name);
+		o->is_path = r->is_path;
+		o->present = r->present;
+		o->failed = r->failed;
+		/* A stick that is there and well is synced again at the next
+		 * record signed, not at a time. */
+		o->next = r->is_path && !r->failed ? 0 : r->next;
+	}
+}
+
 /*
  * One turn of the policy: every remote that is due and reachable is
  * synced, by priority.  Returns how many seconds to sleep before the next.
@@ -441,10 +486,11 @@ as_step(struct autosync *a)
 {
 	struct as_remote	*r;
 	time_t			 now = time(NULL), next = 0;
-	int64_t			 waiting;
+	int64_t			 waiting, head;
 	char			 why[256] = "";
 	size_t			 i, offline = 0;
-	int			 asked, paused, due, sleep, paths = 0, tried = 0;
+	int			 asked, paused, due, fresh, sleep, paths = 0;
+	int			 tried = 0;
 
 	pthread_mutex_lock(&a->lock);
 	asked = a->now;
@@ -455,18 +501,23 @@ as_step(struct autosync *a)
 	if (as_load(a) != 0 || a->nrem == 0) {
 		pthread_mutex_lock(&a->lock);
 		a->st.state = AUTOSYNC_NONE;
+		a->st.nrem = 0;
 		pthread_mutex_unlock(&a->lock);
 		return AUTOSYNC_LOOK * 5;
 	}
 	if (paused && !asked)
 		return AUTOSYNC_IDLE_MAX;
 	waiting = as_waiting(a);
+	head = a->head = as_head(a);
 	for (i = 0; i < a->nrem && !as_stopping(a); i++) {
 		r = &a->rem[i];
 		if (asked) {
 			r->failed = 0;
 			r->backoff = 0;
 		}
+		/* A record signed since the last try goes at once, whatever
+		 * the interval or the wait after a failure. */
+		fresh = head > r->seen;
 		if (r->is_path) {
 			paths++;
 			if (!autosync_probe(&r->r, 0, why, sizeof why)) {
@@ -476,14 +527,17 @@ as_step(struct autosync *a)
 				offline++;
 				continue;
 			}
-			due = asked || !r->present || (now >= r->next &&
-			    (r->failed || waiting > 0));
+			due = asked || !r->present || fresh ||
+			    (now >= r->next && (r->failed || waiting > 0));
 			if (!r->present)
 				as_log(a, r->r.name, "there");
 			r->present = 1;
 		} else {
-			due = asked || now >= r->next || (!r->failed &&
-			    waiting > 0 && now >= r->last_try + AUTOSYNC_SOON);
+			due = asked || now >= r->next || fresh ||
+			    (!r->failed && waiting > 0 &&
+			    now >= r->last_try + AUTOSYNC_SOON);
+			if (due)
+				r->seen = head;
 			if (due && !autosync_probe(&r->r, AUTOSYNC_PROBE_MS, why,
 			    sizeof why)) {
 				r->last_try = now;
@@ -499,6 +553,7 @@ as_step(struct autosync *a)
 		if (!due)
 			continue;
 		tried++;
+		r->seen = head;
 		as_sync(a, r);
 		waiting = as_waiting(a);
 	}
@@ -508,6 +563,7 @@ as_step(struct autosync *a)
 			next = r->next;
 	}
 	pthread_mutex_lock(&a->lock);
+	as_tell(a);
 	if (tried == 0 && offline == a->nrem) {
 		a->st.state = AUTOSYNC_OFFLINE;
 		snprintf(a->st.why, sizeof a->st.why, "%s", why);
@@ -520,21 +576,28 @@ as_step(struct autosync *a)
 	return sleep > AUTOSYNC_IDLE_MAX ? AUTOSYNC_IDLE_MAX : sleep;
 }
 
-/* Sleep up to secs, waking for a stop, "sync now" or a pause change. */
+/*
+ * Sleep up to secs, waking for a stop, "sync now", a pause change, or a
+ * record signed meanwhile (by this process or another on the store).
+ */
 static void
 as_sleep(struct autosync *a, int secs)
 {
 	struct timespec	 until;
-	int		 paused;
+	int		 paused, fresh = 0;
 
 	pthread_mutex_lock(&a->lock);
 	paused = a->paused;
-	while (secs-- > 0 && !a->stop && !a->now && a->paused == paused &&
-	    (a->ext_stop == NULL || !*a->ext_stop)) {
+	while (secs-- > 0 && !fresh && !a->stop && !a->now &&
+	    a->paused == paused && (a->ext_stop == NULL || !*a->ext_stop)) {
 		/* A second at a time: a signal sets ext_stop, not the cond. */
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec++;
 		pthread_cond_timedwait(&a->cond, &a->lock, &until);
+		/* Only this thread uses a->dd: the lock is not needed. */
+		pthread_mutex_unlock(&a->lock);
+		fresh = !paused && as_head(a) > a->head;
+		pthread_mutex_lock(&a->lock);
 	}
 	pthread_mutex_unlock(&a->lock);
 }
@@ -582,9 +645,9 @@ int
 autosync_pass(const char *path, autosync_log_fn log, void *arg)
 {
 	struct autosync	*a;
-	char		 why[256];
+	char		 why[256], *failed = NULL, *s;
 	size_t		 i;
-	int		 rc, last = 0;
+	int		 rc, last = 0, nfailed = 0;
 
 	if ((rc = as_new(&a, path, log, arg)) != 0)
 		return rc;
@@ -592,22 +655,37 @@ autosync_pass(const char *path, autosync_log_fn log, void *arg)
 		as_free(a);
 		return rc;
 	}
+	if (a->nrem == 0) {
+		as_free(a);
+		return error_set(LT_ENOTFOUND, "sync: no remotes: add one with "
+		    "lantian remote add NAME URL|PATH");
+	}
 	for (i = 0; i < a->nrem; i++) {
 		if (!autosync_probe(&a->rem[i].r, AUTOSYNC_PROBE_MS, why,
 		    sizeof why)) {
 			as_log(a, a->rem[i].r.name, "offline: %s", why);
 			continue;
 		}
-		if ((rc = as_sync(a, &a->rem[i])) != 0) {
+		if ((rc = as_sync(a, &a->rem[i])) == LT_EBUSY) {
 			last = rc;
-			if (rc == LT_EBUSY)
-				break;
+			break;
+		}
+		if (rc != 0) {
+			last = rc;
+			nfailed++;
+			s = xasprintf("%s%s%s", failed != NULL ? failed : "",
+			    failed != NULL ? ", " : "", a->rem[i].r.name);
+			free(failed);
+			failed = s;
 		}
 	}
-	if (last != 0 && last != LT_EBUSY)
-		error_set(last, "sync --auto: a sync failed");
-	else if (last == LT_EBUSY)
+	if (last == LT_EBUSY)
 		error_set(last, "sync: a sync is already running on this store");
+	else if (last != 0)
+		error_set(last, "sync --auto: failed with %s (%d of %zu "
+		    "remote%s)", failed, nfailed, a->nrem,
+		    a->nrem == 1 ? "" : "s");
+	free(failed);
 	as_free(a);
 	return last;
 }

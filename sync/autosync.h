@@ -7,12 +7,17 @@
  * by name; remote add --priority):
  *   - a path remote (a USB stick's bare repository) is looked at every
  *     second or two (a stat: is the repository there?) and synced when it
- *     appears, and again while it stays when this device has new records
- *     to send, or when the user asks (sync now);
+ *     appears, and again while it stays when records wait to be sent
+ *     after a failed try, or when the user asks (sync now);
  *   - a network remote is probed cheaply, a TCP connect to the host and
  *     port of its URL with a 3 s timeout, and synced when the probe
  *     succeeds; after a success it is synced again when records wait to be
  *     sent (30 s after the last try at the soonest) and every 5 minutes;
+ *   - a record this device signs (an inspection, an answer to the office:
+ *     its newest seq moves, whichever process signed it) wakes the policy
+ *     within a second and is sent at once to every remote in reach, the
+ *     interval and the wait after a failure notwithstanding (once per new
+ *     record);
  *   - a failure (the probe or the sync) waits before the next try: 30 s,
  *     doubling up to 30 minutes; a success or the user's "sync now" resets
  *     it.  A remote another sync holds (LT_EBUSY) is tried again in 5 s,
@@ -45,6 +50,19 @@ enum autosync_state {
 	AUTOSYNC_FAILED		/* at when, why; next try at next */
 };
 
+#define AUTOSYNC_REMOTES	16	/* remotes told of one by one */
+
+/* One remote as the policy sees it, for the sync screen. */
+struct autosync_remote {
+	char			name[65];
+	int			is_path;	/* a USB stick's repository */
+	int			present;	/* a path: there at the last look */
+	int			failed;		/* the last try failed */
+	time_t			next;		/* its next try (a path that is
+						   there and well: 0, at the
+						   next record signed) */
+};
+
 struct autosync_status {
 	enum autosync_state	state;
 	int			paused;		/* no automatic tries */
@@ -56,6 +74,8 @@ struct autosync_status {
 	time_t			next;		/* the next try, or 0 */
 	int64_t			sent, received, verified, rejected;
 	char			why[256];	/* OFFLINE, FAILED */
+	struct autosync_remote	rem[AUTOSYNC_REMOTES];	/* by priority */
+	size_t			nrem;
 };
 
 /* One line for --watch and --auto: the remote and what happened. */
@@ -71,8 +91,9 @@ int autosync_probe(const struct remote *r, int timeout_ms, char *why,
 
 /*
  * One pass over every remote by priority: each reachable one is synced,
- * each other said to be offline.  0 when no sync failed, LT_EBUSY when
- * another sync holds the store, else the error of the last failure.
+ * each other said to be offline (not a failure).  0 when no sync failed,
+ * LT_EBUSY when another sync holds the store, LT_ENOTFOUND when there is
+ * no remote at all, else an error naming every remote that failed.
  */
 int autosync_pass(const char *path, autosync_log_fn log, void *arg);
 

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <git2.h>
 
@@ -163,6 +164,37 @@ remote_nonempty(const char *path)
 	return n > 0;
 }
 
+/*
+ * The folder a new repository goes in must be there already: a mistyped
+ * /media/... path must not put the "stick" on the laptop's own disk, as
+ * git_repository_init() would by making every missing directory.
+ */
+static int
+remote_parent(const char *path)
+{
+	struct stat	 sb;
+	char		*dir = xstrdup(path), *slash;
+	size_t		 len = strlen(dir);
+	int		 rc = 0;
+
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = '\0';
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		return 0;	/* in the current directory */
+	}
+	if (slash == dir)
+		slash[1] = '\0';	/* under the root */
+	else
+		*slash = '\0';
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		rc = error_set(LT_ENOTFOUND, "remote add: %s: parent directory "
+		    "%s does not exist (is the USB stick mounted?): nothing "
+		    "created", path, dir);
+	free(dir);
+	return rc;
+}
+
 int
 remote_create(const char *path)
 {
@@ -173,6 +205,8 @@ remote_create(const char *path)
 		git_repository_free(repo);
 		return 0;
 	}
+	if ((rc = remote_parent(path)) != 0)
+		return rc;
 	if (remote_nonempty(path))
 		return error_set(LT_EEXISTS, "%s: a folder with files in it, "
 		    "not a lantian repository: choose an empty or new folder",

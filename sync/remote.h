@@ -44,7 +44,10 @@ void remote_clear(struct remote *r);
 /* Each remote by name; fn returning non-zero stops. */
 int remote_each(sqlite3 *db, int (*fn)(const struct remote *, void *),
     void *arg);
-/* Make an empty bare repository at a path (a fresh USB stick). */
+/*
+ * Make an empty bare repository at a path (a fresh USB stick); its parent
+ * directory must be there already (LT_ENOTFOUND: nothing is created).
+ */
 int remote_create(const char *path);
 
 #endif

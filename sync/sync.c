@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "core/db.h"
 #include "core/error.h"
 #include "core/roster.h"
+#include "core/summary.h"
 #include "core/util.h"
 #include "export.h"
 #include "gitutil.h"
@@ -41,6 +43,8 @@ struct sync_ctx {
 	size_t			 nskip;
 	char			*own;		/* this device's key id, or NULL */
 	int			 office;	/* this is the office's machine */
+	int			 there;		/* a path: its repository was
+						   there at the start */
 };
 
 static const char *
@@ -53,7 +57,9 @@ sync_opt(const struct sync_ctx *c, const char *key)
  * A test's hold on the sync (LANTIAN_TEST_SYNC_HOLD=STAGE:FILE): on
  * reaching STAGE the sync creates FILE and waits, at most a minute, until
  * the test removes it, so that a test can act at an exact point of a
- * sync (a USB stick pulled out in the middle of one).  Unset, nothing.
+ * sync (a USB stick pulled out in the middle of one).  STAGE: fetch,
+ * import, push (each push of branches), pack (a stick's repository
+ * opened, the pack about to be written).  Unset, nothing.
  */
 static void
 sync_hold(const char *stage)
@@ -369,6 +375,23 @@ sync_push_progress(unsigned int current, unsigned int total, size_t bytes,
 	return sync_report(c);
 }
 
+/*
+ * Counting and compressing the objects, before the first byte goes: no
+ * count to show yet (total 0 says "counting").
+ */
+static int
+sync_pack_counting(int stage, uint32_t current, uint32_t total,
+    void *payload)
+{
+	struct sync_ctx	*c = payload;
+
+	(void)stage;
+	(void)current;
+	(void)total;
+	c->prog.objects = c->prog.total = c->prog.bytes = 0;
+	return sync_report(c);
+}
+
 static int
 sync_push_ref(const char *ref, const char *status, void *payload)
 {
@@ -394,6 +417,7 @@ sync_callbacks(struct sync_ctx *c, git_remote_callbacks *cb)
 	cb->certificate_check = sync_certificate;
 	cb->transfer_progress = sync_fetch_progress;
 	cb->push_transfer_progress = sync_push_progress;
+	cb->pack_progress = sync_pack_counting;
 	cb->push_update_reference = sync_push_ref;
 	cb->payload = c;
 }
@@ -421,6 +445,13 @@ sync_fetch(struct sync_ctx *c, git_remote *remote)
 	size_t			 i, nglobs, nok = 0;
 	int			 rc = 0;
 
+	/* Looking at what the stick holds is part of the fetch: no count
+	 * yet ("counting"). */
+	c->prog.stage = "fetch";
+	c->prog.objects = c->prog.total = c->prog.bytes = 0;
+	if (sync_report(c) != 0)
+		return error_set(LT_EIO, "sync: cancelled");
+	sync_hold("fetch");
 	/* A records-only remote (a weak or metered link) never carries
 	 * attachments, either way. */
 	nglobs = remote_records_only(&c->r) ? 2 : 3;
@@ -448,8 +479,6 @@ sync_fetch(struct sync_ctx *c, git_remote *remote)
 	sync_callbacks(c, &fo.callbacks);
 	fo.prune = GIT_FETCH_PRUNE;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-	c->prog.stage = "fetch";
-	sync_hold("fetch");
 	if (sync_report(c) != 0)
 		rc = error_set(LT_EIO, "sync: cancelled");
 	else if (specs.count > 0 &&
@@ -705,6 +734,28 @@ struct sync_out {
 	int	 have_theirs;
 };
 
+/*
+ * A branch the remote took: what this device knows of the remote (its
+ * namespace) follows, so that what waits for it is told right until the
+ * next fetch says it again.
+ */
+static void
+sync_pushed(struct sync_ctx *c, const struct sync_out *o)
+{
+	git_reference	*ref = NULL;
+	char		*name;
+
+	name = xasprintf(SYNC_NS "%s/%s", c->r.name, o->name +
+	    strlen("refs/heads/"));
+	if (git_reference_create(&ref, c->repo, name, &o->ours, 1,
+	    "lantian sync: pushed") < 0) {
+		/* Only a count on the sync screen is off until the next
+		 * fetch: the push itself went through. */
+	}
+	git_reference_free(ref);
+	free(name);
+}
+
 /* Add tree_id and what it holds, unless the remote has it, to pb. */
 static int
 sync_pack_tree(git_repository *repo, git_odb *dst, git_packbuilder *pb,
@@ -769,15 +820,71 @@ cleanup:
 	return rc;
 }
 
+/* A pack being written to the stick: the indexer there, and the bytes. */
+struct sync_pack_out {
+	struct sync_ctx		*c;
+	git_indexer		*idx;
+	git_indexer_progress	 stats;
+	size_t			 bytes;		/* written so far */
+};
+
+/*
+ * The indexer's progress as the pack reaches the stick.  Its count of
+ * objects is right; its received_bytes is not (git_packbuilder_write()
+ * of libgit2 1.5 hands the indexer stats it never initialised, hence a
+ * push of 8 objects shown as 2207646876162.0 MiB): the bytes are those
+ * counted here.
+ */
 static int
 sync_pack_progress(const git_indexer_progress *p, void *payload)
 {
-	struct sync_ctx	*c = payload;
+	struct sync_pack_out	*w = payload;
+	struct sync_ctx		*c = w->c;
 
-	c->prog.objects = p->indexed_objects;
+	c->prog.objects = p->received_objects;
 	c->prog.total = p->total_objects;
-	c->prog.bytes = p->received_bytes;
+	c->prog.bytes = w->bytes;
 	return sync_report(c);
+}
+
+static int
+sync_pack_write(void *buf, size_t size, void *payload)
+{
+	struct sync_pack_out	*w = payload;
+
+	w->bytes += size;
+	return git_indexer_append(w->idx, buf, size, &w->stats);
+}
+
+/* Write the objects of pb as one pack into packdir, with progress. */
+static int
+sync_pack_write_to(struct sync_ctx *c, git_packbuilder *pb,
+    const char *packdir)
+{
+	git_indexer_options	 io;
+	struct sync_pack_out	 w;
+	int			 rc = 0;
+
+	memset(&w, 0, sizeof w);
+	w.c = c;
+	git_indexer_options_init(&io, GIT_INDEXER_OPTIONS_VERSION);
+	io.progress_cb = sync_pack_progress;
+	io.progress_cb_payload = &w;
+	if (git_indexer_new(&w.idx, packdir, 0, NULL, &io) < 0)
+		return sync_error(c, "push");
+	if (git_packbuilder_foreach(pb, sync_pack_write, &w) < 0 ||
+	    git_indexer_commit(w.idx, &w.stats) < 0)
+		rc = sync_error(c, "push");
+	else {
+		/* What crossed to the stick: the pack's size. */
+		c->res->bytes_sent += w.bytes;
+		c->prog.objects = c->prog.total = w.stats.total_objects;
+		c->prog.bytes = w.bytes;
+		if (sync_report(c) != 0)
+			rc = error_set(LT_EIO, "sync: cancelled");
+	}
+	git_indexer_free(w.idx);
+	return rc;
 }
 
 /*
@@ -805,26 +912,18 @@ sync_push_path(struct sync_ctx *c, struct sync_out *out, size_t n)
 		rc = sync_error(c, "push");
 		goto cleanup;
 	}
+	git_packbuilder_set_callbacks(pb, sync_pack_counting, c);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = sync_pack_branch(c, odb, pb, &out[i]);
 	if (rc != 0)
 		goto cleanup;
 	packdir = xasprintf("%s/objects/pack", git_repository_path(dst));
+	/* What a push cut short (the stick pulled out) left there. */
+	sync_unlink_stale(packdir, "pack_git2_", 600);
+	sync_hold("pack");
 	if (git_packbuilder_object_count(pb) > 0 &&
-	    git_packbuilder_write(pb, packdir, 0, sync_pack_progress, c) < 0) {
-		rc = sync_error(c, "push");
+	    (rc = sync_pack_write_to(c, pb, packdir)) != 0)
 		goto cleanup;
-	}
-	if (git_packbuilder_object_count(pb) > 0) {
-		/* What crossed to the stick: the pack's size. */
-		struct stat	 st;
-		char		*pack = xasprintf("%s/pack-%s.pack", packdir,
-		    git_packbuilder_name(pb));
-
-		if (stat(pack, &st) == 0)
-			c->res->bytes_sent += (size_t)st.st_size;
-		free(pack);
-	}
 	/* The objects are all there: now the refs, last. */
 	for (i = 0; i < n && rc == 0; i++) {
 		if (out[i].have_theirs)
@@ -839,8 +938,10 @@ sync_push_path(struct sync_ctx *c, struct sync_out *out, size_t n)
 		if (rc < 0)
 			rc = error_set(LT_EIO, "%s: %s moved meanwhile (another "
 			    "sync?): sync again", c->r.url, out[i].name);
-		else
+		else {
 			c->res->refs_pushed++;
+			sync_pushed(c, &out[i]);
+		}
 	}
 cleanup:
 	free(packdir);
@@ -899,6 +1000,7 @@ sync_push(struct sync_ctx *c, git_remote *remote, const char *glob)
 	}
 	git_reference_iterator_free(it);
 	c->prog.stage = "push";
+	c->prog.objects = c->prog.total = c->prog.bytes = 0;
 	if (n > 0)
 		sync_hold("push");
 	if (n > 0 && (remote_is_path(c->r.url) ||
@@ -917,6 +1019,8 @@ sync_push(struct sync_ctx *c, git_remote *remote, const char *glob)
 		else if (c->refused != NULL)
 			rc = error_set(LT_EIO, "%s: the server refused: %s",
 			    c->r.url, c->refused);
+		for (i = 0; i < n && rc == 0; i++)
+			sync_pushed(c, &out[i]);
 		for (i = 0; i < specs.count; i++)
 			free(specs.strings[i]);
 		free(specs.strings);
@@ -961,6 +1065,169 @@ sync_note(struct datadir *dd, const char *remote, int rc,
 	free(msg);
 }
 
+/*
+ * After a failure with a path remote: did the USB stick go away (its
+ * repository no longer there, or no longer writable: pulled out, or
+ * mounted read-only after an error)?  Then say so, in place of what
+ * libgit2 said about a file it could not create.  Nothing is lost: the
+ * refs on the stick move last, so the stick holds the old state or the
+ * new one, and the next sync sends what is missing.
+ */
+static int
+sync_path_there(const char *path)
+{
+	struct stat	 sb;
+	char		*head, *objects;
+	int		 there;
+
+	if (strncmp(path, "file://", 7) == 0)
+		path += 7;
+	head = xasprintf("%s/HEAD", path);
+	objects = xasprintf("%s/objects", path);
+	there = stat(head, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    stat(objects, &sb) == 0 && S_ISDIR(sb.st_mode);
+	free(objects);
+	free(head);
+	return there;
+}
+
+/*
+ * The ref lock files (*.lock under refs/, and packed-refs.lock) of the
+ * stick's repository older than since, removed and said: a sync cut off
+ * while it moved a ref (the stick pulled out) leaves one, and git then
+ * refuses that ref for ever, as if another sync held it.  Called under
+ * this sync's own lock on the stick, so none is another lantian's.
+ */
+static void
+sync_stick_unlock_refs(struct sync_ctx *c, const char *dir, int depth,
+    time_t since)
+{
+	struct dirent	*e;
+	struct stat	 sb;
+	DIR		*d;
+	size_t		 len;
+	char		*p;
+
+	if (depth > 8 || (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s", dir, e->d_name);
+		len = strlen(e->d_name);
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			sync_stick_unlock_refs(c, p, depth + 1, since);
+		else if (S_ISREG(sb.st_mode) && len > 5 &&
+		    strcmp(e->d_name + len - 5, ".lock") == 0 &&
+		    sb.st_mtime < since && unlink(p) == 0) {
+			import_note(c->dd, c->r.name, NULL, p, "stale-lock",
+			    "a ref lock older than this sync, left by a sync "
+			    "that was cut off: removed", c->opts->log,
+			    c->opts->arg);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
+/*
+ * lantian's own lock on a stick for the length of a sync: an flock on
+ * <repo>/lantian-sync.lock, taken without waiting (two stores of one
+ * laptop syncing one stick take turns).  Under it, ref locks left by cut
+ * syncs are stale and go.  A stick that cannot hold the file (read-only)
+ * is synced without it, and a ref lock there is then named with what to
+ * do (sync_ref_locked).  *fd is -1 when no lock was taken.
+ */
+static int
+sync_stick_lock(struct sync_ctx *c, int *fd)
+{
+	const char	*path = c->r.url;
+	char		*lock, *refs, *packed;
+	struct stat	 sb;
+	time_t		 since = time(NULL);
+	int		 rc = 0;
+
+	*fd = -1;
+	if (!c->there)
+		return 0;
+	if (strncmp(path, "file://", 7) == 0)
+		path += 7;
+	lock = xasprintf("%s/lantian-sync.lock", path);
+	if ((*fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		goto cleanup;	/* read-only: said if a ref lock is met */
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		close(*fd);
+		*fd = -1;
+		rc = error_set(LT_EBUSY, "%s: another lantian sync is using "
+		    "this stick now", path);
+		goto cleanup;
+	}
+	refs = xasprintf("%s/refs", path);
+	sync_stick_unlock_refs(c, refs, 0, since);
+	free(refs);
+	packed = xasprintf("%s/packed-refs.lock", path);
+	if (lstat(packed, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_mtime < since && unlink(packed) == 0)
+		import_note(c->dd, c->r.name, NULL, packed, "stale-lock",
+		    "a ref lock older than this sync, left by a sync that was "
+		    "cut off: removed", c->opts->log, c->opts->arg);
+	free(packed);
+cleanup:
+	free(lock);
+	return rc;
+}
+
+/*
+ * A push that failed on a ref lock of the stick (one this sync could not
+ * clear: a read-only stick, or a git command holding it now): which file
+ * and what to do, not libgit2's words alone.
+ */
+static void
+sync_ref_locked(const struct sync_ctx *c, int rc)
+{
+	const char	*msg, *at, *end;
+	char		*file;
+
+	if (rc == 0 || !c->there || (msg = error_msg()) == NULL ||
+	    (at = strstr(msg, "failed to lock file '")) == NULL)
+		return;
+	at += strlen("failed to lock file '");
+	if ((end = strchr(at, '\'')) == NULL)
+		return;
+	file = xstrndup(at, (size_t)(end - at));
+	error_set(LT_EIO, "%s: a ref lock on the stick, left by a sync that "
+	    "was cut off or held by a git command running now: when nothing "
+	    "else uses the stick, remove that file and sync again", file);
+	free(file);
+}
+
+static void
+sync_gone(const struct sync_ctx *c, int rc)
+{
+	struct statvfs	 vfs;
+	const char	*path = c->r.url;
+	char		*objects;
+	int		 gone, ro = 0;
+
+	if (rc == 0 || rc == LT_EBUSY || !c->there)
+		return;
+	if (strncmp(path, "file://", 7) == 0)
+		path += 7;
+	objects = xasprintf("%s/objects", path);
+	if (!(gone = !sync_path_there(path)))
+		ro = access(objects, W_OK) != 0 || (statvfs(objects,
+		    &vfs) == 0 && (vfs.f_flag & ST_RDONLY));
+	if (gone)
+		error_set(LT_ENOTFOUND, "%s: the USB stick went away during "
+		    "the sync (its repository is no longer there): nothing is "
+		    "lost, and the next sync with it finishes the job", path);
+	else if (ro)
+		error_set(LT_EIO, "%s: the USB stick can no longer be written "
+		    "(pulled out, or mounted read-only): nothing is lost, and "
+		    "the next sync with it finishes the job", path);
+	free(objects);
+}
+
 /* The remote by name, or an anonymous one for a URL or path. */
 static int
 sync_target(struct sync_ctx *c, const char *target)
@@ -989,7 +1256,7 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	const char	*ca;
 	int64_t		 files;
 	size_t		 i;
-	int		 rc, lock;
+	int		 rc, lock, stick = -1;
 
 	memset(&c, 0, sizeof c);
 	memset(res, 0, sizeof *res);
@@ -1010,6 +1277,10 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 		    "makes one)", c.r.url);
 		goto cleanup;
 	}
+	c.there = (remote_is_path(c.r.url) || strncmp(c.r.url, "file://",
+	    7) == 0) && sync_path_there(c.r.url);
+	if ((rc = sync_stick_lock(&c, &stick)) != 0)
+		goto cleanup;
 	if ((ca = sync_opt(&c, "ca_file")) != NULL &&
 	    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, ca, NULL) < 0) {
 		rc = gitutil_error(ca);
@@ -1033,6 +1304,7 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	if ((rc = sync_fetch(&c, remote)) != 0 || (rc = sync_merge(&c)) != 0)
 		goto cleanup;
 	c.prog.stage = "import";
+	c.prog.objects = c.prog.total = c.prog.bytes = 0;
 	sync_hold("import");
 	if (sync_report(&c) != 0) {
 		rc = error_set(LT_EIO, "sync: cancelled");
@@ -1048,6 +1320,10 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	    "refs/heads/attachments/*")) != 0))
 		goto cleanup;
 cleanup:
+	sync_ref_locked(&c, rc);
+	sync_gone(&c, rc);
+	if (stick >= 0)
+		close(stick);
 	if (c.r.name != NULL)
 		sync_note(dd, c.r.name, rc, res);
 	git_remote_free(remote);
@@ -1059,5 +1335,145 @@ cleanup:
 	free(c.own);
 	remote_clear(&c.r);
 	close(lock);
+	return rc;
+}
+
+/* The files a remote lacks, gathered over branches: each counts once. */
+struct sync_files {
+	git_oid	*ids;
+	size_t	 n;
+};
+
+static int
+sync_oid_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* Add the files of an attachments branch that the remote's tip lacks. */
+static void
+sync_new_files(git_repository *repo, const git_oid *theirs,
+    const git_oid *ours, struct sync_files *f)
+{
+	git_commit	*a = NULL, *b = NULL;
+	git_tree	*ta = NULL, *tb = NULL;
+	git_diff	*diff = NULL;
+	git_diff_options opts;
+	const git_diff_delta *d;
+	size_t		 i;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if ((theirs != NULL && (git_commit_lookup(&a, repo, theirs) < 0 ||
+	    git_commit_tree(&ta, a) < 0)) ||
+	    git_commit_lookup(&b, repo, ours) < 0 ||
+	    git_commit_tree(&tb, b) < 0 ||
+	    git_diff_tree_to_tree(&diff, repo, ta, tb, &opts) < 0)
+		goto cleanup;
+	for (i = 0; i < git_diff_num_deltas(diff); i++) {
+		d = git_diff_get_delta(diff, i);
+		if (d->status != GIT_DELTA_ADDED)
+			continue;
+		f->ids = xrealloc(f->ids, (f->n + 1) * sizeof *f->ids);
+		git_oid_cpy(&f->ids[f->n++], &d->new_file.id);
+	}
+cleanup:
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(a);
+	git_commit_free(b);
+}
+
+/* How many different files were gathered. */
+static int64_t
+sync_files_count(struct sync_files *f)
+{
+	size_t	i, n = 0;
+
+	if (f->n > 1)
+		qsort(f->ids, f->n, sizeof *f->ids, sync_oid_cmp);
+	for (i = 0; i < f->n; i++) {
+		if (i == 0 || git_oid_cmp(&f->ids[i - 1], &f->ids[i]) != 0)
+			n++;
+	}
+	return (int64_t)n;
+}
+
+int
+sync_waiting(struct datadir *dd, const char *name, struct sync_waiting *out)
+{
+	git_repository		*repo = NULL;
+	git_reference_iterator	*it = NULL;
+	git_reference		*ref, *theirs;
+	struct remote		 r;
+	struct sync_files	 files = { NULL, 0 };
+	enum layout_branch	 kind;
+	char			 keyid[KEY_ID_HEX], *ns, *device = NULL;
+	char			*v = NULL;
+	const char		*tail;
+	const git_oid		*t;
+	int64_t			 head = 0, sent, exported = 0, n;
+	int			 rc, records_only;
+
+	memset(out, 0, sizeof *out);
+	memset(&r, 0, sizeof r);
+	if ((rc = remote_get(dd->db, name, &r)) != 0)
+		return rc;
+	records_only = remote_records_only(&r);
+	remote_clear(&r);
+	/* This device's records not exported yet wait for every remote. */
+	if ((rc = db_setting_get(dd->db, "device", &device)) != 0 ||
+	    (rc = db_setting_get(dd->db, "export.seq", &v)) != 0)
+		goto cleanup;
+	exported = v != NULL ? strtoll(v, NULL, 10) : 0;
+	if (device != NULL && (rc = summary_chain(dd->db, device, &head,
+	    &sent)) != 0)
+		goto cleanup;
+	if (head > exported) {
+		out->records += head - exported;
+		if (!records_only && (rc = summary_cited_after(dd->db, device,
+		    exported, &n)) != 0)
+			goto cleanup;
+		if (!records_only)
+			out->attachments += n;
+	}
+	if ((rc = gitutil_open(&repo, dd->path)) != 0)
+		goto cleanup;
+	if (git_reference_iterator_glob_new(&it, repo, "refs/heads/*") < 0) {
+		rc = gitutil_error("repo.git");
+		goto cleanup;
+	}
+	while (git_reference_next(&ref, it) == 0) {
+		tail = git_reference_name(ref) + strlen("refs/heads/");
+		kind = layout_branch(tail, keyid);
+		if (git_reference_type(ref) != GIT_REFERENCE_DIRECT ||
+		    (kind != LAYOUT_DEVICE && (kind != LAYOUT_ATTACHMENTS ||
+		    records_only))) {
+			git_reference_free(ref);
+			continue;
+		}
+		ns = xasprintf(SYNC_NS "%s/%s", name, tail);
+		theirs = NULL;
+		t = git_reference_lookup(&theirs, repo, ns) == 0 ?
+		    git_reference_target(theirs) : NULL;
+		if (t == NULL || !git_oid_equal(t, git_reference_target(ref))) {
+			if (kind == LAYOUT_DEVICE)
+				out->records += sync_count(repo, t,
+				    git_reference_target(ref));
+			else
+				sync_new_files(repo, t,
+				    git_reference_target(ref), &files);
+		}
+		git_reference_free(theirs);
+		free(ns);
+		git_reference_free(ref);
+	}
+	out->attachments += sync_files_count(&files);
+cleanup:
+	free(files.ids);
+	git_reference_iterator_free(it);
+	git_repository_free(repo);
+	free(device);
+	free(v);
 	return rc;
 }

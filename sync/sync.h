@@ -44,6 +44,22 @@ struct sync_result {
 	size_t			bytes_sent;
 };
 
+/* What waits to go to one remote. */
+struct sync_waiting {
+	int64_t	records;	/* records of any device it lacks */
+	int64_t	attachments;	/* files it lacks (0 for records-only) */
+};
+
+/*
+ * What the remote named name lacks, as far as the last sync with it tells
+ * (what it held then, and what was pushed to it since): the records and
+ * attachments of every branch held here, this device's records not
+ * exported yet included.  Read from repo.git and the store only; nothing
+ * is written, nothing goes over the network.
+ */
+int sync_waiting(struct datadir *dd, const char *name,
+    struct sync_waiting *out);
+
 /*
  * Sync with the remote named target, or with target as a URL or path.
  * A failure (cannot connect, authentication, a refused push) is an error

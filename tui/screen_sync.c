@@ -1,5 +1,7 @@
 /*
- * Sync: the remotes, what waits to be sent (this device's records not
+ * Sync: the remotes, each with what waits for it (the records and
+ * attachments it lacks, as far as the last sync with it tells) and its
+ * next automatic try, what waits to be sent (this device's records not
  * sent, the attachments stored, the drafts not finished) and the last
  * sync.  Enter syncs with the selected remote on a thread of its own
  * (tui/bgsync.h): its progress is polled each turn, so keys and painting
@@ -9,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/db.h"
@@ -17,7 +20,9 @@
 #include "core/summary.h"
 #include "core/history.h"
 #include "core/util.h"
+#include "sync/autosync.h"
 #include "sync/remote.h"
+#include "sync/sync.h"
 #include "tui/bgsync.h"
 #include "tui/draw.h"
 #include "tui/list.h"
@@ -25,6 +30,7 @@
 #include "tui/words.h"
 
 #define SYNC_REMOTES_MAX	32
+#define SYNC_REMOTE_ROWS	3	/* remotes shown at once (2 rows each) */
 
 struct sync {
 	char	 device[KEY_ID_HEX];	/* this device's key id, or "" */
@@ -40,8 +46,12 @@ struct sync {
 	char	*last_result;		/* or NULL */
 	char	*names[SYNC_REMOTES_MAX];	/* the remotes */
 	char	*urls[SYNC_REMOTES_MAX];
+	int	 wait_known[SYNC_REMOTES_MAX];
+	struct sync_waiting waits[SYNC_REMOTES_MAX];	/* what each lacks */
 	struct list l;			/* which remote is selected */
 	int	 was_running;		/* a sync ran at the last poll */
+	time_t	 auto_when;		/* the automatic sync's last end seen */
+	time_t	 drawn;			/* the second last painted */
 };
 
 /* Gather one remote for the list. */
@@ -77,6 +87,7 @@ sync_load(struct tui *t, struct sync *s)
 	struct key_public	 pk;
 	sqlite3			*db = t->dd->db;
 	char			*v = NULL;
+	int			 i;
 
 	s->device[0] = '\0';
 	s->chain_known = s->attach_known = s->drafts_known = 0;
@@ -107,7 +118,10 @@ sync_load(struct tui *t, struct sync *s)
 	sync_free_remotes(s);
 	if (remote_each(db, sync_remote, s) != 0)
 		tui_error(t, "%s", _("Cannot read the remotes"));
-	list_fix(&s->l, 4);
+	for (i = 0; i < s->l.n; i++)
+		s->wait_known[i] = sync_waiting(t->dd, s->names[i],
+		    &s->waits[i]) == 0;
+	list_fix(&s->l, SYNC_REMOTE_ROWS);
 }
 
 static int
@@ -161,12 +175,75 @@ sync_draw_records(struct sync *s, int y, int x, int cols)
 		    (long long)s->head);
 }
 
+/* What waits for remote i, in a few words. */
+static void
+sync_what_waits(const struct sync *s, int i, char *buf, size_t size)
+{
+	const struct sync_waiting	*w = &s->waits[i];
+	char				 rec[64], att[64];
+
+	if (!s->wait_known[i]) {
+		snprintf(buf, size, _("waiting: %s"), "?");
+		return;
+	}
+	snprintf(rec, sizeof rec, ngettext("%lld record", "%lld records",
+	    (unsigned long)w->records), (long long)w->records);
+	snprintf(att, sizeof att, ngettext("%lld attachment",
+	    "%lld attachments", (unsigned long)w->attachments),
+	    (long long)w->attachments);
+	if (w->records > 0 && w->attachments > 0)
+		snprintf(buf, size, _("waiting: %s, %s"), rec, att);
+	else if (w->records > 0)
+		snprintf(buf, size, _("waiting: %s"), rec);
+	else if (w->attachments > 0)
+		snprintf(buf, size, _("waiting: %s"), att);
+	else
+		snprintf(buf, size, "%s", _("nothing waits"));
+}
+
+/* The next automatic try with the remote named name, in a few words. */
+static void
+sync_next_try(struct tui *t, const char *name, char *buf, size_t size)
+{
+	struct autosync_status	 st;
+	const struct autosync_remote *r = NULL;
+	char			 in[32];
+	size_t			 i;
+
+	if (t->autos == NULL) {
+		snprintf(buf, size, "%s", _("automatic sync off"));
+		return;
+	}
+	autosync_poll(t->autos, &st);
+	for (i = 0; i < st.nrem && r == NULL; i++) {
+		if (strcmp(st.rem[i].name, name) == 0)
+			r = &st.rem[i];
+	}
+	if (st.paused)
+		snprintf(buf, size, "%s", _("automatic sync paused (P "
+		    "resumes)"));
+	else if (st.state == AUTOSYNC_SYNCING && strcmp(st.remote, name) == 0)
+		snprintf(buf, size, "%s", _("syncing now"));
+	else if (r == NULL)
+		snprintf(buf, size, "%s", _("next try: soon"));
+	else if (r->is_path && !r->present)
+		snprintf(buf, size, "%s", _("not plugged in (syncs when it "
+		    "is)"));
+	else if (r->next == 0)
+		snprintf(buf, size, "%s", _("next try: when a record is "
+		    "signed"));
+	else {
+		tui_until(in, sizeof in, r->next);
+		snprintf(buf, size, _("next try in %s"), in);
+	}
+}
+
 /* The remotes, and the sync running or just done; returns the next row. */
 static int
 sync_draw_remotes(struct tui *t, struct sync *s, int y, int x, int cols)
 {
 	struct bgsync_state	 st;
-	char			 size[16];
+	char			 size[96], waits[160], next[160];
 	int			 i, n;
 
 	if (s->l.n == 0) {
@@ -176,20 +253,28 @@ sync_draw_remotes(struct tui *t, struct sync *s, int y, int x, int cols)
 		    "lantian remote add usb /media/… --create)."),
 		    draw_attr(DRAW_DIM));
 	}
-	for (i = s->l.top; i < s->l.n && i < s->l.top + 4; i++) {
+	for (i = s->l.top; i < s->l.n && i < s->l.top + SYNC_REMOTE_ROWS;
+	    i++) {
 		attr_t a = i == s->l.sel ? draw_attr(DRAW_SELECT) : A_NORMAL;
 		draw_fill(y, x - 2, cols + 2, a);
 		draw_printf(y++, x, cols, a, "%-16s %s", s->names[i],
 		    s->urls[i]);
+		sync_what_waits(s, i, waits, sizeof waits);
+		sync_next_try(t, s->names[i], next, sizeof next);
+		draw_printf(y++, x + 2, cols - 2, draw_attr(DRAW_DIM),
+		    "%s · %s", waits, next);
 	}
+	if (s->l.n > SYNC_REMOTE_ROWS)
+		draw_printf(y++, x, cols, draw_attr(DRAW_DIM), "%d/%d",
+		    s->l.sel + 1, s->l.n);
 	if (t->bg == NULL)
 		return y;
 	bgsync_poll(t->bg, &st);
 	if (st.running) {
-		draw_size(size, sizeof size, (long long)st.bytes);
+		words_progress(size, sizeof size, st.stage, st.objects,
+		    st.total, st.bytes);
 		draw_printf(y++, x, cols, draw_attr(DRAW_WARN), _("Syncing "
-		    "with %s: %s, %zu/%zu objects, %s"), st.target,
-		    words_stage(st.stage), st.objects, st.total, size);
+		    "with %s: %s"), st.target, size);
 	} else if (st.rc != 0)
 		y += draw_wrap(y, x, cols, 3, st.error, draw_attr(DRAW_ERROR));
 	else
@@ -293,25 +378,43 @@ sync_key(struct tui *t, void *priv, const struct tui_key *k)
 		tui_msg(t, "%s", _("Stopping the sync at its next step."));
 		return TUI_REDRAW;
 	}
-	return list_key(&s->l, k, 4, 1);
+	return list_key(&s->l, k, SYNC_REMOTE_ROWS, 1);
 }
 
-/* Each turn: repaint while a sync runs, and reload when it ends. */
+/*
+ * Each turn: repaint while a sync runs, reload when one ends (this
+ * screen's or the automatic one), and each second for the next try.
+ */
 static int
 sync_tick(struct tui *t, void *priv)
 {
 	struct sync		*s = priv;
 	struct bgsync_state	 st;
+	struct autosync_status	 as;
+	time_t			 now = time(NULL);
+	int			 ret = TUI_HANDLED;
 
+	if (t->autos != NULL) {
+		autosync_poll(t->autos, &as);
+		if (as.state != AUTOSYNC_SYNCING && as.when != s->auto_when) {
+			s->auto_when = as.when;
+			sync_load(t, s);
+			ret = TUI_REDRAW;
+		}
+	}
+	if (now != s->drawn) {
+		s->drawn = now;
+		ret = TUI_REDRAW;
+	}
 	if (t->bg == NULL)
-		return TUI_HANDLED;
+		return ret;
 	bgsync_poll(t->bg, &st);
 	if (!st.running && s->was_running) {
 		s->was_running = 0;
 		sync_load(t, s);
 		return TUI_REDRAW;
 	}
-	return st.running ? TUI_REDRAW : TUI_HANDLED;
+	return st.running ? TUI_REDRAW : ret;
 }
 
 static const struct tui_keyhelp sync_keys[] = {

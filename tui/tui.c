@@ -384,8 +384,7 @@ tui_paint_status(struct tui *t)
 		    draw_attr(t->msg_error ? DRAW_ERROR : DRAW_OK));
 }
 
-/* "45 s", "3 min", "2 h": how long until a time. */
-static void
+void
 tui_until(char *buf, size_t size, time_t when)
 {
 	time_t	d = when - time(NULL);
@@ -407,7 +406,7 @@ tui_autosync_text(struct tui *t)
 	struct autosync_status	 st;
 	struct tm		 tm;
 	char			 text[sizeof t->status], hm[8] = "", next[32];
-	char			 size[32];
+	char			 size[96];
 
 	if (t->autos == NULL) {
 		snprintf(text, sizeof text, "%s", t->autos_off ?
@@ -419,9 +418,10 @@ tui_autosync_text(struct tui *t)
 		strftime(hm, sizeof hm, "%H:%M", &tm);
 	tui_until(next, sizeof next, st.next);
 	if (st.state == AUTOSYNC_SYNCING) {
-		draw_size(size, sizeof size, (long long)st.bytes);
-		snprintf(text, sizeof text, _("syncing %s: %s %zu/%zu, %s"),
-		    st.remote, words_stage(st.stage), st.objects, st.total, size);
+		words_progress(size, sizeof size, st.stage, st.objects,
+		    st.total, st.bytes);
+		snprintf(text, sizeof text, _("syncing %s: %s"), st.remote,
+		    size);
 	} else if (st.paused)
 		snprintf(text, sizeof text, _("auto sync paused (P resumes)"));
 	else if (st.state == AUTOSYNC_NONE)

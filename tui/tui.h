@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <wchar.h>
 
 #include <curses.h>
@@ -153,6 +154,9 @@ void tui_msg(struct tui *t, const char *fmt, ...)
 /* Show an error: fmt's text, ": ", and the last error's message. */
 void tui_error(struct tui *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* "45 s", "3 min", "2 h": how long until a time (size bytes into buf). */
+void tui_until(char *buf, size_t size, time_t when);
 
 /* Rows of the body. */
 int tui_body_rows(void);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tui/i18n.h"
@@ -125,6 +126,27 @@ const char *
 words_stage(const char *stage)
 {
 	return words_find(words_stages, stage, NULL);
+}
+
+void
+words_progress(char *buf, size_t size, const char *stage, size_t objects,
+    size_t total, size_t bytes)
+{
+	char	sz[32];
+
+	if (stage == NULL || (strcmp(stage, "fetch") != 0 &&
+	    strcmp(stage, "push") != 0)) {
+		snprintf(buf, size, _("%s…"), words_stage(stage));
+		return;
+	}
+	if (total == 0) {
+		snprintf(buf, size, _("%s: counting…"), words_stage(stage));
+		return;
+	}
+	draw_size(sz, sizeof sz, (long long)bytes);
+	snprintf(buf, size, ngettext("%s %zu/%zu object, %s",
+	    "%s %zu/%zu objects, %s", total), words_stage(stage),
+	    objects > total ? total : objects, total, sz);
 }
 
 const char *

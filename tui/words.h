@@ -6,6 +6,8 @@
 #ifndef LANTIAN_WORDS_H
 #define LANTIAN_WORDS_H
 
+#include <stddef.h>
+
 #include "tui/draw.h"
 
 /* "household" -> 居民户 / Household; an unknown kind as it is. */
@@ -20,5 +22,13 @@ const char *words_review(const char *state, enum draw_part *part);
 const char *words_stage(const char *stage);
 /* The type of an attachment: image/jpeg -> JPEG image; else the type. */
 const char *words_media(const char *mime);
+/*
+ * Where a sync is, in a few words (size bytes into buf): "push 8/8
+ * objects, 2.1 KiB"; "fetch: counting…" while no total is known yet
+ * (the remote, or the stick, is still counting what to send), never a
+ * count or a size that is not one yet; export and import: the stage.
+ */
+void words_progress(char *buf, size_t size, const char *stage,
+    size_t objects, size_t total, size_t bytes);
 
 #endif

@@ -6,7 +6,11 @@
 #   - the office never adopts a commit on its own office branch that it
 #     did not make (a stranger's commit on the stick), nor relays it;
 #   - a device that holds its own revocation signs nothing more, whatever
-#     its clock says (set back to before the revocation).
+#     its clock says (set back to before the revocation);
+#   - a ref's .lock left on a stick by a sync that was cut off no longer
+#     blocks every sync through it: under lantian's own lock on the stick
+#     it is stale, removed and logged; one that is not stale (newer than
+#     the sync) is named with what to do.
 . "$top_srcdir/tests/sync/lib.sh"
 
 O=$T/office
@@ -103,5 +107,25 @@ LANTIAN_NOW=2030-02-01T08:00:00Z fails 1 \
     --answers "$A" --passphrase-file "$PASSFILE"
 err_has "saying why" \
     "this device's key $(lt_keyid "$IB") was revoked by the office \(at 2030-02-15T00:00:00Z\): it signs nothing more"
+
+#### A stale ref lock on the stick
+
+inspect "$IA" "A 4"
+touch -d '1 hour ago' "$STICK/refs/heads/devices/$KA.lock"
+sync_ok "A syncs through a stick with a ref lock left behind" "$IA" stick
+err_has "the stale lock is said, and removed" \
+    "stale-lock: .*refs/heads/devices/$KA.lock: a ref lock older than this sync, left by a sync that was cut off: removed"
+check "it is gone" test ! -e "$STICK/refs/heads/devices/$KA.lock"
+check "and record 4 is on the stick" sh -c \
+    "git --git-dir='$STICK' ls-tree -r --name-only refs/heads/devices/$KA | grep -q 00000004.json"
+check "(lantian's own lock is on the stick)" test -f "$STICK/lantian-sync.lock"
+inspect "$IA" "A 5"
+touch -d '1 hour' "$STICK/refs/heads/devices/$KA.lock"
+fails 1 "a ref lock newer than the sync (held now) is not taken away" \
+    lts --data "$IA" sync stick
+err_has "it is named, with what to do" \
+    "refs/heads/devices/$KA.lock: a ref lock on the stick, left by a sync that was cut off or held by a git command running now: when nothing else uses the stick, remove that file and sync again"
+rm -f "$STICK/refs/heads/devices/$KA.lock"
+sync_ok "removed, the next sync finishes the job" "$IA" stick
 
 done_testing

@@ -12,6 +12,9 @@ O=$T/office
 IA=$T/inspector-a
 IB=$T/inspector-b
 STICK=$T/usb/lantian.git
+# The stick, mounted: its folder is there (remote add --create makes no
+# missing parent).
+mkdir -p "$T/usb"
 
 mk_office "$O"
 mk_inspector "$IA" 张伟 XY-017 "$O"

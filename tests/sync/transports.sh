@@ -72,6 +72,8 @@ soon() {
 #### A path: the USB stick, remote add --create
 
 STICK=$T/media/stick/lantian.git
+# The stick, mounted.
+mkdir -p "$T/media/stick"
 fails 1 "remote add of a missing path without --create fails" \
     lt --data "$IA" remote add stick "$STICK"
 err_has "it says --create makes one" "^lantian: .*--create makes a new repository"
