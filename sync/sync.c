@@ -935,7 +935,14 @@ sync_push_path(struct sync_ctx *c, struct sync_out *out, size_t n)
 			    &out[i].ours, 0, "lantian sync");
 		git_reference_free(ref);
 		ref = NULL;
-		if (rc < 0)
+		if (rc == GIT_ELOCKED)
+			/* Not a stale one: sync_stick_lock() took those. */
+			rc = error_set(LT_EIO, "%s/%s.lock: a ref lock on the "
+			    "stick, left by a sync that was cut off or held by "
+			    "a git command running now: when nothing else uses "
+			    "the stick, remove that file and sync again",
+			    c->r.url, out[i].name);
+		else if (rc < 0)
 			rc = error_set(LT_EIO, "%s: %s moved meanwhile (another "
 			    "sync?): sync again", c->r.url, out[i].name);
 		else {
@@ -1136,7 +1143,7 @@ sync_stick_unlock_refs(struct sync_ctx *c, const char *dir, int depth,
  * laptop syncing one stick take turns).  Under it, ref locks left by cut
  * syncs are stale and go.  A stick that cannot hold the file (read-only)
  * is synced without it, and a ref lock there is then named with what to
- * do (sync_ref_locked).  *fd is -1 when no lock was taken.
+ * do (sync_push_path).  *fd is -1 when no lock was taken.
  */
 static int
 sync_stick_lock(struct sync_ctx *c, int *fd)
@@ -1175,30 +1182,6 @@ sync_stick_lock(struct sync_ctx *c, int *fd)
 cleanup:
 	free(lock);
 	return rc;
-}
-
-/*
- * A push that failed on a ref lock of the stick (one this sync could not
- * clear: a read-only stick, or a git command holding it now): which file
- * and what to do, not libgit2's words alone.
- */
-static void
-sync_ref_locked(const struct sync_ctx *c, int rc)
-{
-	const char	*msg, *at, *end;
-	char		*file;
-
-	if (rc == 0 || !c->there || (msg = error_msg()) == NULL ||
-	    (at = strstr(msg, "failed to lock file '")) == NULL)
-		return;
-	at += strlen("failed to lock file '");
-	if ((end = strchr(at, '\'')) == NULL)
-		return;
-	file = xstrndup(at, (size_t)(end - at));
-	error_set(LT_EIO, "%s: a ref lock on the stick, left by a sync that "
-	    "was cut off or held by a git command running now: when nothing "
-	    "else uses the stick, remove that file and sync again", file);
-	free(file);
 }
 
 static void
@@ -1320,7 +1303,6 @@ sync_run(struct datadir *dd, const char *target, const struct sync_opts *opts,
 	    "refs/heads/attachments/*")) != 0))
 		goto cleanup;
 cleanup:
-	sync_ref_locked(&c, rc);
 	sync_gone(&c, rc);
 	if (stick >= 0)
 		close(stick);

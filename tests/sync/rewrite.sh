@@ -110,22 +110,27 @@ err_has "saying why" \
 
 #### A stale ref lock on the stick
 
+S3=$T/stick3.git
+setup "A's third stick" lt --data "$IA" remote add stick3 "$S3" --create
+setup "A syncs it" lts --data "$IA" sync stick3
 inspect "$IA" "A 4"
-touch -d '1 hour ago' "$STICK/refs/heads/devices/$KA.lock"
-sync_ok "A syncs through a stick with a ref lock left behind" "$IA" stick
+touch -d '1 hour ago' "$S3/refs/heads/devices/$KA.lock"
+sync_ok "A syncs through a stick with a ref lock left behind" "$IA" stick3
 err_has "the stale lock is said, and removed" \
     "stale-lock: .*refs/heads/devices/$KA.lock: a ref lock older than this sync, left by a sync that was cut off: removed"
-check "it is gone" test ! -e "$STICK/refs/heads/devices/$KA.lock"
+check "it is gone" test ! -e "$S3/refs/heads/devices/$KA.lock"
 check "and record 4 is on the stick" sh -c \
-    "git --git-dir='$STICK' ls-tree -r --name-only refs/heads/devices/$KA | grep -q 00000004.json"
-check "(lantian's own lock is on the stick)" test -f "$STICK/lantian-sync.lock"
+    "git --git-dir='$S3' ls-tree -r --name-only refs/heads/devices/$KA | grep -q 00000004.json"
+check "(lantian's own lock is on the stick)" test -f "$S3/lantian-sync.lock"
 inspect "$IA" "A 5"
-touch -d '1 hour' "$STICK/refs/heads/devices/$KA.lock"
+touch -d '1 hour' "$S3/refs/heads/devices/$KA.lock"
 fails 1 "a ref lock newer than the sync (held now) is not taken away" \
-    lts --data "$IA" sync stick
+    lts --data "$IA" sync stick3
 err_has "it is named, with what to do" \
     "refs/heads/devices/$KA.lock: a ref lock on the stick, left by a sync that was cut off or held by a git command running now: when nothing else uses the stick, remove that file and sync again"
-rm -f "$STICK/refs/heads/devices/$KA.lock"
-sync_ok "removed, the next sync finishes the job" "$IA" stick
+rm -f "$S3/refs/heads/devices/$KA.lock"
+sync_ok "removed, the next sync finishes the job" "$IA" stick3
+check "record 5 is on the stick" sh -c \
+    "git --git-dir='$S3' ls-tree -r --name-only refs/heads/devices/$KA | grep -q 00000005.json"
 
 done_testing
