@@ -74,9 +74,9 @@ db.commit()' "$O/lantian.db" "$KB"
 
 ok "conflicts --json" "$LANTIAN" --data "$O" conflicts --json
 cp "$T/out" "$T/c.json"
-is "a fork of B at seq 5, the clock of the office's inspector, one contradiction" \
+is "a fork of B at seq 5 (both its records), the clock of the office's inspector, one contradiction" \
     "$(json '" ".join(sorted("%s:%s" % (c["kind"], c.get("seq", c.get("site"))) for c in d))' <"$T/c.json")" \
-    "clock-backwards:2 contradiction:XY-R-101 fork:5"
+    "clock-backwards:2 contradiction:XY-R-101 fork:5 fork:5"
 is "the contradiction: the two of the 12th, on purifier_running" \
     "$(json '[" ".join(c["records"]) + " " + ",".join(c["questions"]) + " " + c["date"] for c in d if c["kind"] == "contradiction"][0]' <"$T/c.json")" \
     "$OMORNING $BBAD purifier_running 2030-01-12"

@@ -177,13 +177,20 @@ fails 1 "a revoked key is never enrolled again" \
     --badge XY-017 --passphrase-file "$OFFPASS"
 err_has "it says why" "never enrolled again"
 
-ok "the device imports the revocation" \
-    lt --data "$D" roster import revoked.json
+# A record the device signs before it learns of its revocation.
 LANTIAN_NOW=2030-03-07T08:00:00Z lt_inspect "$D" XY-E-101 boiler "$GAS_BOILER"
 ID4=$ID
+ok "the device imports the revocation" \
+    lt --data "$D" roster import revoked.json
 is "records before the revocation stay verified; after it, revoked" \
     "$(lt --data "$D" records list --json | json '[r["status"] for r in d]')" \
     '["verified", "verified", "verified", "revoked"]'
+answers gas-after "$GAS_BOILER"
+LANTIAN_NOW=2030-03-01T09:00:00Z fails 1 \
+    "knowing its revocation, it signs nothing more (its clock set back too)" \
+    lt --data "$D" inspect --site XY-E-101 --form boiler --answers "$A" \
+    --ack-name 赵厂长 --ack-role 负责人 --passphrase-file "$PASSFILE"
+err_has "saying so" "this device's key $DKEY was revoked by the office \(at 2030-03-05T12:00:00Z\): it signs nothing more"
 ok "the older entry, imported again" lt --data "$D" roster import entry.json
 out_has "is ignored" "not newer than the stored entry, ignored"
 is "the revocation holds" \
