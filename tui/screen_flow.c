@@ -113,18 +113,59 @@ flow_set_answer(struct tui *t, struct flow *fl, json_t *v)
 	flow_changed(t, fl);
 }
 
-/* Parse what was typed in the field into an answer; NULL and a message
- * when it is not one. */
+/*
+ * What a Chinese input method types in full width, in ASCII: the digits
+ * ０-９, ＋ － ． ， and the rest of U+FF01..FF5E (ASCII 0x21..0x7E moved
+ * by 0xFEE0), the ideographic space, 。 (the "." of Chinese mode) and the
+ * minus sign U+2212.  Numbers, dates
+ * and places are then parsed as if typed in half width.  Caller frees.
+ */
+static char *
+flow_halfwidth(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*out = xmalloc(strlen(s) + 1), *o = out;
+	unsigned		 c;
+
+	while (*p != '\0') {
+		if (p[0] == 0xef && (p[1] == 0xbc || p[1] == 0xbd) &&
+		    p[2] >= 0x80 && p[2] <= 0xbf) {
+			/* U+FF00..FF7F: EF BC 80..BF, EF BD 80..BF. */
+			c = 0xff00u + ((p[1] == 0xbd) ? 0x40u : 0) +
+			    (p[2] - 0x80u);
+			if (c >= 0xff01 && c <= 0xff5e) {
+				*o++ = (char)(c - 0xfee0);
+				p += 3;
+				continue;
+			}
+		} else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) {
+			*o++ = ' ';	/* U+3000 */
+			p += 3;
+			continue;
+		} else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x82) {
+			/* U+3002 。: what "." types in Chinese mode. */
+			*o++ = '.';
+			p += 3;
+			continue;
+		} else if (p[0] == 0xe2 && p[1] == 0x88 && p[2] == 0x92) {
+			*o++ = '-';	/* U+2212 */
+			p += 3;
+			continue;
+		}
+		*o++ = (char)*p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Parse s (half width) as the answer of the question now. */
 static json_t *
-flow_parse(struct flow *fl, const char *s, char **why)
+flow_parse_ascii(struct flow *fl, const char *s, char **why)
 {
 	char		*end;
 	double		 d, lat, lon;
 	long long	 n;
 
-	*why = NULL;
-	if (flow_is(fl, "text"))
-		return json_string(s);
 	errno = 0;
 	if (flow_is(fl, "integer")) {
 		n = strtoll(s, &end, 10);
@@ -154,6 +195,23 @@ flow_parse(struct flow *fl, const char *s, char **why)
 		    "degrees, e.g. 36.6123, 114.4987."));
 	}
 	return NULL;
+}
+
+/* Parse what was typed in the field into an answer; NULL and a message
+ * when it is not one. */
+static json_t *
+flow_parse(struct flow *fl, const char *typed, char **why)
+{
+	char		*s;
+	json_t		*v;
+
+	*why = NULL;
+	if (flow_is(fl, "text"))
+		return json_string(typed);
+	s = flow_halfwidth(typed);
+	v = flow_parse_ascii(fl, s, why);
+	free(s);
+	return v;
 }
 
 /*
@@ -660,9 +718,10 @@ flow_key_common(struct tui *t, struct flow *fl, const struct tui_key *k,
 
 	if (TUI_IS(k, '\r') || TUI_IS(k, '\n') || k->code == KEY_ENTER)
 		return flow_next(t, fl, 1);
+	/* n is "No" on a yes/no question, and nothing else anywhere: one
+	 * meaning a key across the question types. */
 	if (TUI_IS(k, '\t') || k->code == KEY_NPAGE ||
-	    TUI_IS(k, TUI_CTRL('n')) || (letters && (TUI_IS(k, 'n') ||
-	    k->code == KEY_RIGHT)))
+	    TUI_IS(k, TUI_CTRL('n')) || (letters && k->code == KEY_RIGHT))
 		return flow_next(t, fl, 0);
 	if (k->code == KEY_BTAB || k->code == KEY_PPAGE ||
 	    TUI_IS(k, TUI_CTRL('p')) || (letters && (TUI_IS(k, 'p') ||
@@ -819,7 +878,7 @@ static const struct tui_keyhelp flow_keys_list[] = {
 	{ "Enter", N_("answer, next") },
 	{ "↑↓", N_("choose") },
 	{ "p", N_("previous") },
-	{ "n", N_("next") },
+	{ "Tab", N_("skip") },
 	{ "r", N_("review") },
 	{ "a", N_("attachments") },
 	{ "Esc", N_("pause") },
@@ -841,6 +900,7 @@ static const struct tui_keyhelp flow_keys_multi[] = {
 	{ "Space", N_("tick") },
 	{ "Enter", N_("next") },
 	{ "p", N_("previous") },
+	{ "Tab", N_("skip") },
 	{ "r", N_("review") },
 	{ "a", N_("attachments") },
 	{ "Esc", N_("pause") },
