@@ -80,8 +80,7 @@ struct home {
 	int			 noverdue;	/* of those listed */
 	int			 waiting_known;
 	int64_t			 waiting;
-	char			 last_time[24];	/* local, or "" never */
-	char			*last_result;	/* or NULL */
+	char			*last_result;	/* tui_last_sync(), or NULL */
 	char			 today[11];
 	int			 nassign;	/* sites assigned this month */
 	int			 nassign_done;	/* of them, inspected */
@@ -286,7 +285,7 @@ static void
 home_load_sync(struct tui *t, struct home *h)
 {
 	struct key_public	 pk;
-	char			 device[KEY_ID_HEX], *v = NULL;
+	char			 device[KEY_ID_HEX];
 
 	h->waiting_known = 0;
 	if (datadir_device_public(t->dd, &pk) != 0) {
@@ -298,12 +297,7 @@ home_load_sync(struct tui *t, struct home *h)
 		tui_error(t, "%s", _("Cannot tell what waits to sync"));
 	else
 		h->waiting_known = 1;
-	h->last_time[0] = '\0';
-	if (db_setting_get(t->dd->db, "sync.last_time", &v) == 0 &&
-	    v != NULL)
-		history_time(h->last_time, sizeof h->last_time, v);
-	free(v);
-	db_setting_get(t->dd->db, "sync.last_result", &h->last_result);
+	h->last_result = tui_last_sync(t);
 }
 
 /* (Re)load everything, keeping the selection where it can. */
@@ -509,11 +503,10 @@ home_draw_sync(struct home *h, int y)
 	else
 		draw_printf(y, 4, COLS - 6, A_NORMAL,
 		    _("Records waiting to sync: %s"), "?");
-	if (h->last_time[0] == '\0')
+	if (h->last_result == NULL)
 		when = xstrdup(_("never"));
 	else
-		when = xasprintf("%s  %s", h->last_time,
-		    h->last_result != NULL ? h->last_result : "");
+		when = xstrdup(h->last_result);
 	draw_printf(y + 1, 4, COLS - 6, A_NORMAL, _("Last sync: %s"), when);
 	free(when);
 }
@@ -541,8 +534,9 @@ home_draw(struct tui *t, void *priv)
 		draw_str(y++, 4, COLS - 6, _("No assignments published by "
 		    "the office."), draw_attr(DRAW_DIM));
 	else if (h->assign_left == NULL)
-		draw_printf(y++, 4, COLS - 6, draw_attr(DRAW_OK), _("All %d "
-		    "site(s) inspected."), h->nassign);
+		draw_printf(y++, 4, COLS - 6, draw_attr(DRAW_OK),
+		    ngettext("The %d site is inspected.", "All %d sites are "
+		    "inspected.", (unsigned long)h->nassign), h->nassign);
 	else
 		draw_printf(y++, 4, COLS - 6, A_NORMAL, _("%d of %d to do: %s"),
 		    h->nassign - h->nassign_done, h->nassign, h->assign_left);

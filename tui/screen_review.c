@@ -287,8 +287,9 @@ review_draw(struct tui *t, void *priv)
 	    json_array_size(rv->fs.ev.violations);
 	if (missing > 0)
 		draw_printf(TUI_BODY_TOP, 1, COLS - 2, draw_attr(DRAW_ERROR),
-		    _("%zu answer(s) missing or to correct before signing."),
-		    missing);
+		    ngettext("%zu answer missing or to correct before "
+		    "signing.", "%zu answers missing or to correct before "
+		    "signing.", missing), missing);
 	else if (rv->fs.d.acknowledged == NULL)
 		draw_str(TUI_BODY_TOP, 1, COLS - 2, _("Complete. Next: the "
 		    "representative's acknowledgment (k), then sign (s)."),

@@ -430,7 +430,7 @@ site_items_put(int y, int rows, char *const *items, int n, int draw)
 
 /* The details of the site as "label: value" items (n of them). */
 static int
-site_items(const struct site *st, char **items)
+site_items(struct tui *t, const struct site *st, char **items)
 {
 	int	n = 0;
 
@@ -445,7 +445,10 @@ site_items(const struct site *st, char **items)
 		items[n++] = xasprintf("%s %s", _("Credit code:"),
 		    st->credit_code);
 	if (st->industry != NULL)
-		items[n++] = xasprintf("%s %s", _("Industry:"), st->industry);
+		items[n++] = xasprintf("%s %s", _("Industry:"),
+		    tui_choice_label(t, "industry", st->industry) != NULL ?
+		    tui_choice_label(t, "industry", st->industry) :
+		    words_industry(st->industry));
 	if (st->grade != NULL)
 		items[n++] = xasprintf("%s %s", _("Grade:"), st->grade);
 	return n;
@@ -456,7 +459,7 @@ site_items(const struct site *st, char **items)
  * the rest on at most SITE_ITEM_ROWS rows; head_rows gets the rows used.
  */
 static void
-site_draw_details(struct site_screen *s)
+site_draw_details(struct tui *t, struct site_screen *s)
 {
 	const struct site	*st = &s->site;
 	char			*items[SITE_ITEMS];
@@ -465,7 +468,7 @@ site_draw_details(struct site_screen *s)
 	x = 2 + draw_str(y, 2, COLS - 4, st->name, A_BOLD);
 	draw_printf(y, x + 2, COLS - x - 4, draw_attr(DRAW_DIM), "%s · %s",
 	    st->id, words_kind(st->kind));
-	n = site_items(st, items);
+	n = site_items(t, st, items);
 	s->head_rows = 1 + site_items_put(y + 1, SITE_ITEM_ROWS, items, n, 1);
 	for (i = 0; i < n; i++)
 		free(items[i]);
@@ -600,7 +603,7 @@ site_draw(struct tui *t, void *priv)
 	struct site_screen	*s = priv;
 	int			 rows, i, y;
 
-	site_draw_details(s);
+	site_draw_details(t, s);
 	rows = site_list_rows(s);
 	list_fix(&s->l, rows);
 	y = TUI_BODY_TOP + s->head_rows + 1;

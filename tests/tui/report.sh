@@ -20,7 +20,7 @@ tui_start "$D" en LANTIAN_NOW=2030-01-20T08:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0
 wait_for "home" 'Drafts in progress'
 keys m
 wait_for "m: the report of this month" 'Lantian 蓝天 · Monthly report 2030-01'
-screen_has "what it counts" '^ 5 records counted \(verified\), by 1 inspector\(s\)'
+screen_has "what it counts" '^ 5 records counted \(verified\), by 1 inspector$'
 screen_has "the restaurants" 'Restaurant fume purifiers \(task 7\): 1 of 1 inspected'
 screen_has "their bar, full, past the target" \
     '^   spot-check rate +█{20} 100% \(target 20%: met\)$'
