@@ -262,6 +262,24 @@ draw_wrap_rows(int cols, const char *s)
 }
 
 char *
+draw_wrap_line(int cols, const char *s, int n)
+{
+	const char	*end, *next;
+
+	if (s == NULL)
+		return NULL;
+	while (*s != '\0') {
+		next = draw_break(s, cols, &end);
+		if (n-- == 0)
+			return xstrndup(s, (size_t)(end - s));
+		if (next == s)
+			break;
+		s = next;
+	}
+	return NULL;
+}
+
+char *
 draw_fit(const char *s, int cols)
 {
 	const char	*p = s != NULL ? s : "", *q;

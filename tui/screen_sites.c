@@ -394,9 +394,13 @@ sites_draw(struct tui *t, void *priv)
 			draw_printf(y + 3, 3, COLS - 6, draw_attr(DRAW_DIM),
 			    _("No site matches \"%s\"."), text);
 		free(text);
-	} else if (s->searched)
+	} else if (s->searched) {
 		draw_printf(y + 1, 2, COLS - 4, draw_attr(DRAW_DIM),
 		    _("Sites: %d   villages: %d"), s->total, s->nv);
+		i = sites_site_of(s, s->l.sel, NULL);
+		list_draw_where(y + 1, i >= 0 ? i + 1 : 0, s->total);
+		list_draw_marks(&s->l, y + 2, rows);
+	}
 	lw = draw_str(y, 1, COLS / 3, label, A_BOLD);
 	edit_draw(&s->search, t, y, lw + 2, COLS - lw - 4, 1);
 }

@@ -35,10 +35,10 @@ wait_for "home" 'Lantian 蓝天 · Home'
 screen_has "24 wait to sync" 'Records waiting to sync: 24'
 keys h
 wait_for "h: the history, newest first" \
-    '^ 2026-01-24 08:00 +李秀英家 +Loose coal and clea… +1 \(open 1\) +signed *$'
+    '^ 2026-01-24 08:00 +李秀英家 +Loose coal and clean heating ?… +1 \(open 1\) +signed *$'
 screen_has "its columns" '^ When +Site +Form +Findings +Status *$'
 screen_has "a clean one: no findings" \
-    '^ 2026-01-23 08:00 +王建国家 +Loose coal and clea… +- +signed *$'
+    '^ 2026-01-23 08:00 +王建国家 +Loose coal and clean heating ?… +- +signed *$'
 screen_has "a screenful: down to the 5th" '^ 2026-01-05 08:00'
 screen_lacks "not the 4th" '2026-01-04'
 sel_is "the newest is selected" '^2026-01-24 08:00'
@@ -131,7 +131,7 @@ keys Escape h
 wait_for "the history has it first" '^ When'
 sel_is "the follow-up, newest" '李秀英家 .* - +signed'
 screen_has "and the followed one now has none open" \
-    '^ 2026-01-24 08:00 +李秀英家 +Loose coal and clea… +1 +signed *$'
+    '^ 2026-01-24 08:00 +李秀英家 +Loose coal and clean heating ?… +1 +signed *$'
 keys Down Enter
 wait_for "the followed record" "Record $(echo "$NEWEST" | cut -c1-8)"
 keys Space
