@@ -41,6 +41,10 @@ struct flow {
 	char			*problem;	/* what is wrong, shown under */
 	int			 problem_typed;	/* a parse error of the field */
 	int			 moved;		/* the highlight was moved */
+	json_t			*deflt;		/* the question's default from
+						   the site register, or NULL */
+	int			 proposed;	/* unanswered: deflt is shown,
+						   and taken on moving on */
 };
 
 static void flow_enter(struct tui *, struct flow *, size_t);
@@ -245,6 +249,15 @@ flow_take_field(struct tui *t, struct flow *fl)
 	return 0;
 }
 
+/* A default as the field shows it (a number or a text). */
+static char *
+answer_number_or_text(const json_t *v)
+{
+	if (json_is_number(v))
+		return answer_number(v);
+	return xstrdup(json_is_string(v) ? json_string_value(v) : "");
+}
+
 /* The answer of the question now, as the field shows it. */
 static char *
 flow_field_text(const struct flow *fl)
@@ -279,12 +292,22 @@ flow_enter(struct tui *t, struct flow *fl, size_t i)
 	memset(&fl->l, 0, sizeof fl->l);
 	fl->e_dirty = 0;
 	fl->moved = 0;
+	/* A default from the register is shown when the question is first
+	 * shown unanswered; it is an answer once the inspector moves on. */
+	json_decref(fl->deflt);
+	fl->deflt = flow_default(&fl->fs, flow_qid(fl, i));
+	fl->proposed = fl->deflt != NULL &&
+	    json_object_get(fl->fs.d.answers, flow_qid(fl, i)) == NULL;
 	if (flow_is(fl, "yes_no") || flow_is(fl, "choice") ||
 	    flow_is(fl, "multi")) {
 		fl->w = W_LIST;
 		fl->l.n = flow_is(fl, "yes_no") ? 2 :
 		    (int)json_array_size(json_object_get(fl->q, "choices"));
 		v = json_object_get(fl->fs.d.answers, flow_qid(fl, i));
+		if (fl->proposed) {
+			v = fl->deflt;
+			fl->moved = 1;	/* Enter takes it */
+		}
 		if (json_is_false(v))
 			fl->l.sel = 1;
 		else if (json_is_string(v)) {
@@ -302,7 +325,8 @@ flow_enter(struct tui *t, struct flow *fl, size_t i)
 		fl->w = W_NONE;
 	else {
 		fl->w = W_FIELD;
-		text = flow_field_text(fl);
+		text = fl->proposed ? answer_number_or_text(fl->deflt) :
+		    flow_field_text(fl);
 		edit_init(&fl->e, text, flow_is(fl, "text") ? FORM_TEXT_MAX /
 		    4 : 64, 0);
 		free(text);
@@ -373,6 +397,12 @@ flow_open(struct tui *t, void *priv, void *arg)
 	}
 	i = flow_nearest(fl, flow_index(fl, a->question != NULL ?
 	    a->question : fl->fs.d.position));
+	/* The intro note stays one key back (p). */
+	while (a->question == NULL && a->skip_notes && i >= 0 &&
+	    strcmp(json_string_value(json_object_get(json_array_get(
+	    flow_questions(&fl->fs), (size_t)i), "type")), "note") == 0 &&
+	    flow_step(fl, (size_t)i, 1) >= 0)
+		i = flow_step(fl, (size_t)i, 1);
 	if (i < 0) {
 		flow_state_clear(&fl->fs);
 		return error_set(LT_EFORM, "form %s: no question to ask",
@@ -391,6 +421,7 @@ flow_close(struct tui *t, void *priv)
 		flow_take_field(t, fl);
 	edit_free(&fl->e);
 	free(fl->problem);
+	json_decref(fl->deflt);
 	flow_state_clear(&fl->fs);
 }
 
@@ -448,6 +479,8 @@ flow_chosen(const struct flow *fl, int i)
 	    flow_qid(fl, fl->qi)), *c, *x;
 	size_t		 j;
 
+	if (v == NULL && fl->proposed)
+		v = fl->deflt;
 	if (v == NULL)
 		return 0;
 	if (flow_is(fl, "yes_no"))
@@ -543,6 +576,13 @@ flow_draw(struct tui *t, void *priv)
 	if (json_is_true(json_object_get(fl->q, "required")))
 		draw_str(y++, 2, COLS - 4, _("(required)"),
 		    draw_attr(DRAW_DIM));
+	v = json_object_get(fl->fs.d.answers, flow_qid(fl, fl->qi));
+	if (fl->deflt != NULL && (fl->proposed || json_equal(v, fl->deflt)))
+		draw_str(y++, 2, COLS - 4, _("(from the site register)"),
+		    draw_attr(DRAW_OK));
+	else if (flow_from_last(&fl->fs, flow_qid(fl, fl->qi)))
+		draw_str(y++, 2, COLS - 4, _("(from the last visit)"),
+		    draw_attr(DRAW_OK));
 	hint = record_text(json_object_get(fl->q, "hint"), lang);
 	if (hint != NULL)
 		y += draw_wrap(y, 2, COLS - 4, 4, hint, draw_attr(DRAW_DIM));
@@ -639,6 +679,11 @@ flow_choose(struct tui *t, struct flow *fl, int i)
 static int
 flow_next(struct tui *t, struct flow *fl, int check)
 {
+	/* Moving on past a default from the register answers it. */
+	if (fl->proposed && fl->w != W_FIELD && json_object_get(
+	    fl->fs.d.answers, flow_qid(fl, fl->qi)) == NULL)
+		flow_set_answer(t, fl, json_incref(fl->deflt));
+	fl->proposed = 0;
 	if (flow_take_field(t, fl) != 0 && check)
 		return TUI_REDRAW;
 	if (check) {
@@ -974,16 +1019,35 @@ int
 flow_start(struct tui *t, const char *site, const char *form,
     const char *follows)
 {
-	struct flow_arg	a;
-	int64_t		id;
-	int		rc;
+	return flow_start_at(t, site, form, follows, 0);
+}
+
+int
+flow_start_at(struct tui *t, const char *site, const char *form,
+    const char *follows, int skip_notes)
+{
+	const struct form	*f;
+	struct flow_arg		 a;
+	struct draft		 d;
+	int64_t			 id;
+	int			 rc;
 
 	if ((rc = draft_create(t->dd->db, site, form, follows, &id)) != 0) {
 		tui_error(t, "%s", _("Cannot start the inspection"));
 		return rc;
 	}
+	if (follows != NULL && (f = tui_form(t, form)) != NULL &&
+	    draft_load(t->dd->db, id, &d) == 0) {
+		/* A follow-up starts from the last visit: only what changed
+		 * is to be answered again. */
+		flow_prefill_last(t, f, follows, d.answers);
+		if (json_object_size(d.answers) > 0)
+			draft_save(t->dd->db, &d);
+		draft_clear(&d);
+	}
 	a.draft = id;
 	a.question = NULL;
+	a.skip_notes = skip_notes;
 	if ((rc = tui_push(t, &screen_flow, &a)) != 0) {
 		tui_error(t, "%s", _("Cannot start the inspection"));
 		draft_delete(t->dd->db, id);

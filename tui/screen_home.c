@@ -411,6 +411,19 @@ home_row(int y, attr_t a, const char *c1, int w1, const char *c2, int w2,
 	free(f1);
 }
 
+/*
+ * The width of a name column: as wide as the widest name (and at least
+ * min), at most max; the columns to its right take the rest, so no name
+ * is cut while the screen has room for it.
+ */
+static int
+home_name_width(int widest, int min, int max)
+{
+	if (widest < min)
+		widest = min;
+	return widest < max ? widest : max;
+}
+
 /* The drafts' lines from y in rows rows. */
 static void
 home_draw_drafts(struct home *h, int y, int rows)
@@ -425,7 +438,10 @@ home_draw_drafts(struct home *h, int y, int rows)
 		return;
 	}
 	/* "  " site "  " form "  " YYYY-MM-DD HH:MM (16) */
-	wsite = (COLS - 22) * 4 / 9;
+	for (i = wsite = 0; i < h->ndrafts; i++)
+		if (draw_width(h->drafts[i].site) > wsite)
+			wsite = draw_width(h->drafts[i].site);
+	wsite = home_name_width(wsite, 8, (COLS - 22) * 3 / 5);
 	wform = COLS - 22 - wsite;
 	home_scroll(h->list.sel - h->noffice, h->ndrafts, rows, &h->dtop);
 	for (i = 0; i < rows && h->dtop + i < h->ndrafts; i++) {
@@ -453,7 +469,10 @@ home_draw_due(struct home *h, int y, int rows)
 		return;
 	}
 	/* "  " deadline " !" "  " site "  " text */
-	wsite = (COLS - 16) / 3;
+	for (i = wsite = 0; i < h->ndue; i++)
+		if (draw_width(h->due[i].site) > wsite)
+			wsite = draw_width(h->due[i].site);
+	wsite = home_name_width(wsite, 8, (COLS - 16) / 2);
 	home_scroll(h->list.sel - h->noffice - h->ndrafts, h->ndue, rows,
 	    &h->ftop);
 	for (i = 0; i < rows && h->ftop + i < h->ndue; i++) {
@@ -477,16 +496,19 @@ home_draw_office(struct home *h, int y, int rows)
 	struct home_office	*o;
 	enum draw_part		 part;
 	const char		*state;
-	int			 i, sel;
+	int			 i, sel, wsite;
 
+	for (i = wsite = 0; i < h->noffice; i++)
+		if (draw_width(h->office[i].site) > wsite)
+			wsite = draw_width(h->office[i].site);
+	wsite = home_name_width(wsite, 8, (COLS - 16) / 2);
 	home_scroll(h->list.sel, h->noffice, rows, &h->otop);
 	for (i = 0; i < rows && h->otop + i < h->noffice; i++) {
 		sel = h->otop + i;
 		o = &h->office[sel];
 		state = words_review(o->state, &part);
 		home_row(y + i, sel == h->list.sel ? draw_attr(DRAW_SELECT) :
-		    draw_attr(part), state, 8, o->site, (COLS - 16) / 4,
-		    o->text);
+		    draw_attr(part), state, 8, o->site, wsite, o->text);
 	}
 }
 

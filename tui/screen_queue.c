@@ -200,6 +200,8 @@ queue_draw(struct tui *t, void *priv)
 		draw_printf(y++, 1, COLS - 2, draw_attr(DRAW_HEAD),
 		    ngettext("%d record", "%d records", (unsigned long)q->l.n),
 		    q->l.n);
+	list_draw_where(TUI_BODY_TOP, q->l.sel + 1, q->l.n);
+	list_draw_marks(&q->l, y, rows);
 	if (q->l.n == 0)
 		draw_str(y, 2, COLS - 4, q->view == 0 ? _("Nothing waits for "
 		    "a decision.") : _("None."), draw_attr(DRAW_DIM));

@@ -352,6 +352,7 @@ review_draw(struct tui *t, void *priv)
 	y = TUI_BODY_TOP + 2;
 	for (i = rv->l.top; i < (int)rv->nrows && i < rv->l.top + rows; i++)
 		review_row(rv, &rv->rows[i], y++, i == rv->l.sel);
+	list_draw_marks(&rv->l, TUI_BODY_TOP + 2, rows);
 }
 
 static void

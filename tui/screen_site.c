@@ -609,6 +609,7 @@ site_draw(struct tui *t, void *priv)
 	y = TUI_BODY_TOP + s->head_rows + 1;
 	for (i = 0; i < rows && s->l.top + i < s->nrows; i++)
 		site_draw_row(t, s, s->l.top + i, y + i);
+	list_draw_marks(&s->l, y, rows);
 }
 
 /* Enter on the selected row. */
@@ -681,7 +682,7 @@ static int
 site_key(struct tui *t, void *priv, const struct tui_key *k)
 {
 	struct site_screen	*s = priv;
-	int			 rc, dir;
+	int			 rc, dir, i;
 
 	if (TUI_IS(k, '\r') || TUI_IS(k, '\n') || k->code == KEY_ENTER) {
 		site_enter(t, s);
@@ -693,6 +694,17 @@ site_key(struct tui *t, void *priv, const struct tui_key *k)
 	}
 	if (TUI_IS(k, 'f')) {
 		site_follow_up(t, s);
+		return TUI_REDRAW;
+	}
+	if (TUI_IS(k, 'i') || k->code == KEY_RIGHT) {
+		/* A trained hand knows the form's note: the first question
+		 * at once, the note one key (p) back. */
+		if (site_selected(s, &i) == SITE_ROW_FORM)
+			flow_start_at(t, s->site.id, form_id(s->forms[i]),
+			    NULL, 1);
+		else
+			tui_msg(t, "%s", _("Choose a form to start at its "
+			    "first question (i)."));
 		return TUI_REDRAW;
 	}
 	dir = k->code == KEY_UP || k->code == KEY_PPAGE ||
@@ -708,6 +720,7 @@ site_key(struct tui *t, void *priv, const struct tui_key *k)
 
 static const struct tui_keyhelp site_keys[] = {
 	{ "Enter", N_("inspect / open the record") },
+	{ "i", N_("skip the note") },
 	{ "f", N_("follow up") },
 	{ "a", N_("all forms / the kind's") },
 	{ "↑↓", N_("move") },

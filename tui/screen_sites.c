@@ -347,9 +347,10 @@ static void
 sites_draw_row(struct sites *s, int row, int y)
 {
 	const struct sites_row	*r;
+	const char *const	*k;
 	attr_t			 a;
 	char			*head;
-	int			 g, w = COLS - 2, kindw = 18, namew;
+	int			 g, w = COLS - 2, kindw = 4, namew;
 
 	if (sites_site_of(s, row, &g) < 0) {
 		head = xasprintf("%s (%d)", s->v[g].name != NULL ?
@@ -362,6 +363,12 @@ sites_draw_row(struct sites *s, int row, int y)
 	draw_fill(y, 1, w, a);
 	if ((r = sites_row_at(s, row)) == NULL)
 		return;
+	/* The kinds as wide as their words, the names the rest. */
+	for (k = site_kinds(); *k != NULL; k++)
+		if (draw_width(words_kind(*k)) > kindw)
+			kindw = draw_width(words_kind(*k));
+	if (kindw > 18)
+		kindw = 18;
 	namew = w - 3 - 15 - kindw - 1;
 	draw_str(y, 3, 14, r->id, a);
 	draw_str(y, 18, namew, r->name, a);
