@@ -725,6 +725,8 @@ static const struct tui_keyhelp home_keys[] = {
 	{ "m", N_("monthly report") },
 	{ "d", N_("supervisor's desk") },
 	{ "v", N_("review queue") },
+	{ "a", N_("answer the office") },
+	{ "↑↓", N_("move") },
 	{ NULL, NULL }
 };
 

@@ -720,7 +720,7 @@ site_key(struct tui *t, void *priv, const struct tui_key *k)
 
 static const struct tui_keyhelp site_keys[] = {
 	{ "Enter", N_("inspect / open the record") },
-	{ "i", N_("skip the note") },
+	{ "i →", N_("skip the note") },
 	{ "f", N_("follow up") },
 	{ "a", N_("all forms / the kind's") },
 	{ "↑↓", N_("move") },

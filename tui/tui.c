@@ -778,15 +778,16 @@ tui_load_inspector(struct tui *t)
 		datadir_inspector(t->dd, &t->name, &t->badge);
 }
 
-/* On the demo data, say what the passphrase is. */
+/* On the demo data, say what the passphrase is and where the data is
+ * (the directory last: a long one is cut, never the passphrase). */
 static void
 tui_demo_hint(struct tui *t)
 {
 	char	*pass = NULL;
 
 	if (db_setting_get(t->dd->db, "demo", &pass) == 0 && pass != NULL)
-		tui_msg(t, _("Demo data of 下冶镇: press s to choose a site; "
-		    "the passphrase is \"%s\"."), pass);
+		tui_msg(t, _("Demo of 下冶镇: passphrase \"%s\", s chooses a "
+		    "site; data in %s"), pass, t->dd->path);
 	free(pass);
 }
 
