@@ -185,7 +185,7 @@ draw_fill(int y, int x, int cols, attr_t a)
 static const char *
 draw_break(const char *s, int cols, const char **end)
 {
-	const char	*p = s, *last_space = NULL, *q;
+	const char	*p = s, *last_space = NULL, *last_wide = NULL, *q;
 	wchar_t		 wc;
 	int		 w, used = 0;
 
@@ -193,9 +193,14 @@ draw_break(const char *s, int cols, const char **end)
 		q = p;
 		wc = draw_next(&q, &w);
 		if (used + w > cols && used > 0) {
-			if (last_space != NULL && wc != L' ') {
-				*end = last_space;
-				p = last_space;
+			/* Chinese breaks before or after any of its
+			 * characters, Latin text at a space. */
+			if (w < 2 && wc != L' ' && (last_space != NULL ||
+			    last_wide != NULL)) {
+				*end = last_space != NULL && (last_wide == NULL
+				    || last_space > last_wide) ? last_space :
+				    last_wide;
+				p = *end;
 			} else
 				*end = p;
 			while (*p == ' ')
@@ -204,6 +209,8 @@ draw_break(const char *s, int cols, const char **end)
 		}
 		if (wc == L' ')
 			last_space = p;
+		else if (w == 2)
+			last_wide = q;
 		used += w;
 		p = q;
 	}

@@ -577,11 +577,12 @@ flow_draw(struct tui *t, void *priv)
 		draw_str(y++, 2, COLS - 4, _("(required)"),
 		    draw_attr(DRAW_DIM));
 	v = json_object_get(fl->fs.d.answers, flow_qid(fl, fl->qi));
-	if (fl->deflt != NULL && (fl->proposed || json_equal(v, fl->deflt)))
-		draw_str(y++, 2, COLS - 4, _("(from the site register)"),
-		    draw_attr(DRAW_OK));
-	else if (flow_from_last(&fl->fs, flow_qid(fl, fl->qi)))
+	if (flow_from_last(&fl->fs, flow_qid(fl, fl->qi)))
 		draw_str(y++, 2, COLS - 4, _("(from the last visit)"),
+		    draw_attr(DRAW_OK));
+	else if (fl->deflt != NULL && (fl->proposed ||
+	    json_equal(v, fl->deflt)))
+		draw_str(y++, 2, COLS - 4, _("(from the site register)"),
 		    draw_attr(DRAW_OK));
 	hint = record_text(json_object_get(fl->q, "hint"), lang);
 	if (hint != NULL)

@@ -500,10 +500,14 @@ tui_last_sync(struct tui *t)
 	db_setting_get(t->dd->db, "sync.last_error", &err);
 	if (remote != NULL && counts != NULL && sscanf(counts,
 	    "%lld %lld %lld %lld", &sent, &received, &verified,
+	    &refused) == 4 && refused > 0)
+		out = xasprintf(_("%s  with %s: %lld sent, %lld received, "
+		    "%lld refused"), when, remote, sent, received, refused);
+	else if (remote != NULL && counts != NULL && sscanf(counts,
+	    "%lld %lld %lld %lld", &sent, &received, &verified,
 	    &refused) == 4)
-		out = xasprintf(_("%s  with %s: %lld sent, %lld received "
-		    "(%lld verified, %lld refused)"), when, remote, sent,
-		    received, verified, refused);
+		out = xasprintf(_("%s  with %s: %lld sent, %lld received"),
+		    when, remote, sent, received);
 	else if (remote != NULL && err != NULL && *err != '\0')
 		out = xasprintf(_("%s  failed with %s: %s"), when, remote, err);
 	else {
@@ -786,8 +790,8 @@ tui_demo_hint(struct tui *t)
 	char	*pass = NULL;
 
 	if (db_setting_get(t->dd->db, "demo", &pass) == 0 && pass != NULL)
-		tui_msg(t, _("Demo of 下冶镇: passphrase \"%s\", s chooses a "
-		    "site; data in %s"), pass, t->dd->path);
+		tui_msg(t, _("Demo of 下冶镇: passphrase \"%s\"; data in %s"),
+		    pass, t->dd->path);
 	free(pass);
 }
 

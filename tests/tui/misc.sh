@@ -28,7 +28,7 @@ has_colour() {
 }
 
 tui_start "$D" en LANTIAN_NOW="$NOW" TZ=UTC
-wait_for "home: the demo's hint, with where its data is" 'Demo of 下冶镇: passphrase "demo", s chooses a site; data in '
+wait_for "home: the demo's hint, with where its data is" 'Demo of 下冶镇: passphrase "demo"; data in /'
 screen_has "this month's assignments" "This month's assignments"
 is "the demo office drew two enterprises for its month" \
     "$(sql "$D" "SELECT count(*) || ' ' || min(kind) FROM assignments")" \
