@@ -102,7 +102,9 @@ keys Enter
 wait_for "the first question" 'Is the site in the coal-ban zone'
 keys y
 wait_for "the loose coal" 'Loose coal \(briquettes included\) found'
-keys 1 Enter
+screen_has "as found at the last visit: storage" '^   3  \[x\] Storage *$'
+screen_has "said so" '^  \(from the last visit\) *$'
+keys 3 1 Enter
 wait_for "none found: the questions about it are skipped" \
     'Has the site been switched to clean heating'
 keys y
