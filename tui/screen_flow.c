@@ -121,8 +121,8 @@ flow_set_answer(struct tui *t, struct flow *fl, json_t *v)
  * What a Chinese input method types in full width, in ASCII: the digits
  * ０-９, ＋ － ． ， and the rest of U+FF01..FF5E (ASCII 0x21..0x7E moved
  * by 0xFEE0), the ideographic space, 。 (the "." of Chinese mode) and the
- * minus sign U+2212.  Numbers, dates
- * and places are then parsed as if typed in half width.  Caller frees.
+ * minus sign U+2212.  Numbers, dates and places are then parsed as if
+ * typed in half width.  Caller frees.
  */
 static char *
 flow_halfwidth(const char *s)
@@ -251,7 +251,7 @@ flow_take_field(struct tui *t, struct flow *fl)
 
 /* A default as the field shows it (a number or a text). */
 static char *
-answer_number_or_text(const json_t *v)
+flow_default_text(const json_t *v)
 {
 	if (json_is_number(v))
 		return answer_number(v);
@@ -325,7 +325,7 @@ flow_enter(struct tui *t, struct flow *fl, size_t i)
 		fl->w = W_NONE;
 	else {
 		fl->w = W_FIELD;
-		text = fl->proposed ? answer_number_or_text(fl->deflt) :
+		text = fl->proposed ? flow_default_text(fl->deflt) :
 		    flow_field_text(fl);
 		edit_init(&fl->e, text, flow_is(fl, "text") ? FORM_TEXT_MAX /
 		    4 : 64, 0);
