@@ -232,6 +232,7 @@ review_row(struct review *rv, const struct review_row *r, int y, int sel)
 	const char	*lang = i18n_lang(), *id;
 	const json_t	*q, *f, *a;
 	char		*ans, *problem, *text, *line, size[16];
+	json_t		*deflt;
 	attr_t		 base = sel ? draw_attr(DRAW_SELECT) : A_NORMAL;
 	int		 half = COLS / 2 - 2, x;
 
@@ -244,6 +245,7 @@ review_row(struct review *rv, const struct review_row *r, int y, int sel)
 		draw_str(y, 3, COLS - 4, _(r->text), draw_attr(DRAW_DIM));
 		break;
 	case R_QUESTION:
+		x = 0;
 		id = json_string_value(json_array_get(rv->fs.ev.relevant,
 		    r->idx));
 		q = form_question(rv->fs.f, id);
@@ -261,8 +263,20 @@ review_row(struct review *rv, const struct review_row *r, int y, int sel)
 			    draw_attr(DRAW_ERROR), "%s%s! %s", ans,
 			    *ans ? " " : "", problem);
 		else
-			draw_str(y, half + 3, COLS - half - 4, *ans ? ans :
+			x = draw_str(y, half + 3, COLS - half - 4, *ans ? ans :
 			    "—", sel ? base : A_BOLD);
+		/* Where an answer came from, when not from the inspector. */
+		deflt = problem == NULL ? flow_default(&rv->fs, id) : NULL;
+		if (problem == NULL && flow_from_last(&rv->fs, id))
+			draw_str(y, half + 4 + x, COLS - half - 5 - x,
+			    _("(from the last visit)"), sel ? base :
+			    draw_attr(DRAW_DIM));
+		else if (deflt != NULL && json_equal(deflt,
+		    json_object_get(rv->fs.d.answers, id)))
+			draw_str(y, half + 4 + x, COLS - half - 5 - x,
+			    _("(from the site register)"), sel ? base :
+			    draw_attr(DRAW_DIM));
+		json_decref(deflt);
 		free(ans);
 		free(problem);
 		break;

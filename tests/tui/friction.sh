@@ -137,6 +137,11 @@ screen_has "marked from the last visit" "^  $(zh '(from the last visit)') *$"
 keys Enter
 wait_for "the loose coal found then" '现场发现的散煤'
 screen_has "marked too" "^  $(zh '(from the last visit)') *$"
+keys r
+wait_for "r: the review says it too" \
+    "^   是否位于“禁煤区”（下冶村） +$(zh Yes) $(zh '(from the last visit)') *$"
+keys Escape
+wait_for "back to the flow" '现场发现的散煤'
 keys Escape Escape Escape Escape
 wait_for "home" "$(zh 'Drafts in progress (%d)' 4)"
 
@@ -191,7 +196,7 @@ wait_sql "the draft: 12.5" "$D" \
     "SELECT json_extract(answers, '$.capacity_tph') FROM drafts WHERE form = 'boiler'" 12.5
 keys r
 wait_for "r: the review" "$(zh 'Findings these answers imply')"
-screen_has "the capacity" '额定蒸发量 +12.5 t/h'
+screen_has "the capacity, the inspector's own: unmarked" '额定蒸发量 +12.5 t/h *$'
 screen_has "the finding's first row, to the edge" \
     '^   任务 11 · 违规: 35 蒸吨/小时及以下燃煤锅炉（含茶水炉、经营性炉灶、储粮烘干设 *$'
 screen_has "its text goes on, whole, on the next row" '^   备）应清零 *$'
