@@ -960,6 +960,11 @@ static const struct tui_keyhelp flow_keys_field[] = {
 	{ "F6", N_("attachments") },
 	{ "Esc", N_("pause") },
 	{ "F2", N_("中文/English") },
+	/* The rest in the help only, past what the bar holds. */
+	{ "↑ ↓", N_("previous / next question") },
+	{ "Ctrl-T", N_("today (a date)") },
+	{ "Ctrl-L", N_("the site's registered place (a location)") },
+	{ "Tab", N_("skip") },
 	{ NULL, NULL }
 };
 

@@ -480,6 +480,7 @@ static const struct tui_keyhelp sites_keys[] = {
 	{ "↑↓", N_("move") },
 	{ "abc", N_("type to search") },
 	{ "Esc", N_("clear the search / back") },
+	{ "PgUp PgDn", N_("a page up / down") },
 	{ NULL, NULL }
 };
 

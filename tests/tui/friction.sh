@@ -45,6 +45,11 @@ wait_for "s: the sites" "$(zh 'Sites: %d   villages: %d' 16 4)"
 screen_has "the first of 16" ' 1/16 *$'
 screen_has "↓: more follow below" '↓ *$'
 screen_lacks "nothing above" '↑ *$'
+keys F1
+wait_for "F1: the sites' help names the page keys" \
+    "^    PgUp PgDn +$(zh 'a page up / down') *$"
+keys Escape
+wait_for "the help closes" "$(zh 'Sites: %d   villages: %d' 16 4)"
 keys NPage NPage
 wait_for "PgDn PgDn: the last of 16" ' 16/16 *$'
 screen_has "↑: rows above" '↑ *$'
@@ -172,6 +177,13 @@ keys Enter
 wait_for "its forms" '锅炉综合治理'
 keys i
 wait_for "the boiler's number" '锅炉编号或铭牌型号'
+keys F1
+wait_for "F1 on a field: its help names every key" \
+    "^    Ctrl-T +$(zh 'today (a date)') *$"
+screen_has "Ctrl-L too" "^    Ctrl-L +$(zh "the site's registered place (a location)") *$"
+screen_has "and the arrows" "^    ↑ ↓ +$(zh 'previous / next question') *$"
+keys Escape
+wait_for "the help closes" '锅炉编号或铭牌型号'
 type_text '1号'
 keys Enter
 wait_for "the fuel (a choice)" '^  燃料类型 *$'
