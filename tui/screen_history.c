@@ -52,6 +52,9 @@ struct hist {
 	int		 sel;		/* the selected one */
 	int		 fill;		/* rows read into tmp */
 	int		 at_top;	/* rows[0] was the newest record */
+	char		 probed[65];	/* the last row older ones were
+					   looked for after */
+	int		 more_older;	/* and there were */
 };
 
 /* Copy s into a fixed buffer, cut at a character boundary. */
@@ -112,6 +115,37 @@ hist_fetch(struct tui *t, struct hist *h, const struct history_pos *after,
 		return -1;
 	}
 	return h->fill;
+}
+
+/* A row given to a probe: counted only. */
+static int
+hist_count(const struct history_row *row, void *arg)
+{
+	(void)row;
+	(void)arg;
+	return 0;
+}
+
+/* Are there records older than the window's last row?  Asked once per
+ * last row (one indexed row at most), for the ↓ of the list. */
+static int
+hist_more_older(struct tui *t, struct hist *h)
+{
+	struct history_filter	f = h->filter;
+	int			n = 0;
+
+	if (h->n == 0)
+		return 0;
+	if (strcmp(h->probed, h->rows[h->n - 1].id) == 0)
+		return h->more_older;
+	if (f.site == NULL)
+		f.site = h->site;
+	if (history_page(t->dd->db, &f, &h->rows[h->n - 1].pos, 1,
+	    HISTORY_OLDER, hist_count, NULL, &n) != 0)
+		n = 0;
+	memcpy(h->probed, h->rows[h->n - 1].id, sizeof h->probed);
+	h->more_older = n > 0;
+	return h->more_older;
 }
 
 /* The newest rows. */
@@ -541,6 +575,11 @@ hist_draw(struct tui *t, void *priv)
 	draw_str(y, x, c.status, _("Status"), head);
 	for (i = 0; i < h->n; i++)
 		hist_paint_row(t, h, &h->rows[i], y + 1 + i, i == h->sel);
+	/* Where the list is: rows above it, rows below. */
+	if (!h->at_top)
+		draw_str(y + 1, COLS - 1, 1, "↑", draw_attr(DRAW_DIM));
+	if (hist_more_older(t, h))
+		draw_str(y + h->n, COLS - 1, 1, "↓", draw_attr(DRAW_DIM));
 }
 
 /*

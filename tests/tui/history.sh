@@ -41,6 +41,8 @@ screen_has "a clean one: no findings" \
     '^ 2026-01-23 08:00 +王建国家 +Loose coal and clean heating ?… +- +signed *$'
 screen_has "a screenful: down to the 5th" '^ 2026-01-05 08:00'
 screen_lacks "not the 4th" '2026-01-04'
+screen_has "↓ says older ones follow" '^ 2026-01-05 08:00 .*↓$'
+screen_lacks "nothing above the newest" '↑$'
 sel_is "the newest is selected" '^2026-01-24 08:00'
 keys Down Down Down Down Down Down Down Down Down Down Down Down Down Down \
     Down Down Down Down Down
@@ -63,6 +65,8 @@ sel_is "selected" '^2026-01-24 08:00'
 keys G
 wait_for "G (End): the oldest" '^ 2026-01-01 08:00'
 sel_is "selected" '^2026-01-01 08:00'
+screen_has "↑ says newer ones are above" '^ 2026-01-20 08:00 .*↑$'
+screen_lacks "nothing below the oldest" '↓$'
 keys Home
 wait_for "Home" '^ 2026-01-24 08:00'
 
