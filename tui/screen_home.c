@@ -211,7 +211,8 @@ home_add_assign(const struct assign_site *a, void *arg)
 		return 0;
 	}
 	more = xasprintf("%s%s%s", h->assign_left != NULL ? h->assign_left :
-	    "", h->assign_left != NULL ? ", " : "", a->name);
+	    "", h->assign_left == NULL ? "" : strcmp(i18n_lang(), "zh") == 0 ?
+	    "、" : ", ", a->name);
 	free(h->assign_left);
 	h->assign_left = more;
 	return 0;

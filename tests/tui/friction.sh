@@ -31,6 +31,15 @@ screen_has "a long name whole among the findings due" \
 screen_has "another" '^  [0-9-]{10} +王建国家（演示） +“禁煤区”'
 screen_has "the demo says where its data is" \
     "$(zh 'Demo of 下冶镇: passphrase "%s"; data in %s' demo "$D")"
+keys y
+wait_for "y: the sync screen" "^ $(zh 'Last sync') *$"
+screen_has "its last sync in Chinese too" \
+    "^ +[0-9-]+ [0-9:]+  $(zh '%s  with %s: %lld sent, %lld received' '' usb 11 0 | sed 's/^  //') *$"
+screen_lacks "no English there either" 'ok with usb'
+keys Escape
+wait_for "home again" "$(zh 'Drafts in progress (%d)' 0)"
+screen_has "the sites still to do, listed in Chinese" \
+    '^    2 / 2 个待检查：下冶包装印刷厂（演示）、石门砖瓦厂（演示） *$'
 keys '?'
 wait_for "?: the keys of home" "$(zh 'Keys of this screen (any key closes this help)')"
 screen_has "a is among them" "^    a +$(zh 'answer the office') *$"
