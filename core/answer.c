@@ -111,7 +111,10 @@ answer_text(const json_t *q, const json_t *v, const json_t *attachments,
 		json_array_foreach(v, i, x) {
 			if (!json_is_string(x))
 				continue;
-			s = xasprintf("%s%s%s", out, len ? "、" : "",
+			/* Chinese lists with 、, English with commas. */
+			s = xasprintf("%s%s%s", out, len == 0 ? "" :
+			    strcmp(lang != NULL ? lang : "", "zh") == 0 ?
+			    "、" : ", ",
 			    answer_choice(q, json_string_value(x), lang));
 			free(out);
 			out = s;

@@ -27,6 +27,47 @@ h(FILE *f, const char *s)
 	util_html_text(f, s);
 }
 
+/* The selection in words, in the report's language (bag-info.txt has it
+ * in English, as sel->described).  Caller frees. */
+static char *
+html_described(const struct bundle_sel *sel, int zh_)
+{
+	char	*out, *more;
+	size_t	 i;
+
+	if (sel->site != NULL)
+		out = xasprintf(W("the records of site %s", "站点 %s 的记录"),
+		    sel->site);
+	else if (sel->finding != NULL)
+		out = xasprintf(W("the records that found rule %s, and those "
+		    "that closed it", "发现规则 %s 所述问题的记录及其销号记录"),
+		    sel->finding);
+	else {
+		out = xstrdup(W("the records", "记录"));
+		for (i = 0; i < sel->nrecords; i++) {
+			more = xasprintf("%s %s", out, sel->records[i]);
+			free(out);
+			out = more;
+		}
+	}
+	if (sel->from != NULL || sel->to != NULL) {
+		more = xasprintf("%s%s%s%s%s%s", out, W(", made", "，日期"),
+		    sel->from != NULL ? W(" from ", "自 ") : "",
+		    sel->from != NULL ? sel->from : "",
+		    sel->to != NULL ? W(" to ", " 至 ") : "",
+		    sel->to != NULL ? sel->to : "");
+		free(out);
+		out = more;
+	}
+	if (sel->include_unverified) {
+		more = xasprintf("%s%s", out, W(", unverified records included",
+		    "，含未经验证的记录"));
+		free(out);
+		out = more;
+	}
+	return out;
+}
+
 static const char *
 hstr(const json_t *o, const char *key)
 {
@@ -135,7 +176,7 @@ hstyle(FILE *f)
 static void
 hhead(FILE *f, const struct bundle_doc *d, int zh_, size_t unverified)
 {
-	char	n[64];
+	char	n[64], *described;
 
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
@@ -149,8 +190,10 @@ hhead(FILE *f, const struct bundle_doc *d, int zh_, size_t unverified)
 	if (unverified > 0) {
 		fputs("<div class=\"banner\">", f);
 		fprintf(f, zh_ ? "本证据包含 %zu 条未经验证的记录，见各记录的标注" :
-		    "This bundle holds %zu record(s) that are NOT verified: "
-		    "see each record's mark", unverified);
+		    unverified == 1 ? "This bundle holds %zu record that is "
+		    "NOT verified: see its mark" : "This bundle holds %zu "
+		    "records that are NOT verified: see each record's mark",
+		    unverified);
 		fputs("</div>\n<p>&nbsp;</p>\n", f);
 	}
 	fputs("<h1>", f);
@@ -169,7 +212,9 @@ hhead(FILE *f, const struct bundle_doc *d, int zh_, size_t unverified)
 	    "roster)", "（不在人员名册上）"));
 	fprintf(f, " · %s <code>%s</code></td></tr>\n", W("device key",
 	    "设备密钥"), d->exporter);
-	hrow(f, W("Selection", "选取范围"), d->sel->described);
+	described = html_described(d->sel, zh_);
+	hrow(f, W("Selection", "选取范围"), described);
+	free(described);
 	snprintf(n, sizeof n, "%zu", d->nrecs);
 	hrow(f, W("Records", "记录数"), n);
 	snprintf(n, sizeof n, "%zu", d->natts);

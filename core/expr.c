@@ -663,6 +663,13 @@ int
 expr_compile(struct expr_env *env, struct expr **out, const char *text,
     const char *const *cols, size_t ncols)
 {
+	return expr_compile_as(env, out, text, cols, ncols, NULL);
+}
+
+int
+expr_compile_as(struct expr_env *env, struct expr **out, const char *text,
+    const char *const *cols, size_t ncols, const char *alias)
+{
 	struct expr	*e = NULL;
 	char		*sql = NULL;
 	const char	*tail = NULL;
@@ -682,7 +689,7 @@ expr_compile(struct expr_env *env, struct expr **out, const char *text,
 	 * SELECT (<text>) FROM (SELECT ?1 AS "c1", ...).  Column names are
 	 * quoted with '"' doubled, so that no name can end its quotes.
 	 */
-	size = strlen(text) + 64;
+	size = strlen(text) + 64 + (alias != NULL ? strlen(alias) : 0);
 	for (i = 0; i < ncols; i++)
 		size += 2 * strlen(cols[i]) + 32;
 	sql = xmalloc(size);
@@ -699,7 +706,9 @@ expr_compile(struct expr_env *env, struct expr **out, const char *text,
 		}
 		sql[used++] = '"';
 	}
-	snprintf(sql + used, size - used, "%s", ncols > 0 ? ")" : "");
+	snprintf(sql + used, size - used, "%s%s%s", ncols > 0 ? ")" : "",
+	    ncols > 0 && alias != NULL ? " AS " : "",
+	    ncols > 0 && alias != NULL ? alias : "");
 
 	e = xcalloc(1, sizeof *e);
 	e->env = env;

@@ -78,6 +78,13 @@ void expr_env_free(struct expr_env *env);
  */
 int expr_compile(struct expr_env *env, struct expr **out, const char *text,
     const char *const *cols, size_t ncols);
+/*
+ * The same, the columns seen also as alias.column (alias: an SQL
+ * identifier the caller writes, never one from outside): "site.village".
+ */
+int expr_compile_as(struct expr_env *env, struct expr **out,
+    const char *text, const char *const *cols, size_t ncols,
+    const char *alias);
 void expr_free(struct expr *e);
 /* The source text, as given. */
 const char *expr_text(const struct expr *e);

@@ -47,6 +47,17 @@ static const struct {
 	{ "max",		T_NUMBER },
 	{ "choices",		T(FT_CHOICE) | T(FT_MULTI) },
 	{ "calculation",	T(FT_CALCULATE) },
+	{ "default",		T(FT_YES_NO) | T(FT_CHOICE) | T(FT_TEXT) |
+				T_NUMBER },
+};
+
+/*
+ * What a question's "default" sees: the site's entry in the register, as
+ * site.id, site.kind, site.village, site.industry, site.grade (the order
+ * of struct form_site).
+ */
+static const char *const form_site_cols[] = {
+	"id", "kind", "village", "industry", "grade"
 };
 
 static const char *const form_top_keys[] = {
@@ -229,6 +240,39 @@ form_compile(struct form_loader *ld, const char *where, const json_t *obj,
 	    (const char *const *)ld->cols, ncols) != 0) {
 		quoted = form_quote_expr(json_string_value(v));
 		form_problem(ld, where, "%s %s: %s", key, quoted, error_msg());
+		free(quoted);
+		return NULL;
+	}
+	return e;
+}
+
+/* A question's "default": an expression over the site register only. */
+static struct expr *
+form_compile_default(struct form_loader *ld, const char *where,
+    const json_t *obj)
+{
+	const json_t	*v = json_object_get(obj, "default");
+	struct expr	*e = NULL;
+	char		*quoted;
+
+	if (v == NULL)
+		return NULL;
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		form_problem(ld, where, "default: expected an expression "
+		    "(string) over site.id, site.kind, site.village, "
+		    "site.industry, site.grade");
+		return NULL;
+	}
+	if (ld->f->env == NULL)
+		return NULL;
+	if (expr_compile_as(ld->f->env, &e, json_string_value(v),
+	    form_site_cols, sizeof form_site_cols / sizeof form_site_cols[0],
+	    "site") != 0) {
+		quoted = form_quote_expr(json_string_value(v));
+		form_problem(ld, where, "default %s: %s (it sees only site.id, "
+		    "site.kind, site.village, site.industry, site.grade)",
+		    quoted, error_msg());
 		free(quoted);
 		return NULL;
 	}
@@ -425,6 +469,7 @@ form_load_questions(struct form_loader *ld, const json_t *questions)
 		    i);
 		q->constraint = form_compile(ld, where, q->json, "constraint",
 		    i + 1);
+		q->deflt = form_compile_default(ld, where, q->json);
 		free(where);
 	}
 }
@@ -668,6 +713,7 @@ form_free(struct form *f)
 		expr_free(f->qs[i].relevant);
 		expr_free(f->qs[i].constraint);
 		expr_free(f->qs[i].calculation);
+		expr_free(f->qs[i].deflt);
 	}
 	for (i = 0; i < f->nf; i++)
 		expr_free(f->fs[i].when);

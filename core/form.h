@@ -71,6 +71,27 @@ const json_t *form_question(const struct form *f, const char *id);
 /* Is the question of this id of type "photo"? */
 int form_is_photo(const struct form *f, const char *id);
 
+/* The site's entry in the register, as a question's "default" sees it
+ * (any may be NULL). */
+struct form_site {
+	const char	*id;
+	const char	*kind;
+	const char	*village;
+	const char	*industry;
+	const char	*grade;
+};
+
+/*
+ * The default of question id at this site: its "default" expression over
+ * the register, as an answer of the question's type (yes_no true/false, a
+ * choice one of its values, a number, a text).  *out is NULL when the
+ * question has none, or when the register has nothing that answers it
+ * (NULL, or a value the question does not offer).  0, or an error of the
+ * evaluation.  *out is the caller's.
+ */
+int form_default(const struct form *f, const char *id,
+    const struct form_site *site, json_t **out);
+
 struct form_eval {
 	json_t	*answers;	/* what a record stores: relevant answered
 				   questions and calculated values, in form

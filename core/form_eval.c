@@ -534,3 +534,67 @@ form_eval_ok(const struct form_eval *ev)
 	return ev->answers != NULL && json_array_size(ev->missing) == 0 &&
 	    json_array_size(ev->violations) == 0;
 }
+
+int
+form_default(const struct form *f, const char *id,
+    const struct form_site *site, json_t **out)
+{
+	const struct form_question	*q = form_find(f, id);
+	const char			*fields[5];
+	struct expr_value		 in[5], v;
+	const json_t			*c;
+	size_t				 i;
+	int				 rc;
+
+	*out = NULL;
+	if (q == NULL || q->deflt == NULL)
+		return 0;
+	fields[0] = site->id;
+	fields[1] = site->kind;
+	fields[2] = site->village;
+	fields[3] = site->industry;
+	fields[4] = site->grade;
+	for (i = 0; i < 5; i++) {
+		memset(&in[i], 0, sizeof in[i]);
+		in[i].type = fields[i] != NULL ? EXPR_TEXT : EXPR_NULL;
+		in[i].s = (char *)fields[i];
+	}
+	memset(&v, 0, sizeof v);
+	if ((rc = expr_eval(q->deflt, in, 5, &v)) != 0)
+		return rc;
+	switch (q->type) {
+	case FT_YES_NO:
+		if (v.type == EXPR_INT)
+			*out = json_boolean(v.i != 0);
+		break;
+	case FT_CHOICE:
+		if (v.type != EXPR_TEXT)
+			break;
+		/* Only a value the question offers. */
+		json_array_foreach(q->choices, i, c) {
+			if (json_is_string(json_object_get(c, "value")) &&
+			    strcmp(json_string_value(json_object_get(c,
+			    "value")), v.s) == 0)
+				*out = json_string(v.s);
+		}
+		break;
+	case FT_TEXT:
+		if (v.type == EXPR_TEXT && *v.s != '\0')
+			*out = json_string(v.s);
+		break;
+	case FT_INTEGER:
+		if (v.type == EXPR_INT)
+			*out = json_integer(v.i);
+		break;
+	case FT_DECIMAL:
+		if (v.type == EXPR_INT)
+			*out = json_real((double)v.i);
+		else if (v.type == EXPR_REAL)
+			*out = json_real(v.r);
+		break;
+	default:
+		break;
+	}
+	expr_value_clear(&v);
+	return 0;
+}

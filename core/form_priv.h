@@ -38,6 +38,7 @@ struct form_question {
 	struct expr	*relevant;
 	struct expr	*constraint;
 	struct expr	*calculation;
+	struct expr	*deflt;		/* "default": over the site register */
 };
 
 struct form_finding {

@@ -1062,6 +1062,15 @@ sync_note(struct datadir *dd, const char *remote, int rc,
 		msg = xasprintf("failed with %s: %s", remote, err);
 	db_setting_set(dd->db, "sync.last_time", now);
 	db_setting_set(dd->db, "sync.last_result", msg);
+	/* The same in parts, for a screen to say in its language. */
+	db_setting_set(dd->db, "sync.last_remote", remote);
+	free(msg);
+	msg = rc == 0 ? xasprintf("%lld %lld %lld %lld", (long long)res->sent,
+	    (long long)res->imported.records,
+	    (long long)res->imported.verified,
+	    (long long)res->imported.rejected) : xstrdup("");
+	db_setting_set(dd->db, "sync.last_counts", msg);
+	db_setting_set(dd->db, "sync.last_error", err != NULL ? err : "");
 	if (rc == 0 && db_setting_get(dd->db, "export.seq", &seq) == 0 &&
 	    seq != NULL)
 		db_setting_set(dd->db, "sync.sent_seq", seq);

@@ -363,8 +363,13 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 		datadir_close(dd);
 		return rc;
 	}
-	/* On a terminal the demo opens in the TUI, ready to inspect. */
+	/* On a terminal the demo opens in the TUI, ready to inspect; the
+	 * line stays on the terminal when the TUI ends, and the TUI says the
+	 * directory too. */
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		printf("demo data in %s (inspector 张伟, badge XY-017, "
+		    "passphrase \"%s\")\n", dir, DEMO_PASSPHRASE);
+		fflush(stdout);
 		rc = tui_main(dir, dd);
 		datadir_close(dd);
 		return rc;

@@ -11,10 +11,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/answer.h"
+#include "core/datadir.h"
 #include "core/error.h"
+#include "core/form.h"
+#include "core/record.h"
 #include "core/report.h"
 #include "core/review.h"
 #include "core/util.h"
+#include "tui/i18n.h"
 
 #define REPORT_SYNOPSIS "report monthly --month YYYY-MM [--json|--csv]"
 
@@ -163,44 +168,108 @@ report_csv(const json_t *d)
 static const char *
 report_met(const json_t *v)
 {
-	return json_is_true(v) ? "met" : json_is_false(v) ? "NOT met" :
-	    "no data";
+	return json_is_true(v) ? _("met") : json_is_false(v) ? _("NOT met") :
+	    _("no data");
 }
 
-static void
-report_text(const json_t *d)
+/* An integer of the report, for printf's %lld. */
+static long long
+rl(const json_t *o, const char *key)
 {
-	const json_t	*o, *v, *r, *list;
+	return (long long)ri(o, key);
+}
+
+/* The text of finding rule in the language shown, from the forms, or
+ * NULL (then the rule's id is said). */
+static const char *
+report_rule_text(struct form **forms, size_t nforms, const char *rule)
+{
+	const json_t	*f;
 	size_t		 i, j;
 
-	printf("Monthly report %s (%s .. %s; counted: %s)\n", rs(d, "month"),
-	    rs(d, "from"), rs(d, "to"), rs(d, "counted"));
-	printf("Records: %" JSON_INTEGER_FORMAT " by %zu inspector(s)\n",
-	    ri(d, "records"), json_array_size(json_object_get(d,
-	    "inspectors")));
+	for (i = 0; rule != NULL && i < nforms; i++) {
+		json_array_foreach(json_object_get(form_doc(forms[i]),
+		    "findings"), j, f) {
+			if (json_is_string(json_object_get(f, "id")) &&
+			    strcmp(json_string_value(json_object_get(f, "id")),
+			    rule) == 0)
+				return record_text(json_object_get(f, "text"),
+				    i18n_lang());
+		}
+	}
+	return NULL;
+}
+
+/* The label of a boiler's fuel in the language shown, from the forms. */
+static const char *
+report_fuel(struct form **forms, size_t nforms, const char *fuel)
+{
+	const json_t	*q, *c;
+	size_t		 i, j;
+
+	for (i = 0; fuel != NULL && i < nforms; i++) {
+		q = form_question(forms[i], "fuel");
+		json_array_foreach(json_object_get(q, "choices"), j, c) {
+			if (json_is_string(json_object_get(c, "value")) &&
+			    strcmp(json_string_value(json_object_get(c,
+			    "value")), fuel) == 0)
+				return answer_choice(q, fuel, i18n_lang());
+		}
+	}
+	return fuel;
+}
+
+/*
+ * The report for a person, in the language of the command line (its
+ * words through gettext, the rules and fuels from the forms); --json and
+ * --csv stay as they are for programs.
+ */
+static void
+report_text(struct datadir *dd, const json_t *d)
+{
+	const json_t	*o, *v, *r, *list;
+	struct form	**forms = NULL;
+	const char	*text;
+	size_t		 i, j, n, nforms = 0;
+
+	if (form_list(datadir_form_dirs(dd), &forms, &nforms) != 0) {
+		forms = NULL;
+		nforms = 0;
+	}
+	/* What is counted, in words of this language (the --json text is
+	 * core's, in English). */
+	printf(_("Monthly report %s (%s .. %s; counted: %s)\n"), rs(d,
+	    "month"), rs(d, "from"), rs(d, "to"), strcmp(rs(d, "counted"),
+	    "records verified (or signed: a lone device's own)") == 0 ?
+	    _("records verified (or signed: a lone device's own)") : rs(d,
+	    "counted"));
+	n = json_array_size(json_object_get(d, "inspectors"));
+	printf(ngettext("Records: %lld by %zu inspector\n",
+	    "Records: %lld by %zu inspectors\n", n), rl(d, "records"), n);
 	o = json_object_get(d, "reviews");
-	printf("Reviewed by the office: %" JSON_INTEGER_FORMAT " accepted, %"
-	    JSON_INTEGER_FORMAT " returned, %" JSON_INTEGER_FORMAT " rejected, %"
-	    JSON_INTEGER_FORMAT " pending\n", ri(o, "accepted"), ri(o,
-	    "returned"), ri(o, "rejected"), ri(o, "pending"));
+	printf(_("Reviewed by the office: %lld accepted, %lld returned, "
+	    "%lld rejected, %lld pending\n"), rl(o, "accepted"), rl(o,
+	    "returned"), rl(o, "rejected"), rl(o, "pending"));
 
 	o = json_object_get(d, "restaurants");
-	printf("\nRestaurant fume purifiers (task 7): %" JSON_INTEGER_FORMAT
-	    " of %" JSON_INTEGER_FORMAT " restaurants inspected", ri(o,
-	    "inspected"), ri(o, "registered"));
+	printf(_("\nRestaurant fume purifiers (task 7): %lld of %lld "
+	    "restaurants inspected"), rl(o, "inspected"), rl(o,
+	    "registered"));
 	if (json_is_number(json_object_get(o, "rate")))
 		printf(" = %.1f%%", 100 * rf(o, "rate"));
-	printf(" (target >= %.0f%%: %s)\n", 100 * rf(o, "target"),
+	printf(_(" (target >= %.0f%%: %s)\n"), 100 * rf(o, "target"),
 	    report_met(json_object_get(o, "met")));
 
 	o = json_object_get(d, "dustfall");
-	printf("Dust fall (task 6): ");
+	printf("%s", _("Dust fall (task 6): "));
 	if (json_is_number(json_object_get(o, "average")))
-		printf("average %.2f t/km2/month over %" JSON_INTEGER_FORMAT
-		    " measurement(s)", rf(o, "average"), ri(o, "measurements"));
+		printf(ngettext("average %.2f t/km2/month over %lld "
+		    "measurement", "average %.2f t/km2/month over %lld "
+		    "measurements", (unsigned long)ri(o, "measurements")),
+		    rf(o, "average"), rl(o, "measurements"));
 	else
-		printf("no measurement");
-	printf(" (limit <= %.0f: %s)\n", rf(o, "limit"),
+		printf("%s", _("no measurement"));
+	printf(_(" (limit <= %.0f: %s)\n"), rf(o, "limit"),
 	    report_met(json_object_get(o, "met")));
 	json_array_foreach(json_object_get(o, "ranking"), i, v) {
 		printf("  %2zu. ", i + 1);
@@ -208,55 +277,59 @@ report_text(const json_t *d)
 		printf("  ");
 		cli_put(stdout, rs(v, "name"));
 		printf("  %.2f%s\n", rf(v, "value"), json_is_true(
-		    json_object_get(v, "above_limit")) ? "  above the limit" :
+		    json_object_get(v, "above_limit")) ? _("  above the limit") :
 		    "");
 	}
 
 	o = json_object_get(d, "fire_points");
-	printf("Fire points (task 9): %" JSON_INTEGER_FORMAT ", deductions %"
-	    JSON_INTEGER_FORMAT " yuan", ri(o, "count"), ri(o,
-	    "deduction_yuan"));
+	printf(_("Fire points (task 9): %lld, deductions %lld yuan"), rl(o,
+	    "count"), rl(o, "deduction_yuan"));
 	if (ri(o, "undecided") > 0)
-		printf(" (%" JSON_INTEGER_FORMAT " amount(s) for the town to "
-		    "decide)", ri(o, "undecided"));
+		printf(ngettext(" (%lld amount for the town to decide)",
+		    " (%lld amounts for the town to decide)",
+		    (unsigned long)ri(o, "undecided")), rl(o, "undecided"));
 	printf("\n");
 	json_array_foreach(json_object_get(o, "villages"), i, v) {
 		printf("  ");
 		cli_put(stdout, rs(v, "village"));
-		printf("  %" JSON_INTEGER_FORMAT " fire point(s), %"
-		    JSON_INTEGER_FORMAT " yuan\n", ri(v, "count"), ri(v,
-		    "deduction_yuan"));
+		printf(ngettext("  %lld fire point, %lld yuan\n",
+		    "  %lld fire points, %lld yuan\n", (unsigned long)ri(v,
+		    "count")), rl(v, "count"), rl(v, "deduction_yuan"));
 	}
 
 	o = json_object_get(d, "boilers");
-	printf("Boilers (task 11): coal <= 35 t/h still found: %zu; gas or "
-	    "biomass without networked monitoring: %zu\n", json_array_size(
+	printf(_("Boilers (task 11): coal <= 35 t/h still found: %zu; gas or "
+	    "biomass without networked monitoring: %zu\n"), json_array_size(
 	    json_object_get(o, "coal_le35")), json_array_size(
 	    json_object_get(o, "monitoring_not_networked")));
 	for (j = 0; j < 2; j++) {
 		list = json_object_get(o, j == 0 ? "coal_le35" :
 		    "monitoring_not_networked");
 		json_array_foreach(list, i, v) {
-			printf("  %s  ", j == 0 ? "coal" : rs(v, "fuel"));
+			printf("  ");
+			cli_put(stdout, j == 0 ? _("coal") : report_fuel(forms,
+			    nforms, rs(v, "fuel")));
+			printf("  ");
 			cli_put(stdout, rs(v, "site"));
 			printf("  ");
 			cli_put(stdout, rs(v, "name"));
 			if (json_is_number(json_object_get(v, "capacity_tph")))
 				printf("  %g t/h", rf(v, "capacity_tph"));
-			printf("  %.10s  record %.8s%s\n", rs(v, "created"),
+			printf(_("  %.10s  record %.8s%s\n"), rs(v, "created"),
 			    rs(v, "record"), json_is_true(json_object_get(v,
-			    "closed")) ? "  (closed since)" : "");
+			    "closed")) ? _("  (closed since)") : "");
 		}
 	}
 
 	o = json_object_get(d, "production_control");
 	if (!json_is_true(json_object_get(o, "in_season")))
-		printf("Production control (task 19): outside the season "
-		    "(15 November to 15 March)\n");
+		printf("%s", _("Production control (task 19): outside the "
+		    "season (15 November to 15 March)\n"));
 	else {
-		printf("Production control (task 19, season %s): %zu "
-		    "enterprise(s)\n", rs(o, "season"), json_array_size(
-		    json_object_get(o, "sites")));
+		n = json_array_size(json_object_get(o, "sites"));
+		printf(ngettext("Production control (task 19, season %s): "
+		    "%zu enterprise\n", "Production control (task 19, season "
+		    "%s): %zu enterprises\n", n), rs(o, "season"), n);
 		json_array_foreach(json_object_get(o, "sites"), i, v) {
 			printf("  ");
 			cli_put(stdout, rs(v, "site"));
@@ -264,40 +337,52 @@ report_text(const json_t *d)
 			cli_put(stdout, rs(v, "name"));
 			printf(" ");
 			json_array_foreach(json_object_get(v, "reasons"), j, r) {
-				printf("%s ", j > 0 ? ";" : "");
-				if (json_is_string(r))
-					printf("grade D");
-				else {
-					printf("open violation ");
-					cli_put(stdout, rs(r, "rule"));
-					printf(" (task %" JSON_INTEGER_FORMAT ")",
-					    ri(r, "task"));
+				printf("%s ", j > 0 ? _(";") : "");
+				if (json_is_string(r)) {
+					printf("%s", _("grade D"));
+					continue;
 				}
+				printf("%s", _("open violation "));
+				text = report_rule_text(forms, nforms, rs(r,
+				    "rule"));
+				/* The rule's words, its id after them. */
+				if (text != NULL) {
+					cli_put(stdout, text);
+					printf(" [");
+					cli_put(stdout, rs(r, "rule"));
+					printf("]");
+				} else
+					cli_put(stdout, rs(r, "rule"));
+				printf(_(" (task %lld)"), rl(r, "task"));
 			}
 			printf("\n");
 		}
 	}
 
-	printf("Findings, opened / closed by the month's records:\n");
+	printf("%s", _("Findings, opened / closed by the month's records:\n"));
 	if (json_array_size(json_object_get(d, "findings")) == 0)
-		printf("  none\n");
+		printf("%s", _("  none\n"));
 	json_array_foreach(json_object_get(d, "findings"), i, v)
-		printf("  task %-3" JSON_INTEGER_FORMAT " %" JSON_INTEGER_FORMAT
-		    " / %" JSON_INTEGER_FORMAT "\n", ri(v, "task"), ri(v,
-		    "opened"), ri(v, "closed"));
-	printf("Inspections per inspector:\n");
+		printf(_("  task %-3lld %lld / %lld\n"), rl(v, "task"), rl(v,
+		    "opened"), rl(v, "closed"));
+	printf("%s", _("Inspections per inspector:\n"));
 	if (json_array_size(json_object_get(d, "inspectors")) == 0)
-		printf("  none\n");
+		printf("%s", _("  none\n"));
 	json_array_foreach(json_object_get(d, "inspectors"), i, v) {
 		printf("  ");
 		cli_put(stdout, json_is_string(json_object_get(v, "name")) ?
-		    rs(v, "name") : "(not on the roster)");
+		    rs(v, "name") : _("(not on the roster)"));
 		printf(" ");
 		cli_put(stdout, rs(v, "badge"));
-		printf("  %s  %" JSON_INTEGER_FORMAT " record(s), %"
-		    JSON_INTEGER_FORMAT " site(s)\n", rs(v, "device"), ri(v,
-		    "records"), ri(v, "sites"));
+		printf("  %s  ", rs(v, "device"));
+		printf(ngettext("%lld record", "%lld records",
+		    (unsigned long)ri(v, "records")), rl(v, "records"));
+		printf("%s", _(", "));
+		printf(ngettext("%lld site", "%lld sites",
+		    (unsigned long)ri(v, "sites")), rl(v, "sites"));
+		printf("\n");
 	}
+	form_list_free(forms, nforms);
 }
 
 static int
@@ -351,7 +436,7 @@ report_monthly_cmd(struct cli *cli, int argc, char **argv)
 		else if (fmt == 'c')
 			report_csv(doc);
 		else
-			report_text(doc);
+			report_text(dd, doc);
 		json_decref(doc);
 	}
 	datadir_close(dd);

@@ -186,7 +186,7 @@ draw_fill(int y, int x, int cols, attr_t a)
 static const char *
 draw_break(const char *s, int cols, const char **end)
 {
-	const char	*p = s, *last_space = NULL, *q;
+	const char	*p = s, *last_space = NULL, *last_wide = NULL, *q;
 	wchar_t		 wc;
 	int		 w, used = 0;
 
@@ -194,9 +194,14 @@ draw_break(const char *s, int cols, const char **end)
 		q = p;
 		wc = draw_next(&q, &w);
 		if (used + w > cols && used > 0) {
-			if (last_space != NULL && wc != L' ') {
-				*end = last_space;
-				p = last_space;
+			/* Chinese breaks before or after any of its
+			 * characters, Latin text at a space. */
+			if (w < 2 && wc != L' ' && (last_space != NULL ||
+			    last_wide != NULL)) {
+				*end = last_space != NULL && (last_wide == NULL
+				    || last_space > last_wide) ? last_space :
+				    last_wide;
+				p = *end;
 			} else
 				*end = p;
 			while (*p == ' ')
@@ -205,6 +210,8 @@ draw_break(const char *s, int cols, const char **end)
 		}
 		if (wc == L' ')
 			last_space = p;
+		else if (w == 2)
+			last_wide = q;
 		used += w;
 		p = q;
 	}
@@ -260,6 +267,24 @@ draw_wrap_rows(int cols, const char *s)
 		s = next;
 	}
 	return rows;
+}
+
+char *
+draw_wrap_line(int cols, const char *s, int n)
+{
+	const char	*end, *next;
+
+	if (s == NULL)
+		return NULL;
+	while (*s != '\0') {
+		next = draw_break(s, cols, &end);
+		if (n-- == 0)
+			return xstrndup(s, (size_t)(end - s));
+		if (next == s)
+			break;
+		s = next;
+	}
+	return NULL;
 }
 
 char *

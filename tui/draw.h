@@ -53,6 +53,9 @@ void draw_fill(int y, int x, int cols, attr_t a);
 int draw_wrap(int y, int x, int cols, int maxrows, const char *s, attr_t a);
 /* Rows draw_wrap() would use with no limit. */
 int draw_wrap_rows(int cols, const char *s);
+/* Row n (0-based) of s wrapped as draw_wrap() does, or NULL past the
+ * last (caller frees). */
+char *draw_wrap_line(int cols, const char *s, int n);
 /* s cut or padded to exactly cols columns, as a new string (caller frees). */
 char *draw_fit(const char *s, int cols);
 /* A human size: "812 B", "3.4 KiB", "12.0 MiB" (buf of 16). */

@@ -16,6 +16,77 @@
 #include "tui/screens.h"
 #include "tui/words.h"
 
+/* The answers of record id (a new reference), or NULL. */
+static json_t *
+flow_last_answers(struct tui *t, const char *id)
+{
+	struct record	 r;
+	json_t		*a = NULL;
+
+	if (record_load(t->dd->db, id, &r) != 0)
+		return NULL;
+	if (json_is_object(json_object_get(r.doc, "answers")))
+		a = json_incref(json_object_get(r.doc, "answers"));
+	record_clear(&r);
+	return a;
+}
+
+void
+flow_prefill_last(struct tui *t, const struct form *f, const char *record,
+    json_t *answers)
+{
+	json_t		*last = flow_last_answers(t, record), *one;
+	const json_t	*q, *v;
+	struct form_eval ev;
+	const char	*id, *type;
+	size_t		 i;
+
+	if (last == NULL)
+		return;
+	json_array_foreach(json_object_get(form_doc(f), "questions"), i, q) {
+		id = json_string_value(json_object_get(q, "id"));
+		type = json_string_value(json_object_get(q, "type"));
+		if (id == NULL || type == NULL || strcmp(type, "photo") == 0 ||
+		    strcmp(type, "calculate") == 0 ||
+		    strcmp(type, "note") == 0 ||
+		    (v = json_object_get(last, id)) == NULL)
+			continue;
+		/* Only an answer this version of the form takes. */
+		one = json_pack("{s:O}", id, v);
+		if (form_eval(f, one, &ev) == 0) {
+			form_eval_clear(&ev);
+			json_object_set(answers, id, (json_t *)v);
+		}
+		json_decref(one);
+	}
+	json_decref(last);
+}
+
+int
+flow_from_last(const struct flow_state *fs, const char *id)
+{
+	const json_t	*v = json_object_get(fs->d.answers, id);
+
+	return fs->last != NULL && v != NULL &&
+	    json_equal(v, json_object_get(fs->last, id));
+}
+
+json_t *
+flow_default(const struct flow_state *fs, const char *id)
+{
+	struct form_site	 s;
+	json_t			*v = NULL;
+
+	s.id = fs->site.id;
+	s.kind = fs->site.kind;
+	s.village = fs->site.village;
+	s.industry = fs->site.industry;
+	s.grade = fs->site.grade;
+	if (form_default(fs->f, id, &s, &v) != 0)
+		return NULL;
+	return v;
+}
+
 int
 flow_state_load(struct tui *t, int64_t id, struct flow_state *fs)
 {
@@ -33,6 +104,8 @@ flow_state_load(struct tui *t, int64_t id, struct flow_state *fs)
 		goto fail;
 	if ((rc = flow_state_eval(fs)) != 0)
 		goto fail;
+	if (fs->d.follows != NULL)
+		fs->last = flow_last_answers(t, fs->d.follows);
 	return 0;
 fail:
 	flow_state_clear(fs);
@@ -46,6 +119,7 @@ flow_state_clear(struct flow_state *fs)
 	site_clear(&fs->site);
 	if (fs->have_ev)
 		form_eval_clear(&fs->ev);
+	json_decref(fs->last);
 	memset(fs, 0, sizeof *fs);
 }
 

@@ -23,6 +23,8 @@ struct flow_state {
 	struct site		 site;
 	struct form_eval	 ev;
 	int			 have_ev;
+	json_t			*last;	/* a follow-up: the answers of the
+					   record it follows, or NULL */
 };
 
 /* Load draft id with its form and site, and evaluate it. */
@@ -32,6 +34,20 @@ void flow_state_clear(struct flow_state *fs);
 int flow_state_eval(struct flow_state *fs);
 /* Save the draft; an error goes to the message line.  0 or the error. */
 int flow_state_save(struct tui *t, struct flow_state *fs);
+/*
+ * The answers a follow-up starts with: those of the record it follows
+ * (record) that this form still asks, photos and calculated values left
+ * out (a follow-up takes its own photos), into answers.
+ */
+void flow_prefill_last(struct tui *t, const struct form *f,
+    const char *record, json_t *answers);
+/* Is question id's answer the one of the last visit (a follow-up)? */
+int flow_from_last(const struct flow_state *fs, const char *id);
+/*
+ * The default of question id from the site register (the question's
+ * "default"), or NULL: a new reference, the caller's.
+ */
+json_t *flow_default(const struct flow_state *fs, const char *id);
 /* The questions array of the form. */
 const json_t *flow_questions(const struct flow_state *fs);
 /* Is question id shown (relevant) with the answers so far? */

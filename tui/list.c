@@ -1,5 +1,8 @@
 #include "config.h"
 
+#include <stdio.h>
+
+#include "tui/draw.h"
 #include "tui/list.h"
 
 void
@@ -62,4 +65,29 @@ list_key(struct list *l, const struct tui_key *k, int rows, int letters)
 	}
 	list_fix(l, rows);
 	return l->sel != old ? TUI_REDRAW : TUI_HANDLED;
+}
+
+void
+list_draw_marks(const struct list *l, int y, int rows)
+{
+	if (rows < 1)
+		return;
+	if (l->top > 0)
+		draw_str(y, COLS - 1, 1, "↑", draw_attr(DRAW_DIM));
+	if (l->top + rows < l->n)
+		draw_str(y + rows - 1, COLS - 1, 1, "↓", draw_attr(DRAW_DIM));
+}
+
+int
+list_draw_where(int y, int pos, int total)
+{
+	char	buf[32];
+	int	w;
+
+	if (total <= 0)
+		return 0;
+	snprintf(buf, sizeof buf, "%d/%d", pos, total);
+	w = draw_width(buf);
+	draw_str(y, COLS - 2 - w, w, buf, draw_attr(DRAW_DIM));
+	return w;
 }

@@ -23,5 +23,17 @@ struct list {
 int list_key(struct list *l, const struct tui_key *k, int rows, int letters);
 /* Keep the selection in 0 .. n-1 and in sight of rows rows. */
 void list_fix(struct list *l, int rows);
+/*
+ * Every list shows where it is: "↑" right of its first row (y) when rows
+ * are above it, "↓" right of its last row when more follow, in the last
+ * column of the screen, which a list's rows leave blank.
+ */
+void list_draw_marks(const struct list *l, int y, int rows);
+/*
+ * "pos/total" (the selection's place among what the list counts: sites,
+ * not headings) right-aligned on row y, ending two columns from the
+ * edge; nothing when total is 0.  Returns the columns it took.
+ */
+int list_draw_where(int y, int pos, int total);
 
 #endif

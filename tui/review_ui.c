@@ -78,8 +78,10 @@ rui_issue(struct tui *t, struct rui *u)
 		tui_msg(t, _("Record %.12s %s; the decision goes out with the "
 		    "next sync."), u->records[0], words_review(u->state, NULL));
 	else if (made == u->n)
-		tui_msg(t, _("%zu records %s; the decisions go out with the "
-		    "next sync."), made, words_review(u->state, NULL));
+		tui_msg(t, ngettext("%zu record %s; the decision goes out "
+		    "with the next sync.", "%zu records %s; the decisions go "
+		    "out with the next sync.", made), made,
+		    words_review(u->state, NULL));
 	if (u->done != NULL)
 		u->done(t, u->arg, (int)made);
 	rui_free(u);

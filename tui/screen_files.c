@@ -177,6 +177,8 @@ files_draw(struct tui *t, void *priv)
 		return;
 	}
 	list_fix(&f->l, rows);
+	list_draw_where(TUI_BODY_TOP + 1, f->l.sel + 1, f->n);
+	list_draw_marks(&f->l, y, rows);
 	for (i = f->l.top; i < f->n && i < f->l.top + rows; i++, y++) {
 		attr_t a = i == f->l.sel ? draw_attr(DRAW_SELECT) : A_NORMAL;
 		localtime_r(&f->e[i].mtime, &tm);

@@ -165,7 +165,10 @@ fnd_draw(struct tui *t, void *priv)
 		    "first %d findings (/ narrows them)"), FINDINGS_MAX);
 	else
 		draw_printf(y++, 1, COLS - 2, draw_attr(DRAW_HEAD),
-		    _("%d findings"), s->l.n);
+		    ngettext("%d finding", "%d findings",
+		    (unsigned long)s->l.n), s->l.n);
+	list_draw_where(TUI_BODY_TOP, s->l.sel + 1, s->l.n);
+	list_draw_marks(&s->l, y, rows);
 	if (s->l.n == 0)
 		draw_str(y, 2, COLS - 4, _("None."), draw_attr(DRAW_DIM));
 	for (i = s->l.top; i < s->l.n && y <= LINES - 3; i++, y++) {

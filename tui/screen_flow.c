@@ -42,6 +42,10 @@ struct flow {
 	char			*problem;	/* what is wrong, shown under */
 	int			 problem_typed;	/* a parse error of the field */
 	int			 moved;		/* the highlight was moved */
+	json_t			*deflt;		/* the question's default from
+						   the site register, or NULL */
+	int			 proposed;	/* unanswered: deflt is shown,
+						   and taken on moving on */
 };
 
 static void flow_enter(struct tui *, struct flow *, size_t);
@@ -114,18 +118,59 @@ flow_set_answer(struct tui *t, struct flow *fl, json_t *v)
 	flow_changed(t, fl);
 }
 
-/* Parse what was typed in the field into an answer; NULL and a message
- * when it is not one. */
+/*
+ * What a Chinese input method types in full width, in ASCII: the digits
+ * ０-９, ＋ － ． ， and the rest of U+FF01..FF5E (ASCII 0x21..0x7E moved
+ * by 0xFEE0), the ideographic space, 。 (the "." of Chinese mode) and the
+ * minus sign U+2212.  Numbers, dates and places are then parsed as if
+ * typed in half width.  Caller frees.
+ */
+static char *
+flow_halfwidth(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*out = xmalloc(strlen(s) + 1), *o = out;
+	unsigned		 c;
+
+	while (*p != '\0') {
+		if (p[0] == 0xef && (p[1] == 0xbc || p[1] == 0xbd) &&
+		    p[2] >= 0x80 && p[2] <= 0xbf) {
+			/* U+FF00..FF7F: EF BC 80..BF, EF BD 80..BF. */
+			c = 0xff00u + ((p[1] == 0xbd) ? 0x40u : 0) +
+			    (p[2] - 0x80u);
+			if (c >= 0xff01 && c <= 0xff5e) {
+				*o++ = (char)(c - 0xfee0);
+				p += 3;
+				continue;
+			}
+		} else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) {
+			*o++ = ' ';	/* U+3000 */
+			p += 3;
+			continue;
+		} else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x82) {
+			/* U+3002 。: what "." types in Chinese mode. */
+			*o++ = '.';
+			p += 3;
+			continue;
+		} else if (p[0] == 0xe2 && p[1] == 0x88 && p[2] == 0x92) {
+			*o++ = '-';	/* U+2212 */
+			p += 3;
+			continue;
+		}
+		*o++ = (char)*p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Parse s (half width) as the answer of the question now. */
 static json_t *
-flow_parse(struct flow *fl, const char *s, char **why)
+flow_parse_ascii(struct flow *fl, const char *s, char **why)
 {
 	char		*end;
 	double		 d, lat, lon;
 	long long	 n;
 
-	*why = NULL;
-	if (flow_is(fl, "text"))
-		return json_string(s);
 	errno = 0;
 	if (flow_is(fl, "integer")) {
 		n = strtoll(s, &end, 10);
@@ -157,6 +202,23 @@ flow_parse(struct flow *fl, const char *s, char **why)
 	return NULL;
 }
 
+/* Parse what was typed in the field into an answer; NULL and a message
+ * when it is not one. */
+static json_t *
+flow_parse(struct flow *fl, const char *typed, char **why)
+{
+	char		*s;
+	json_t		*v;
+
+	*why = NULL;
+	if (flow_is(fl, "text"))
+		return json_string(typed);
+	s = flow_halfwidth(typed);
+	v = flow_parse_ascii(fl, s, why);
+	free(s);
+	return v;
+}
+
 /*
  * Take what is typed in the field as the answer.  0 when it is one (or
  * the field is empty), -1 with the problem shown when it is not.
@@ -186,6 +248,15 @@ flow_take_field(struct tui *t, struct flow *fl)
 	}
 	flow_set_answer(t, fl, v);
 	return 0;
+}
+
+/* A default as the field shows it (a number or a text). */
+static char *
+flow_default_text(const json_t *v)
+{
+	if (json_is_number(v))
+		return answer_number(v);
+	return xstrdup(json_is_string(v) ? json_string_value(v) : "");
 }
 
 /* The answer of the question now, as the field shows it. */
@@ -222,12 +293,22 @@ flow_enter(struct tui *t, struct flow *fl, size_t i)
 	memset(&fl->l, 0, sizeof fl->l);
 	fl->e_dirty = 0;
 	fl->moved = 0;
+	/* A default from the register is shown when the question is first
+	 * shown unanswered; it is an answer once the inspector moves on. */
+	json_decref(fl->deflt);
+	fl->deflt = flow_default(&fl->fs, flow_qid(fl, i));
+	fl->proposed = fl->deflt != NULL &&
+	    json_object_get(fl->fs.d.answers, flow_qid(fl, i)) == NULL;
 	if (flow_is(fl, "yes_no") || flow_is(fl, "choice") ||
 	    flow_is(fl, "multi")) {
 		fl->w = W_LIST;
 		fl->l.n = flow_is(fl, "yes_no") ? 2 :
 		    (int)json_array_size(json_object_get(fl->q, "choices"));
 		v = json_object_get(fl->fs.d.answers, flow_qid(fl, i));
+		if (fl->proposed) {
+			v = fl->deflt;
+			fl->moved = 1;	/* Enter takes it */
+		}
 		if (json_is_false(v))
 			fl->l.sel = 1;
 		else if (json_is_string(v)) {
@@ -245,7 +326,8 @@ flow_enter(struct tui *t, struct flow *fl, size_t i)
 		fl->w = W_NONE;
 	else {
 		fl->w = W_FIELD;
-		text = flow_field_text(fl);
+		text = fl->proposed ? flow_default_text(fl->deflt) :
+		    flow_field_text(fl);
 		edit_init(&fl->e, text, flow_is(fl, "text") ? FORM_TEXT_MAX /
 		    4 : 64, 0);
 		free(text);
@@ -316,6 +398,12 @@ flow_open(struct tui *t, void *priv, void *arg)
 	}
 	i = flow_nearest(fl, flow_index(fl, a->question != NULL ?
 	    a->question : fl->fs.d.position));
+	/* The intro note stays one key back (p). */
+	while (a->question == NULL && a->skip_notes && i >= 0 &&
+	    strcmp(json_string_value(json_object_get(json_array_get(
+	    flow_questions(&fl->fs), (size_t)i), "type")), "note") == 0 &&
+	    flow_step(fl, (size_t)i, 1) >= 0)
+		i = flow_step(fl, (size_t)i, 1);
 	if (i < 0) {
 		flow_state_clear(&fl->fs);
 		return error_set(LT_EFORM, "form %s: no question to ask",
@@ -334,6 +422,7 @@ flow_close(struct tui *t, void *priv)
 		flow_take_field(t, fl);
 	edit_free(&fl->e);
 	free(fl->problem);
+	json_decref(fl->deflt);
 	flow_state_clear(&fl->fs);
 }
 
@@ -391,6 +480,8 @@ flow_chosen(const struct flow *fl, int i)
 	    flow_qid(fl, fl->qi)), *c, *x;
 	size_t		 j;
 
+	if (v == NULL && fl->proposed)
+		v = fl->deflt;
 	if (v == NULL)
 		return 0;
 	if (flow_is(fl, "yes_no"))
@@ -486,6 +577,14 @@ flow_draw(struct tui *t, void *priv)
 	if (json_is_true(json_object_get(fl->q, "required")))
 		draw_str(y++, 2, COLS - 4, _("(required)"),
 		    draw_attr(DRAW_DIM));
+	v = json_object_get(fl->fs.d.answers, flow_qid(fl, fl->qi));
+	if (flow_from_last(&fl->fs, flow_qid(fl, fl->qi)))
+		draw_str(y++, 2, COLS - 4, _("(from the last visit)"),
+		    draw_attr(DRAW_OK));
+	else if (fl->deflt != NULL && (fl->proposed ||
+	    json_equal(v, fl->deflt)))
+		draw_str(y++, 2, COLS - 4, _("(from the site register)"),
+		    draw_attr(DRAW_OK));
 	hint = record_text(json_object_get(fl->q, "hint"), lang);
 	if (hint != NULL)
 		y += draw_wrap(y, 2, COLS - 4, 4, hint, draw_attr(DRAW_DIM));
@@ -582,6 +681,11 @@ flow_choose(struct tui *t, struct flow *fl, int i)
 static int
 flow_next(struct tui *t, struct flow *fl, int check)
 {
+	/* Moving on past a default from the register answers it. */
+	if (fl->proposed && fl->w != W_FIELD && json_object_get(
+	    fl->fs.d.answers, flow_qid(fl, fl->qi)) == NULL)
+		flow_set_answer(t, fl, json_incref(fl->deflt));
+	fl->proposed = 0;
 	if (flow_take_field(t, fl) != 0 && check)
 		return TUI_REDRAW;
 	if (check) {
@@ -670,9 +774,10 @@ flow_key_common(struct tui *t, struct flow *fl, const struct tui_key *k,
 
 	if (TUI_IS(k, '\r') || TUI_IS(k, '\n') || k->code == KEY_ENTER)
 		return flow_next(t, fl, 1);
+	/* n is "No" on a yes/no question, and nothing else anywhere: one
+	 * meaning a key across the question types. */
 	if (TUI_IS(k, '\t') || k->code == KEY_NPAGE ||
-	    TUI_IS(k, TUI_CTRL('n')) || (letters && (TUI_IS(k, 'n') ||
-	    k->code == KEY_RIGHT)))
+	    TUI_IS(k, TUI_CTRL('n')) || (letters && k->code == KEY_RIGHT))
 		return flow_next(t, fl, 0);
 	if (k->code == KEY_BTAB || k->code == KEY_PPAGE ||
 	    TUI_IS(k, TUI_CTRL('p')) || (letters && (TUI_IS(k, 'p') ||
@@ -829,7 +934,7 @@ static const struct tui_keyhelp flow_keys_list[] = {
 	{ "Enter", N_("answer, next") },
 	{ "↑↓", N_("choose") },
 	{ "p", N_("previous") },
-	{ "n", N_("next") },
+	{ "Tab", N_("skip") },
 	{ "r", N_("review") },
 	{ "a", N_("attachments") },
 	{ "Esc", N_("pause") },
@@ -851,6 +956,7 @@ static const struct tui_keyhelp flow_keys_multi[] = {
 	{ "Space", N_("tick") },
 	{ "Enter", N_("next") },
 	{ "p", N_("previous") },
+	{ "Tab", N_("skip") },
 	{ "r", N_("review") },
 	{ "a", N_("attachments") },
 	{ "Esc", N_("pause") },
@@ -864,6 +970,11 @@ static const struct tui_keyhelp flow_keys_field[] = {
 	{ "F6", N_("attachments") },
 	{ "Esc", N_("pause") },
 	{ "F2", N_("中文/English") },
+	/* The rest in the help only, past what the bar holds. */
+	{ "↑ ↓", N_("previous / next question") },
+	{ "Ctrl-T", N_("today (a date)") },
+	{ "Ctrl-L", N_("the site's registered place (a location)") },
+	{ "Tab", N_("skip") },
 	{ NULL, NULL }
 };
 
@@ -924,16 +1035,35 @@ int
 flow_start(struct tui *t, const char *site, const char *form,
     const char *follows)
 {
-	struct flow_arg	a;
-	int64_t		id;
-	int		rc;
+	return flow_start_at(t, site, form, follows, 0);
+}
+
+int
+flow_start_at(struct tui *t, const char *site, const char *form,
+    const char *follows, int skip_notes)
+{
+	const struct form	*f;
+	struct flow_arg		 a;
+	struct draft		 d;
+	int64_t			 id;
+	int			 rc;
 
 	if ((rc = draft_create(t->dd->db, site, form, follows, &id)) != 0) {
 		tui_error(t, "%s", _("Cannot start the inspection"));
 		return rc;
 	}
+	if (follows != NULL && (f = tui_form(t, form)) != NULL &&
+	    draft_load(t->dd->db, id, &d) == 0) {
+		/* A follow-up starts from the last visit: only what changed
+		 * is to be answered again. */
+		flow_prefill_last(t, f, follows, d.answers);
+		if (json_object_size(d.answers) > 0)
+			draft_save(t->dd->db, &d);
+		draft_clear(&d);
+	}
 	a.draft = id;
 	a.question = NULL;
+	a.skip_notes = skip_notes;
 	if ((rc = tui_push(t, &screen_flow, &a)) != 0) {
 		tui_error(t, "%s", _("Cannot start the inspection"));
 		draft_delete(t->dd->db, id);

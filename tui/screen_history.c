@@ -52,6 +52,9 @@ struct hist {
 	int		 sel;		/* the selected one */
 	int		 fill;		/* rows read into tmp */
 	int		 at_top;	/* rows[0] was the newest record */
+	char		 probed[65];	/* the last row older ones were
+					   looked for after */
+	int		 more_older;	/* and there were */
 };
 
 /* Copy s into a fixed buffer, cut at a character boundary. */
@@ -112,6 +115,37 @@ hist_fetch(struct tui *t, struct hist *h, const struct history_pos *after,
 		return -1;
 	}
 	return h->fill;
+}
+
+/* A row given to a probe: counted only. */
+static int
+hist_count(const struct history_row *row, void *arg)
+{
+	(void)row;
+	(void)arg;
+	return 0;
+}
+
+/* Are there records older than the window's last row?  Asked once per
+ * last row (one indexed row at most), for the ↓ of the list. */
+static int
+hist_more_older(struct tui *t, struct hist *h)
+{
+	struct history_filter	f = h->filter;
+	int			n = 0;
+
+	if (h->n == 0)
+		return 0;
+	if (strcmp(h->probed, h->rows[h->n - 1].id) == 0)
+		return h->more_older;
+	if (f.site == NULL)
+		f.site = h->site;
+	if (history_page(t->dd->db, &f, &h->rows[h->n - 1].pos, 1,
+	    HISTORY_OLDER, hist_count, NULL, &n) != 0)
+		n = 0;
+	memcpy(h->probed, h->rows[h->n - 1].id, sizeof h->probed);
+	h->more_older = n > 0;
+	return h->more_older;
 }
 
 /* The newest rows. */
@@ -417,25 +451,74 @@ struct hist_cols {
 	int	date, site, form, find, status;
 };
 
+/* What the findings column says of a row, into find (of 64). */
 static void
-hist_layout(struct hist_cols *c)
+hist_find_text(const struct hist_row *r, char *find, size_t size)
 {
-	int	rest;
+	if (r->findings == 0)
+		snprintf(find, size, "-");
+	else if (r->open == 0)
+		snprintf(find, size, "%d", r->findings);
+	else
+		snprintf(find, size, _("%d (open %d)"), r->findings, r->open);
+}
+
+static int
+hist_max(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/*
+ * The columns for the rows shown: the findings and status as wide as
+ * what they say, and the rest of the screen to the site and the form, the
+ * site's name first, so that no name is cut while columns stay empty.
+ */
+static void
+hist_layout(struct tui *t, const struct hist *h, struct hist_cols *c)
+{
+	const struct hist_row	*r;
+	char			 find[64];
+	int			 rest, i, site, form, form_min;
 
 	c->date = 16;
-	c->find = 11;
-	c->status = 8;
+	c->find = draw_width(_("Findings"));
+	c->status = draw_width(_("Status"));
+	site = draw_width(_("Site"));
+	form = draw_width(_("Form"));
+	for (i = 0; i < h->n; i++) {
+		r = &h->rows[i];
+		hist_find_text(r, find, sizeof find);
+		c->find = hist_max(c->find, draw_width(find));
+		c->status = hist_max(c->status, draw_width(words_status(
+		    r->status, NULL)));
+		site = hist_max(site, draw_width(r->site_name[0] != '\0' ?
+		    r->site_name : r->site));
+		form = hist_max(form, draw_width(hist_form_text(t, r)));
+	}
+	if (c->find > 12)
+		c->find = 12;
+	if (c->status > 14)
+		c->status = 14;
 	/* Margins of one and gaps of two between the five columns. */
 	rest = COLS - 2 - 8 - c->date - c->find - c->status;
 	if (rest < 16)
 		rest = 16;
-	c->site = rest * 9 / 20;
+	if (site + form <= rest) {
+		c->site = site;
+		c->form = rest - site;
+		return;
+	}
+	/* The name says which site; a form's title is known by its start. */
+	form_min = form < 12 ? form : 12;
+	c->site = site < rest - form_min ? site : rest - form_min;
 	c->form = rest - c->site;
 }
 
 /* Paint one row of the window at y. */
 static void
-hist_paint_row(struct tui *t, const struct hist_row *r, int y, int selected)
+hist_paint_row(struct tui *t, const struct hist *h, const struct hist_row *r,
+    int y, int selected)
 {
 	struct hist_cols	c;
 	enum draw_part		part;
@@ -444,7 +527,7 @@ hist_paint_row(struct tui *t, const struct hist_row *r, int y, int selected)
 	attr_t			sel = draw_attr(DRAW_SELECT);
 	int			x = 1;
 
-	hist_layout(&c);
+	hist_layout(t, h, &c);
 	if (selected)
 		draw_fill(y, 0, COLS, sel);
 	history_time(when, sizeof when, r->pos.created);
@@ -455,13 +538,7 @@ hist_paint_row(struct tui *t, const struct hist_row *r, int y, int selected)
 	x += c.site + 2;
 	draw_str(y, x, c.form, hist_form_text(t, r), selected ? sel : A_NORMAL);
 	x += c.form + 2;
-	if (r->findings == 0)
-		snprintf(find, sizeof find, "-");
-	else if (r->open == 0)
-		snprintf(find, sizeof find, "%d", r->findings);
-	else
-		snprintf(find, sizeof find, _("%d (open %d)"), r->findings,
-		    r->open);
+	hist_find_text(r, find, sizeof find);
 	draw_str(y, x, c.find, find, selected ? sel : draw_attr(r->open > 0 ?
 	    DRAW_WARN : DRAW_NORMAL));
 	x += c.find + 2;
@@ -495,7 +572,7 @@ hist_draw(struct tui *t, void *priv)
 		    "on the home screen."), A_NORMAL);
 		return;
 	}
-	hist_layout(&c);
+	hist_layout(t, h, &c);
 	draw_str(y, x, c.date, _("When"), head);
 	x += c.date + 2;
 	draw_str(y, x, c.site, _("Site"), head);
@@ -506,7 +583,12 @@ hist_draw(struct tui *t, void *priv)
 	x += c.find + 2;
 	draw_str(y, x, c.status, _("Status"), head);
 	for (i = 0; i < h->n; i++)
-		hist_paint_row(t, &h->rows[i], y + 1 + i, i == h->sel);
+		hist_paint_row(t, h, &h->rows[i], y + 1 + i, i == h->sel);
+	/* Where the list is: rows above it, rows below. */
+	if (!h->at_top)
+		draw_str(y + 1, COLS - 1, 1, "↑", draw_attr(DRAW_DIM));
+	if (hist_more_older(t, h))
+		draw_str(y + h->n, COLS - 1, 1, "↓", draw_attr(DRAW_DIM));
 }
 
 /*

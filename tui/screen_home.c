@@ -82,8 +82,7 @@ struct home {
 	int			 noverdue;	/* of those listed */
 	int			 waiting_known;
 	int64_t			 waiting;
-	char			 last_time[24];	/* local, or "" never */
-	char			*last_result;	/* or NULL */
+	char			*last_result;	/* tui_last_sync(), or NULL */
 	char			 today[11];
 	int			 nassign;	/* sites assigned this month */
 	int			 nassign_done;	/* of them, inspected */
@@ -225,7 +224,8 @@ home_add_assign(const struct assign_site *a, void *arg)
 		return 0;
 	}
 	more = xasprintf("%s%s%s", h->assign_left != NULL ? h->assign_left :
-	    "", h->assign_left != NULL ? ", " : "", a->name);
+	    "", h->assign_left == NULL ? "" : strcmp(i18n_lang(), "zh") == 0 ?
+	    "、" : ", ", a->name);
 	free(h->assign_left);
 	h->assign_left = more;
 	return 0;
@@ -380,7 +380,7 @@ static void
 home_load_sync(struct tui *t, struct home *h)
 {
 	struct key_public	 pk;
-	char			 device[KEY_ID_HEX], *v = NULL;
+	char			 device[KEY_ID_HEX];
 
 	h->waiting_known = 0;
 	if (datadir_device_public(t->dd, &pk) != 0) {
@@ -392,12 +392,7 @@ home_load_sync(struct tui *t, struct home *h)
 		tui_error(t, "%s", _("Cannot tell what waits to sync"));
 	else
 		h->waiting_known = 1;
-	h->last_time[0] = '\0';
-	if (db_setting_get(t->dd->db, "sync.last_time", &v) == 0 &&
-	    v != NULL)
-		history_time(h->last_time, sizeof h->last_time, v);
-	free(v);
-	db_setting_get(t->dd->db, "sync.last_result", &h->last_result);
+	h->last_result = tui_last_sync(t);
 }
 
 /* (Re)load everything, keeping the selection where it can. */
@@ -517,6 +512,19 @@ home_row(int y, attr_t a, const char *c1, int w1, const char *c2, int w2,
 	free(f1);
 }
 
+/*
+ * The width of a name column: as wide as the widest name (and at least
+ * min), at most max; the columns to its right take the rest, so no name
+ * is cut while the screen has room for it.
+ */
+static int
+home_name_width(int widest, int min, int max)
+{
+	if (widest < min)
+		widest = min;
+	return widest < max ? widest : max;
+}
+
 /* The drafts' lines from y in rows rows. */
 static void
 home_draw_drafts(struct home *h, int y, int rows)
@@ -531,7 +539,10 @@ home_draw_drafts(struct home *h, int y, int rows)
 		return;
 	}
 	/* "  " site "  " form "  " YYYY-MM-DD HH:MM (16) */
-	wsite = (COLS - 22) * 4 / 9;
+	for (i = wsite = 0; i < h->ndrafts; i++)
+		if (draw_width(h->drafts[i].site) > wsite)
+			wsite = draw_width(h->drafts[i].site);
+	wsite = home_name_width(wsite, 8, (COLS - 22) * 3 / 5);
 	wform = COLS - 22 - wsite;
 	home_scroll(h->list.sel - h->qrow - h->noffice, h->ndrafts, rows,
 	    &h->dtop);
@@ -561,7 +572,10 @@ home_draw_due(struct home *h, int y, int rows)
 		return;
 	}
 	/* "  " deadline " !" "  " site "  " text */
-	wsite = (COLS - 16) / 3;
+	for (i = wsite = 0; i < h->ndue; i++)
+		if (draw_width(h->due[i].site) > wsite)
+			wsite = draw_width(h->due[i].site);
+	wsite = home_name_width(wsite, 8, (COLS - 16) / 2);
 	home_scroll(h->list.sel - h->qrow - h->noffice - h->ndrafts, h->ndue,
 	    rows,
 	    &h->ftop);
@@ -586,8 +600,12 @@ home_draw_office(struct home *h, int y, int rows)
 	struct home_office	*o;
 	enum draw_part		 part;
 	const char		*state;
-	int			 i, sel;
+	int			 i, sel, wsite;
 
+	for (i = wsite = 0; i < h->noffice; i++)
+		if (draw_width(h->office[i].site) > wsite)
+			wsite = draw_width(h->office[i].site);
+	wsite = home_name_width(wsite, 8, (COLS - 16) / 2);
 	home_scroll(h->list.sel - h->qrow, h->noffice, rows, &h->otop);
 	for (i = 0; i < rows && h->otop + i < h->noffice; i++) {
 		sel = h->otop + i;
@@ -595,8 +613,7 @@ home_draw_office(struct home *h, int y, int rows)
 		state = words_review(o->state, &part);
 		home_row(y + i, sel == h->list.sel - h->qrow ?
 		    draw_attr(DRAW_SELECT) :
-		    draw_attr(part), state, 8, o->site, (COLS - 16) / 4,
-		    o->text);
+		    draw_attr(part), state, 8, o->site, wsite, o->text);
 	}
 }
 
@@ -613,11 +630,10 @@ home_draw_sync(struct home *h, int y)
 	else
 		draw_printf(y, 4, COLS - 6, A_NORMAL,
 		    _("Records waiting to sync: %s"), "?");
-	if (h->last_time[0] == '\0')
+	if (h->last_result == NULL)
 		when = xstrdup(_("never"));
 	else
-		when = xasprintf("%s  %s", h->last_time,
-		    h->last_result != NULL ? h->last_result : "");
+		when = xstrdup(h->last_result);
 	draw_printf(y + 1, 4, COLS - 6, A_NORMAL, _("Last sync: %s"), when);
 	free(when);
 }
@@ -656,8 +672,9 @@ home_draw(struct tui *t, void *priv)
 		draw_str(y++, 4, COLS - 6, _("No assignments published by "
 		    "the office."), draw_attr(DRAW_DIM));
 	else if (h->assign_left == NULL)
-		draw_printf(y++, 4, COLS - 6, draw_attr(DRAW_OK), _("All %d "
-		    "site(s) inspected."), h->nassign);
+		draw_printf(y++, 4, COLS - 6, draw_attr(DRAW_OK),
+		    ngettext("The %d site is inspected.", "All %d sites are "
+		    "inspected.", (unsigned long)h->nassign), h->nassign);
 	else
 		draw_printf(y++, 4, COLS - 6, A_NORMAL, _("%d of %d to do: %s"),
 		    h->nassign - h->nassign_done, h->nassign, h->assign_left);
@@ -832,6 +849,8 @@ static const struct tui_keyhelp home_keys[] = {
 	{ "m", N_("monthly report") },
 	{ "d", N_("supervisor's desk") },
 	{ "v", N_("review queue") },
+	{ "a", N_("answer the office") },
+	{ "↑↓", N_("move") },
 	{ NULL, NULL }
 };
 

@@ -193,11 +193,15 @@ queue_draw(struct tui *t, void *priv)
 		    _("the first %d records"), QUEUE_MAX);
 	else if (q->nmarked > 0)
 		draw_printf(y++, 1, COLS - 2, draw_attr(DRAW_HEAD),
-		    _("%d records, %d marked (A accepts them)"), q->l.n,
-		    q->nmarked);
+		    ngettext("%d record, %d marked (A accepts them)",
+		    "%d records, %d marked (A accepts them)",
+		    (unsigned long)q->l.n), q->l.n, q->nmarked);
 	else
 		draw_printf(y++, 1, COLS - 2, draw_attr(DRAW_HEAD),
-		    _("%d records"), q->l.n);
+		    ngettext("%d record", "%d records", (unsigned long)q->l.n),
+		    q->l.n);
+	list_draw_where(TUI_BODY_TOP, q->l.sel + 1, q->l.n);
+	list_draw_marks(&q->l, y, rows);
 	if (q->l.n == 0)
 		draw_str(y, 2, COLS - 4, q->view == 0 ? _("Nothing waits for "
 		    "a decision.") : _("None."), draw_attr(DRAW_DIM));

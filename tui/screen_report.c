@@ -141,17 +141,35 @@ report_max(const json_t *list, const char *key, double min)
 	return m;
 }
 
+/* "3 records, 2 sites", each count with its plural. */
+static char *
+report_records_sites(json_int_t records, json_int_t sites)
+{
+	char	*a, *b, *out;
+
+	a = xasprintf(ngettext("%lld record", "%lld records",
+	    (unsigned long)records), (long long)records);
+	b = xasprintf(ngettext("%lld site", "%lld sites",
+	    (unsigned long)sites), (long long)sites);
+	/* TRANSLATORS: "3 records" and "2 sites" joined. */
+	out = xasprintf(_("%s, %s"), a, b);
+	free(a);
+	free(b);
+	return out;
+}
+
 static void
-report_build(struct report *r, const json_t *d)
+report_build(struct tui *t, struct report *r, const json_t *d)
 {
 	const json_t	*o, *v, *list, *why;
 	char		*label;
 	double		 max;
-	size_t		 i, j;
+	size_t		 i, j, n;
 
-	report_add(r, DRAW_DIM, xasprintf(_("%lld records counted (verified), "
-	    "by %zu inspector(s)"), (long long)jint(d, "records"),
-	    json_array_size(json_object_get(d, "inspectors"))));
+	n = json_array_size(json_object_get(d, "inspectors"));
+	report_add(r, DRAW_DIM, xasprintf(ngettext("%lld records counted "
+	    "(verified), by %zu inspector", "%lld records counted (verified), "
+	    "by %zu inspectors", n), (long long)jint(d, "records"), n));
 	o = json_object_get(d, "reviews");
 	report_add(r, jint(o, "pending") > 0 ? DRAW_WARN : DRAW_DIM,
 	    xasprintf(_("Reviewed by the office: %lld accepted, %lld returned, "
@@ -208,19 +226,24 @@ report_build(struct report *r, const json_t *d)
 		json_array_foreach(json_object_get(o, j == 0 ? "coal_le35" :
 		    "monitoring_not_networked"), i, v)
 			report_add(r, DRAW_WARN, xasprintf("  %s  %s %s  %g t/h",
-			    j == 0 ? _("coal") : jstr(v, "fuel"), jstr(v,
+			    j == 0 ? _("coal") : tui_choice_label(t, "fuel",
+			    jstr(v, "fuel")) != NULL ? tui_choice_label(t,
+			    "fuel", jstr(v, "fuel")) : jstr(v, "fuel"), jstr(v,
 			    "site"), jstr(v, "name"), jnum(v, "capacity_tph")));
 
 	o = json_object_get(d, "production_control");
 	if (json_is_true(json_object_get(o, "in_season"))) {
-		report_add(r, DRAW_HEAD, xasprintf(_("Production control "
-		    "(task 19, %s): %zu enterprise(s)"), jstr(o, "season"),
-		    json_array_size(json_object_get(o, "sites"))));
+		n = json_array_size(json_object_get(o, "sites"));
+		report_add(r, DRAW_HEAD, xasprintf(ngettext("Production "
+		    "control (task 19, %s): %zu enterprise", "Production "
+		    "control (task 19, %s): %zu enterprises", n), jstr(o,
+		    "season"), n));
 		json_array_foreach(json_object_get(o, "sites"), i, v) {
 			why = json_array_get(json_object_get(v, "reasons"), 0);
 			report_add(r, DRAW_NORMAL, xasprintf("  %s %s: %s%s",
 			    jstr(v, "site"), jstr(v, "name"), json_is_string(why)
-			    ? _("grade D") : jstr(why, "rule"), json_array_size(
+			    ? _("grade D") : tui_rule_text(t, jstr(why, "rule")),
+			    json_array_size(
 			    json_object_get(v, "reasons")) > 1 ? " …" : ""));
 		}
 	} else
@@ -246,9 +269,9 @@ report_build(struct report *r, const json_t *d)
 		label = xasprintf("%s %s", json_is_string(json_object_get(v,
 		    "name")) ? jstr(v, "name") : jstr(v, "device"), jstr(v,
 		    "badge"));
-		report_bar(r, label, jnum(v, "records"), max, 0, xasprintf(
-		    _("%lld records, %lld sites"), (long long)jint(v,
-		    "records"), (long long)jint(v, "sites")));
+		report_bar(r, label, jnum(v, "records"), max, 0,
+		    report_records_sites(jint(v, "records"), jint(v,
+		    "sites")));
 		free(label);
 	}
 }
@@ -470,14 +493,13 @@ report_draw(struct tui *t, void *priv)
 	struct rline	*l;
 	int		 y, i, x, b;
 
-	(void)t;
 	/* The lines in the language of the moment (L switches it). */
 	if (r->doc != NULL && strcmp(r->lang, i18n_lang()) != 0) {
 		report_free_lines(r);
 		if (r->desk)
 			desk_build(r, r->doc);
 		else
-			report_build(r, r->doc);
+			report_build(t, r, r->doc);
 		snprintf(r->lang, sizeof r->lang, "%s", i18n_lang());
 	}
 	for (y = TUI_BODY_TOP, i = r->top; i < r->n && y <= LINES - 3;

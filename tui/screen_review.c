@@ -33,6 +33,8 @@ struct review_row {
 	enum review_kind	kind;
 	size_t			idx;
 	const char		*text;	/* R_HEAD, R_TEXT */
+	int			sub;	/* R_FINDING, R_ACTION: its row of the
+					   wrapped text */
 };
 
 struct review {
@@ -40,7 +42,13 @@ struct review {
 	struct review_row	*rows;
 	size_t			 nrows;
 	struct list		 l;
+	int			 cols;	/* COLS the rows were laid out for */
+	char			 lang[4];	/* and their language */
 };
+
+/* Where the findings' rows start, and their width. */
+#define REVIEW_FINDING_X	3
+#define REVIEW_ACTION_X		5
 
 static void
 review_add(struct review *rv, enum review_kind kind, size_t idx,
@@ -50,7 +58,49 @@ review_add(struct review *rv, enum review_kind kind, size_t idx,
 	rv->rows[rv->nrows].kind = kind;
 	rv->rows[rv->nrows].idx = idx;
 	rv->rows[rv->nrows].text = text;
+	rv->rows[rv->nrows].sub = 0;
 	rv->nrows++;
+}
+
+/*
+ * Finding i as the representative reads it before acknowledging: task,
+ * severity and text, or (action) the deadline and the action; wrapped
+ * whole on the screen, never cut.  Caller frees.
+ */
+static char *
+review_finding_text(const struct review *rv, size_t i, int action)
+{
+	const json_t	*f = json_array_get(rv->fs.ev.findings, i);
+	const char	*lang = i18n_lang();
+	char		 deadline[16];
+
+	if (action) {
+		util_date_after(deadline, sizeof deadline, util_now(),
+		    (int)json_integer_value(json_object_get(f,
+		    "deadline_days")));
+		return xasprintf("→ %s %s · %s", _("by"), deadline,
+		    record_text(json_object_get(f, "action"), lang));
+	}
+	return xasprintf("%s %lld · %s: %s", _("Task"),
+	    (long long)json_integer_value(json_object_get(f, "task")),
+	    words_severity(json_string_value(json_object_get(f, "severity")),
+	    NULL), record_text(json_object_get(f, "text"), lang));
+}
+
+/* The rows of finding i's text (or action), each a row of its wrap. */
+static void
+review_add_wrapped(struct review *rv, enum review_kind kind, size_t i)
+{
+	char	*text = review_finding_text(rv, i, kind == R_ACTION);
+	int	 n, j, x = kind == R_ACTION ? REVIEW_ACTION_X :
+	    REVIEW_FINDING_X;
+
+	n = draw_wrap_rows(COLS - x - 1, text);
+	for (j = 0; j < (n > 0 ? n : 1); j++) {
+		review_add(rv, kind, i, NULL);
+		rv->rows[rv->nrows - 1].sub = j;
+	}
+	free(text);
 }
 
 static int
@@ -70,6 +120,8 @@ review_build(struct review *rv)
 	free(rv->rows);
 	rv->rows = NULL;
 	rv->nrows = 0;
+	rv->cols = COLS;
+	snprintf(rv->lang, sizeof rv->lang, "%s", i18n_lang());
 	review_add(rv, R_HEAD, 0, N_("Answers"));
 	n = json_array_size(rv->fs.ev.relevant);
 	for (i = 0; i < n; i++) {
@@ -85,8 +137,8 @@ review_build(struct review *rv)
 	if (n == 0)
 		review_add(rv, R_TEXT, 0, N_("None: nothing to rectify."));
 	for (i = 0; i < n; i++) {
-		review_add(rv, R_FINDING, i, NULL);
-		review_add(rv, R_ACTION, i, NULL);
+		review_add_wrapped(rv, R_FINDING, i);
+		review_add_wrapped(rv, R_ACTION, i);
 	}
 	review_add(rv, R_HEAD, 0, N_("Attachments, notes, acknowledgment"));
 	n = json_array_size(rv->fs.d.attachments);
@@ -179,9 +231,10 @@ review_row(struct review *rv, const struct review_row *r, int y, int sel)
 {
 	const char	*lang = i18n_lang(), *id;
 	const json_t	*q, *f, *a;
-	char		*ans, *problem, deadline[16], size[16];
+	char		*ans, *problem, *text, *line, size[16];
+	json_t		*deflt;
 	attr_t		 base = sel ? draw_attr(DRAW_SELECT) : A_NORMAL;
-	int		 half = COLS / 2 - 2;
+	int		 half = COLS / 2 - 2, x;
 
 	draw_fill(y, 1, COLS - 2, base);
 	switch (r->kind) {
@@ -192,6 +245,7 @@ review_row(struct review *rv, const struct review_row *r, int y, int sel)
 		draw_str(y, 3, COLS - 4, _(r->text), draw_attr(DRAW_DIM));
 		break;
 	case R_QUESTION:
+		x = 0;
 		id = json_string_value(json_array_get(rv->fs.ev.relevant,
 		    r->idx));
 		q = form_question(rv->fs.f, id);
@@ -209,29 +263,35 @@ review_row(struct review *rv, const struct review_row *r, int y, int sel)
 			    draw_attr(DRAW_ERROR), "%s%s! %s", ans,
 			    *ans ? " " : "", problem);
 		else
-			draw_str(y, half + 3, COLS - half - 4, *ans ? ans :
+			x = draw_str(y, half + 3, COLS - half - 4, *ans ? ans :
 			    "—", sel ? base : A_BOLD);
+		/* Where an answer came from, when not from the inspector. */
+		deflt = problem == NULL ? flow_default(&rv->fs, id) : NULL;
+		if (problem == NULL && flow_from_last(&rv->fs, id))
+			draw_str(y, half + 4 + x, COLS - half - 5 - x,
+			    _("(from the last visit)"), sel ? base :
+			    draw_attr(DRAW_DIM));
+		else if (deflt != NULL && json_equal(deflt,
+		    json_object_get(rv->fs.d.answers, id)))
+			draw_str(y, half + 4 + x, COLS - half - 5 - x,
+			    _("(from the site register)"), sel ? base :
+			    draw_attr(DRAW_DIM));
+		json_decref(deflt);
 		free(ans);
 		free(problem);
 		break;
 	case R_FINDING:
-		f = json_array_get(rv->fs.ev.findings, r->idx);
-		draw_printf(y, 3, COLS - 4, draw_attr(strcmp(json_string_value(
-		    json_object_get(f, "severity")), "violation") == 0 ?
-		    DRAW_ERROR : DRAW_WARN), "%s %lld · %s: %s", _("Task"),
-		    (long long)json_integer_value(json_object_get(f, "task")),
-		    words_severity(json_string_value(json_object_get(f,
-		    "severity")), NULL), record_text(json_object_get(f, "text"),
-		    lang));
-		break;
 	case R_ACTION:
 		f = json_array_get(rv->fs.ev.findings, r->idx);
-		util_date_after(deadline, sizeof deadline, util_now(),
-		    (int)json_integer_value(json_object_get(f,
-		    "deadline_days")));
-		draw_printf(y, 5, COLS - 6, A_NORMAL, "→ %s %s · %s",
-		    _("by"), deadline, record_text(json_object_get(f,
-		    "action"), lang));
+		x = r->kind == R_ACTION ? REVIEW_ACTION_X : REVIEW_FINDING_X;
+		text = review_finding_text(rv, r->idx, r->kind == R_ACTION);
+		line = draw_wrap_line(COLS - x - 1, text, r->sub);
+		draw_str(y, x, COLS - x - 1, line != NULL ? line : "",
+		    r->kind == R_ACTION ? A_NORMAL : draw_attr(strcmp(
+		    json_string_value(json_object_get(f, "severity")),
+		    "violation") == 0 ? DRAW_ERROR : DRAW_WARN));
+		free(line);
+		free(text);
 		break;
 	case R_ATTACH:
 		if (r->idx == (size_t)-1) {
@@ -283,12 +343,18 @@ review_draw(struct tui *t, void *priv)
 	size_t		 missing;
 
 	(void)t;
+	/* The findings are wrapped to the width and in the language. */
+	if (rv->cols != COLS || strcmp(rv->lang, i18n_lang()) != 0) {
+		review_build(rv);
+		review_settle(rv, 1);
+	}
 	missing = json_array_size(rv->fs.ev.missing) +
 	    json_array_size(rv->fs.ev.violations);
 	if (missing > 0)
 		draw_printf(TUI_BODY_TOP, 1, COLS - 2, draw_attr(DRAW_ERROR),
-		    _("%zu answer(s) missing or to correct before signing."),
-		    missing);
+		    ngettext("%zu answer missing or to correct before "
+		    "signing.", "%zu answers missing or to correct before "
+		    "signing.", missing), missing);
 	else if (rv->fs.d.acknowledged == NULL)
 		draw_str(TUI_BODY_TOP, 1, COLS - 2, _("Complete. Next: the "
 		    "representative's acknowledgment (k), then sign (s)."),
@@ -300,6 +366,7 @@ review_draw(struct tui *t, void *priv)
 	y = TUI_BODY_TOP + 2;
 	for (i = rv->l.top; i < (int)rv->nrows && i < rv->l.top + rows; i++)
 		review_row(rv, &rv->rows[i], y++, i == rv->l.sel);
+	list_draw_marks(&rv->l, TUI_BODY_TOP + 2, rows);
 }
 
 static void

@@ -430,7 +430,7 @@ site_items_put(int y, int rows, char *const *items, int n, int draw)
 
 /* The details of the site as "label: value" items (n of them). */
 static int
-site_items(const struct site *st, char **items)
+site_items(struct tui *t, const struct site *st, char **items)
 {
 	int	n = 0;
 
@@ -445,7 +445,10 @@ site_items(const struct site *st, char **items)
 		items[n++] = xasprintf("%s %s", _("Credit code:"),
 		    st->credit_code);
 	if (st->industry != NULL)
-		items[n++] = xasprintf("%s %s", _("Industry:"), st->industry);
+		items[n++] = xasprintf("%s %s", _("Industry:"),
+		    tui_choice_label(t, "industry", st->industry) != NULL ?
+		    tui_choice_label(t, "industry", st->industry) :
+		    words_industry(st->industry));
 	if (st->grade != NULL)
 		items[n++] = xasprintf("%s %s", _("Grade:"), st->grade);
 	return n;
@@ -456,7 +459,7 @@ site_items(const struct site *st, char **items)
  * the rest on at most SITE_ITEM_ROWS rows; head_rows gets the rows used.
  */
 static void
-site_draw_details(struct site_screen *s)
+site_draw_details(struct tui *t, struct site_screen *s)
 {
 	const struct site	*st = &s->site;
 	char			*items[SITE_ITEMS];
@@ -465,7 +468,7 @@ site_draw_details(struct site_screen *s)
 	x = 2 + draw_str(y, 2, COLS - 4, st->name, A_BOLD);
 	draw_printf(y, x + 2, COLS - x - 4, draw_attr(DRAW_DIM), "%s · %s",
 	    st->id, words_kind(st->kind));
-	n = site_items(st, items);
+	n = site_items(t, st, items);
 	s->head_rows = 1 + site_items_put(y + 1, SITE_ITEM_ROWS, items, n, 1);
 	for (i = 0; i < n; i++)
 		free(items[i]);
@@ -600,12 +603,13 @@ site_draw(struct tui *t, void *priv)
 	struct site_screen	*s = priv;
 	int			 rows, i, y;
 
-	site_draw_details(s);
+	site_draw_details(t, s);
 	rows = site_list_rows(s);
 	list_fix(&s->l, rows);
 	y = TUI_BODY_TOP + s->head_rows + 1;
 	for (i = 0; i < rows && s->l.top + i < s->nrows; i++)
 		site_draw_row(t, s, s->l.top + i, y + i);
+	list_draw_marks(&s->l, y, rows);
 }
 
 /* Enter on the selected row. */
@@ -678,7 +682,7 @@ static int
 site_key(struct tui *t, void *priv, const struct tui_key *k)
 {
 	struct site_screen	*s = priv;
-	int			 rc, dir;
+	int			 rc, dir, i;
 
 	if (TUI_IS(k, '\r') || TUI_IS(k, '\n') || k->code == KEY_ENTER) {
 		site_enter(t, s);
@@ -690,6 +694,17 @@ site_key(struct tui *t, void *priv, const struct tui_key *k)
 	}
 	if (TUI_IS(k, 'f')) {
 		site_follow_up(t, s);
+		return TUI_REDRAW;
+	}
+	if (TUI_IS(k, 'i') || k->code == KEY_RIGHT) {
+		/* A trained hand knows the form's note: the first question
+		 * at once, the note one key (p) back. */
+		if (site_selected(s, &i) == SITE_ROW_FORM)
+			flow_start_at(t, s->site.id, form_id(s->forms[i]),
+			    NULL, 1);
+		else
+			tui_msg(t, "%s", _("Choose a form to start at its "
+			    "first question (i)."));
 		return TUI_REDRAW;
 	}
 	dir = k->code == KEY_UP || k->code == KEY_PPAGE ||
@@ -705,6 +720,7 @@ site_key(struct tui *t, void *priv, const struct tui_key *k)
 
 static const struct tui_keyhelp site_keys[] = {
 	{ "Enter", N_("inspect / open the record") },
+	{ "i →", N_("skip the note") },
 	{ "f", N_("follow up") },
 	{ "a", N_("all forms / the kind's") },
 	{ "↑↓", N_("move") },

@@ -347,9 +347,10 @@ static void
 sites_draw_row(struct sites *s, int row, int y)
 {
 	const struct sites_row	*r;
+	const char *const	*k;
 	attr_t			 a;
 	char			*head;
-	int			 g, w = COLS - 2, kindw = 18, namew;
+	int			 g, w = COLS - 2, kindw = 4, namew;
 
 	if (sites_site_of(s, row, &g) < 0) {
 		head = xasprintf("%s (%d)", s->v[g].name != NULL ?
@@ -362,6 +363,12 @@ sites_draw_row(struct sites *s, int row, int y)
 	draw_fill(y, 1, w, a);
 	if ((r = sites_row_at(s, row)) == NULL)
 		return;
+	/* The kinds as wide as their words, the names the rest. */
+	for (k = site_kinds(); *k != NULL; k++)
+		if (draw_width(words_kind(*k)) > kindw)
+			kindw = draw_width(words_kind(*k));
+	if (kindw > 18)
+		kindw = 18;
 	namew = w - 3 - 15 - kindw - 1;
 	draw_str(y, 3, 14, r->id, a);
 	draw_str(y, 18, namew, r->name, a);
@@ -394,9 +401,13 @@ sites_draw(struct tui *t, void *priv)
 			draw_printf(y + 3, 3, COLS - 6, draw_attr(DRAW_DIM),
 			    _("No site matches \"%s\"."), text);
 		free(text);
-	} else if (s->searched)
+	} else if (s->searched) {
 		draw_printf(y + 1, 2, COLS - 4, draw_attr(DRAW_DIM),
 		    _("Sites: %d   villages: %d"), s->total, s->nv);
+		i = sites_site_of(s, s->l.sel, NULL);
+		list_draw_where(y + 1, i >= 0 ? i + 1 : 0, s->total);
+		list_draw_marks(&s->l, y + 2, rows);
+	}
 	lw = draw_str(y, 1, COLS / 3, label, A_BOLD);
 	edit_draw(&s->search, t, y, lw + 2, COLS - lw - 4, 1);
 }
@@ -469,6 +480,7 @@ static const struct tui_keyhelp sites_keys[] = {
 	{ "↑↓", N_("move") },
 	{ "abc", N_("type to search") },
 	{ "Esc", N_("clear the search / back") },
+	{ "PgUp PgDn", N_("a page up / down") },
 	{ NULL, NULL }
 };
 

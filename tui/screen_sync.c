@@ -42,8 +42,7 @@ struct sync {
 	int64_t	 attach_bytes;
 	int	 drafts_known;
 	int64_t	 drafts;
-	char	 last_time[24];		/* local, or "" never */
-	char	*last_result;		/* or NULL */
+	char	*last_result;		/* tui_last_sync(), or NULL */
 	char	*names[SYNC_REMOTES_MAX];	/* the remotes */
 	char	*urls[SYNC_REMOTES_MAX];
 	int	 wait_known[SYNC_REMOTES_MAX];
@@ -86,7 +85,6 @@ sync_load(struct tui *t, struct sync *s)
 {
 	struct key_public	 pk;
 	sqlite3			*db = t->dd->db;
-	char			*v = NULL;
 	int			 i;
 
 	s->device[0] = '\0';
@@ -108,13 +106,9 @@ sync_load(struct tui *t, struct sync *s)
 		tui_error(t, "%s", _("Cannot read the drafts"));
 	else
 		s->drafts_known = 1;
-	s->last_time[0] = '\0';
-	if (db_setting_get(db, "sync.last_time", &v) == 0 && v != NULL)
-		history_time(s->last_time, sizeof s->last_time, v);
-	free(v);
 	free(s->last_result);
 	s->last_result = NULL;
-	db_setting_get(db, "sync.last_result", &s->last_result);
+	s->last_result = tui_last_sync(t);
 	sync_free_remotes(s);
 	if (remote_each(db, sync_remote, s) != 0)
 		tui_error(t, "%s", _("Cannot read the remotes"));
@@ -330,11 +324,10 @@ sync_draw(struct tui *t, void *priv)
 	draw_str(y++, 1, COLS - 2, _("Last sync"), head);
 	if (y > last)
 		return;
-	if (s->last_time[0] == '\0')
+	if (s->last_result == NULL)
 		draw_str(y, x, cols, _("never"), A_NORMAL);
 	else
-		draw_printf(y, x, cols, A_NORMAL, "%s  %s", s->last_time,
-		    s->last_result != NULL ? s->last_result : "");
+		draw_str(y, x, cols, s->last_result, A_NORMAL);
 }
 
 /* Start a sync with the selected remote. */

@@ -53,14 +53,20 @@ struct flow_arg {
 	int64_t		 draft;		/* the draft to work on */
 	const char	*question;	/* start at this question, or NULL:
 					   where the draft was left */
+	int		 skip_notes;	/* no question given: start at the
+					   first one that is not a note */
 };
 
 /*
  * Start an inspection of site with form (following up the record follows,
- * or NULL): a new draft, saved at once, and the question flow on it.
+ * or NULL): a new draft, saved at once, and the question flow on it.  A
+ * follow-up starts with the answers of the record it follows.
  */
 int flow_start(struct tui *t, const char *site, const char *form,
     const char *follows);
+/* The same, at the first question past the form's notes (skip_notes). */
+int flow_start_at(struct tui *t, const char *site, const char *form,
+    const char *follows, int skip_notes);
 
 /* A file picked from the import folder goes to done() (path, or NULL). */
 struct files_arg {

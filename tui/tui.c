@@ -14,8 +14,11 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "core/answer.h"
 #include "core/error.h"
+#include "core/history.h"
 #include "core/key.h"
+#include "core/record.h"
 #include "core/roster.h"
 #include "core/util.h"
 #include "sync/autosync.h"
@@ -133,6 +136,53 @@ tui_form(struct tui *t, const char *id)
 			return t->forms[i];
 	}
 	return NULL;
+}
+
+const char *
+tui_choice_label(struct tui *t, const char *question, const char *value)
+{
+	const json_t	*q, *c;
+	size_t		 i, j;
+
+	if (value == NULL)
+		return NULL;
+	tui_form(t, "");
+	for (i = 0; i < t->nforms; i++) {
+		q = form_question(t->forms[i], question);
+		json_array_foreach(json_object_get(q, "choices"), j, c) {
+			if (json_is_string(json_object_get(c, "value")) &&
+			    strcmp(json_string_value(json_object_get(c,
+			    "value")), value) == 0)
+				return answer_choice(q, value, i18n_lang());
+		}
+	}
+	return NULL;
+}
+
+const char *
+tui_rule_text(struct tui *t, const char *rule)
+{
+	const json_t	*f;
+	const char	*text;
+	size_t		 i, j;
+
+	if (rule == NULL)
+		return "?";
+	tui_form(t, "");
+	for (i = 0; i < t->nforms; i++) {
+		json_array_foreach(json_object_get(form_doc(t->forms[i]),
+		    "findings"), j, f) {
+			if (!json_is_string(json_object_get(f, "id")) ||
+			    strcmp(json_string_value(json_object_get(f, "id")),
+			    rule) != 0)
+				continue;
+			text = record_text(json_object_get(f, "text"),
+			    i18n_lang());
+			if (text != NULL)
+				return text;
+		}
+	}
+	return rule;
 }
 
 static struct tui_frame *
@@ -443,6 +493,46 @@ done:
 		return 0;
 	snprintf(t->status, sizeof t->status, "%s", text);
 	return 1;
+}
+
+char *
+tui_last_sync(struct tui *t)
+{
+	char		 when[32], *time = NULL, *remote = NULL, *counts = NULL;
+	char		*err = NULL, *old = NULL, *out = NULL;
+	long long	 sent, received, verified, refused;
+
+	if (db_setting_get(t->dd->db, "sync.last_time", &time) != 0 ||
+	    time == NULL)
+		goto cleanup;
+	history_time(when, sizeof when, time);
+	db_setting_get(t->dd->db, "sync.last_remote", &remote);
+	db_setting_get(t->dd->db, "sync.last_counts", &counts);
+	db_setting_get(t->dd->db, "sync.last_error", &err);
+	if (remote != NULL && counts != NULL && sscanf(counts,
+	    "%lld %lld %lld %lld", &sent, &received, &verified,
+	    &refused) == 4 && refused > 0)
+		out = xasprintf(_("%s  with %s: %lld sent, %lld received, "
+		    "%lld refused"), when, remote, sent, received, refused);
+	else if (remote != NULL && counts != NULL && sscanf(counts,
+	    "%lld %lld %lld %lld", &sent, &received, &verified,
+	    &refused) == 4)
+		out = xasprintf(_("%s  with %s: %lld sent, %lld received"),
+		    when, remote, sent, received);
+	else if (remote != NULL && err != NULL && *err != '\0')
+		out = xasprintf(_("%s  failed with %s: %s"), when, remote, err);
+	else {
+		/* Written by a lantian that kept it only in English. */
+		db_setting_get(t->dd->db, "sync.last_result", &old);
+		out = xasprintf("%s  %s", when, old != NULL ? old : "");
+	}
+cleanup:
+	free(time);
+	free(remote);
+	free(counts);
+	free(err);
+	free(old);
+	return out;
 }
 
 /* Monotonic seconds: the idle lock must not move with the wall clock. */
@@ -784,15 +874,16 @@ tui_load_inspector(struct tui *t)
 		datadir_inspector(t->dd, &t->name, &t->badge);
 }
 
-/* On the demo data, say what the passphrase is. */
+/* On the demo data, say what the passphrase is and where the data is
+ * (the directory last: a long one is cut, never the passphrase). */
 static void
 tui_demo_hint(struct tui *t)
 {
 	char	*pass = NULL;
 
 	if (db_setting_get(t->dd->db, "demo", &pass) == 0 && pass != NULL)
-		tui_msg(t, _("Demo data of 下冶镇: press s to choose a site; "
-		    "the passphrase is \"%s\"."), pass);
+		tui_msg(t, _("Demo of 下冶镇: passphrase \"%s\"; data in %s"),
+		    pass, t->dd->path);
 	free(pass);
 }
 

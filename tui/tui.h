@@ -147,6 +147,12 @@ void tui_close_screen(struct tui *t, void *priv);
 int tui_has_screen(const struct tui *t, const struct tui_screen *s);
 /* Close screens down to the bottom one (home) and resume it. */
 void tui_home(struct tui *t);
+/*
+ * The last sync as the home and sync screens say it, in the language
+ * shown: its time, the remote, what was sent and received or why it
+ * failed.  NULL when there was none.  Caller frees.
+ */
+char *tui_last_sync(struct tui *t);
 
 /* Show a message (translated by the caller) on the message line. */
 void tui_msg(struct tui *t, const char *fmt, ...)
@@ -165,6 +171,16 @@ void tui_cursor(struct tui *t, int y, int x);
 
 /* The form of this id, or NULL (loaded once per run). */
 const struct form *tui_form(struct tui *t, const char *id);
+/*
+ * The label, in the language shown, of value as a choice of the question
+ * of that id in any form (the register's industry "printing" as the VOC
+ * form names it); NULL when no form has it.  Borrowed from the forms.
+ */
+const char *tui_choice_label(struct tui *t, const char *question,
+    const char *value);
+/* The text of the finding rule (its id) in the language shown, from the
+ * form that has it; the id itself when no form does. */
+const char *tui_rule_text(struct tui *t, const char *rule);
 
 /*
  * Modal prompts, pushed as screens.  done() gets the text typed (NULL when

@@ -25,6 +25,23 @@ static const struct words words_kinds[] = {
 	{ NULL, NULL, DRAW_NORMAL }
 };
 
+/*
+ * The industries the town's register writes (its "industry" column) that
+ * no form has as a choice: a form's label comes first (tui_choice_label).
+ */
+static const struct words words_industries[] = {
+	{ "retail", N_("Retail"), DRAW_NORMAL },
+	{ "catering", N_("Catering"), DRAW_NORMAL },
+	{ "building materials", N_("Building materials"), DRAW_NORMAL },
+	{ "heat supply", N_("Heat supply"), DRAW_NORMAL },
+	{ "printing", N_("Packaging printing"), DRAW_NORMAL },
+	{ "bricks and tiles", N_("Bricks and tiles"), DRAW_NORMAL },
+	{ "housing", N_("Housing"), DRAW_NORMAL },
+	{ "road works", N_("Road works"), DRAW_NORMAL },
+	{ "stone quarry", N_("Stone quarry"), DRAW_NORMAL },
+	{ NULL, NULL, DRAW_NORMAL }
+};
+
 static const struct words words_statuses[] = {
 	{ "verified", N_("verified"), DRAW_OK },
 	{ "signed", N_("signed"), DRAW_NORMAL },
@@ -159,4 +176,10 @@ const char *
 words_media(const char *mime)
 {
 	return words_find(words_media_types, mime, NULL);
+}
+
+const char *
+words_industry(const char *industry)
+{
+	return words_find(words_industries, industry, NULL);
 }

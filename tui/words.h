@@ -12,6 +12,8 @@
 
 /* "household" -> 居民户 / Household; an unknown kind as it is. */
 const char *words_kind(const char *kind);
+/* An industry code of the site register in words; unknown: as it is. */
+const char *words_industry(const char *industry);
 /* A record's status (core/trust.h); part (may be NULL) gets its look. */
 const char *words_status(const char *status, enum draw_part *part);
 /* A finding's severity: violation, warning, note. */

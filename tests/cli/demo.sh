@@ -92,6 +92,23 @@ is "every shipped checklist but VOC is used" \
     '["boiler", "coal-ban", "construction-dust", "dustfall", "fire-point", "mine", "restaurant-fume"]'
 ok "and it verifies" lt --data "$T/half" verify
 
+# The demo's evidence bundle: its report.html says the selection in the
+# report's language, never in English in a Chinese page.
+ok "export the demo's boiler site" lt --data "$D" export --site XY-E-001 \
+    --case 演示-001 --out "$T/case" --passphrase-file "$T/demo-pass"
+check "the Chinese report names the selection in Chinese" \
+    grep -q '<th>选取范围</th><td>站点 XY-E-001 的记录</td>' \
+    "$T/case/data/report.html"
+check "not in English" sh -c "! grep -q 'the records of' '$T/case/data/report.html'"
+check "bag-info.txt keeps it in English" \
+    grep -q '^Internal-Sender-Description: the records of site XY-E-001' \
+    "$T/case/bag-info.txt"
+ok "the English report" lt --data "$D" export --site XY-E-001 \
+    --case demo-001 --out "$T/case-en" --lang en --passphrase-file "$T/demo-pass"
+check "names it in English" \
+    grep -q '<th>Selection</th><td>the records of site XY-E-001</td>' \
+    "$T/case-en/data/report.html"
+
 fails 2 "lantian demo with an argument is a usage error" lt --data "$D" demo x
 err_has "its message starts with lantian:" "^lantian: demo"
 

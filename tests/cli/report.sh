@@ -148,10 +148,27 @@ ok "report monthly as text" "$LANTIAN" --data "$O" report monthly \
 out_has "the restaurants' line" \
     '^Restaurant fume purifiers \(task 7\): 2 of 5 restaurants inspected = 40\.0% \(target >= 20%: met\)$'
 out_has "the dust fall's line" \
-    '^Dust fall \(task 6\): average 7\.83 t/km2/month over 3 measurement\(s\) \(limit <= 8: met\)$'
+    '^Dust fall \(task 6\): average 7\.83 t/km2/month over 3 measurements \(limit <= 8: met\)$'
 out_has "the worst site first, flagged" '^   1\. C1  工地一  8\.50  above the limit$'
-out_has "the fire points" '^Fire points \(task 9\): 3, deductions 1100 yuan \(1 amount\(s\) for the town to decide\)$'
-out_has "an inspector" '^  张伟 XY-017  [0-9A-F]{16}  8 record\(s\), 4 site\(s\)$'
+out_has "the fire points" '^Fire points \(task 9\): 3, deductions 1100 yuan \(1 amount for the town to decide\)$'
+out_has "an inspector" '^  张伟 XY-017  [0-9A-F]{16}  8 records, 4 sites$'
+
+# The same report for a person who reads Chinese: every word in Chinese,
+# the counts without "(s)", the rules by their text.
+LANTIAN_LANG=zh ok "report monthly in Chinese" "$LANTIAN" --data "$O" report \
+    monthly --month 2030-01
+out_has "its title" '^2030-01 月度报表（'
+out_has "what it counts, in Chinese" '；统计范围：已验证的记录'
+out_has "the records" '^记录：[0-9]+ 条，检查员 [0-9]+ 名$'
+out_has "the dust fall" \
+    '^降尘（任务6）：平均 7\.83 吨/平方公里·月（3 次监测）（限值 ≤ 8：达标）$'
+out_has "the worst site, flagged" '^   1\. C1  工地一  8\.50  超过限值$'
+out_has "the fire points" \
+    '^火点（任务9）：3 个，扣款 1100 元（1 笔金额待镇里决定）$'
+out_has "an inspector" '^  张伟 XY-017  [0-9A-F]{16}  8 条记录，4 个点位$'
+check "no English word is left" sh -c "! grep -E -i \
+    'record|inspector|task|found|fire|dust|boiler|production|findings|none|met|grade|open|counted|season|yuan|measurement|verified' \
+    '$T/out'"
 
 ok "report monthly as CSV" "$LANTIAN" --data "$O" report monthly \
     --month 2030-01 --csv

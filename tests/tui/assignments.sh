@@ -41,7 +41,7 @@ tui_quit "q"
 
 lt_inspect "$D" XY-E-102 boiler "$GAS_BOILER"
 tui_start "$D" zh TZ=UTC LANTIAN_AUTOSYNC=0 LANTIAN_NOW=$LANTIAN_NOW
-wait_for "both inspected, in Chinese" "^    $(zh 'All %d site(s) inspected.' 2)$"
+wait_for "both inspected, in Chinese" "^    $(zh 'The %d site is inspected.' 2)$"
 tui_quit "q"
 
 # The office draws the month's households, then again with a reason.

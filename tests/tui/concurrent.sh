@@ -48,7 +48,7 @@ tui_start "$O" en LANTIAN_NOW=2030-03-03T08:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0
 wait_for "home" 'Drafts in progress'
 keys v
 wait_for "v: the review queue" 'Review: waiting for a decision'
-screen_has "three records" '^ 3 records$'
+screen_has "three records" '^ 3 records +1/3$'
 : >"$T/cron.sync"
 : >"$T/cron.sync.stderr"
 cron "$ROUNDS" &
@@ -79,7 +79,7 @@ keys Escape
 wait_for "home" 'Drafts in progress'
 keys v
 wait_for "the queue has the records cron brought" \
-    "^ $ROUNDS records\$"
+    "^ $ROUNDS records +1/$ROUNDS\$"
 screen_lacks "and no error" 'locked|busy|Cannot'
 tui_quit "the office's TUI quits with status 0"
 

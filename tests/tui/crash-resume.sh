@@ -24,7 +24,7 @@ restart() {
 	tui_start "$D" en LANTIAN_IMPORT_DIR="$T/camera"
 	wait_for "$1: home offers the draft" 'Drafts in progress \(1\)'
 	screen_has "by its site and form" \
-	    '^  老街烩面馆 +Restaurant cooking-fume inspecti… +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} *$'
+	    '^  老街烩面馆 +Restaurant cooking-fume inspection +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} *$'
 	keys Enter
 }
 

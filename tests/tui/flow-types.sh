@@ -48,8 +48,8 @@ wait_for "yes/no" '^  Yes or no'
 screen_has "2/10" '^  2/10'
 keys p
 wait_for "p: back to the note" 'A test form'
-keys n
-wait_for "n: forward" '^  Yes or no'
+keys Tab
+wait_for "Tab: forward (n is only ever No)" '^  Yes or no'
 keys Enter
 wait_for "a quick Enter on a fresh required yes/no answers nothing: it says so" \
     'An answer is required\.'
@@ -218,7 +218,7 @@ screen_has "Total above 50 (10 × 5.5)" 'Task 20 · violation: Total above 50'
 screen_has "its action and deadline (30 days)" '→ by 2026-04-01 · Reduce it'
 screen_has "the total shown" 'Total +55 kg'
 screen_has "the date" 'Date +2026-03-02'
-screen_has "the multi" 'Pick any +Y.Z'
+screen_has "the multi" 'Pick any +Y, Z'
 screen_has "the location" 'Location +35\.123456, 112\.654321'
 screen_has "the photo" 'Photo +chimney\.gif'
 screen_has "the unanswered one for C" 'Shown only for C +—'
@@ -278,7 +278,7 @@ keys C-n
 wait_for "Ctrl-N skips it: the photo" 'Photo of the loose coal'
 keys r
 wait_for "the review counts what is missing" \
-    '[0-9]+ answer\(s\) missing or to correct before signing'
+    '[0-9]+ answers missing or to correct before signing'
 screen_has "the amount says why" 'Amount of loose coal.*! An answer is required\.'
 keys s
 wait_for "s: not ready to sign" 'Not ready to sign: ".*" needs an answer'

@@ -35,12 +35,14 @@ wait_for "home" 'Lantian 蓝天 · Home'
 screen_has "24 wait to sync" 'Records waiting to sync: 24'
 keys h
 wait_for "h: the history, newest first" \
-    '^ 2026-01-24 08:00 +李秀英家 +Loose coal and clea… +1 \(open 1\) +signed *$'
+    '^ 2026-01-24 08:00 +李秀英家 +Loose coal and clean heating ?… +1 \(open 1\) +signed *$'
 screen_has "its columns" '^ When +Site +Form +Findings +Status *$'
 screen_has "a clean one: no findings" \
-    '^ 2026-01-23 08:00 +王建国家 +Loose coal and clea… +- +signed *$'
+    '^ 2026-01-23 08:00 +王建国家 +Loose coal and clean heating ?… +- +signed *$'
 screen_has "a screenful: down to the 5th" '^ 2026-01-05 08:00'
 screen_lacks "not the 4th" '2026-01-04'
+screen_has "↓ says older ones follow" '^ 2026-01-05 08:00 .*↓$'
+screen_lacks "nothing above the newest" '↑$'
 sel_is "the newest is selected" '^2026-01-24 08:00'
 keys Down Down Down Down Down Down Down Down Down Down Down Down Down Down \
     Down Down Down Down Down
@@ -63,6 +65,8 @@ sel_is "selected" '^2026-01-24 08:00'
 keys G
 wait_for "G (End): the oldest" '^ 2026-01-01 08:00'
 sel_is "selected" '^2026-01-01 08:00'
+screen_has "↑ says newer ones are above" '^ 2026-01-20 08:00 .*↑$'
+screen_lacks "nothing below the oldest" '↓$'
 keys Home
 wait_for "Home" '^ 2026-01-24 08:00'
 
@@ -102,7 +106,9 @@ keys Enter
 wait_for "the first question" 'Is the site in the coal-ban zone'
 keys y
 wait_for "the loose coal" 'Loose coal \(briquettes included\) found'
-keys 1 Enter
+screen_has "as found at the last visit: storage" '^   3  \[x\] Storage *$'
+screen_has "said so" '^  \(from the last visit\) *$'
+keys 3 1 Enter
 wait_for "none found: the questions about it are skipped" \
     'Has the site been switched to clean heating'
 keys y
@@ -131,7 +137,7 @@ keys Escape h
 wait_for "the history has it first" '^ When'
 sel_is "the follow-up, newest" '李秀英家 .* - +signed'
 screen_has "and the followed one now has none open" \
-    '^ 2026-01-24 08:00 +李秀英家 +Loose coal and clea… +1 +signed *$'
+    '^ 2026-01-24 08:00 +李秀英家 +Loose coal and clean heating ?… +1 +signed *$'
 keys Down Enter
 wait_for "the followed record" "Record $(echo "$NEWEST" | cut -c1-8)"
 keys Space

@@ -28,7 +28,7 @@ has_colour() {
 }
 
 tui_start "$D" en LANTIAN_NOW="$NOW" TZ=UTC
-wait_for "home: the demo's hint" 'press s to choose a site; the passphrase is "demo"'
+wait_for "home: the demo's hint, with where its data is" 'Demo of 下冶镇: passphrase "demo"; data in /'
 screen_has "this month's assignments" "This month's assignments"
 is "the demo office drew two enterprises for its month" \
     "$(sql "$D" "SELECT count(*) || ' ' || min(kind) FROM assignments")" \
@@ -108,7 +108,7 @@ wait_for "Esc: the sites" 'Search: XY-E-001'
 keys Escape Escape
 wait_for "home lists the draft" 'Drafts in progress \(1\)'
 screen_has "its site, form and when it changed" \
-    '^  济源市下冶建材有限公司（… +Boiler inspection \(look-back\) +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} *$'
+    '^  济源市下冶建材有限公司（演示） +Boiler inspection \(look-bac… +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} *$'
 keys y
 wait_for "sync counts it" 'Drafts not finished: 1'
 keys Escape
@@ -221,7 +221,8 @@ wait_for "nothing of this device waits now" \
     "Records of this device: all $NREC sent\."
 keys Escape
 wait_for "home: nothing waits" 'Records waiting to sync: 0'
-screen_has "the last sync is now" "Last sync: [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}  ok"
+screen_has "the last sync is now, in words" \
+    "Last sync: [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}  with usb: $NREC sent, 0 received *\$"
 tui_quit "q quits"
 
 # Control characters in a record's text never reach the terminal.

@@ -25,7 +25,7 @@ tui_start "$O" en LANTIAN_NOW=2030-03-03T08:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0
 wait_for "home" 'Drafts in progress'
 keys v
 wait_for "v: the review queue" 'Lantian 蓝天 · Review: waiting for a decision, oldest first'
-screen_has "three records" '^ 3 records$'
+screen_has "three records" '^ 3 records +1/3$'
 screen_has "the oldest first: the coal boiler" \
     '^   2030-03-02 08:00  下冶镇供热站 +张伟 +boiler'
 sel_is "it is selected" '2030-03-02 08:00'
@@ -50,9 +50,9 @@ wait_for "returned" "Record ${R1%"${R1#????????????}"} returned; the decision go
 screen_has "the view shows the question" '额定蒸发量多少？请补拍铭牌'
 screen_has "and the state" '^   returned$'
 keys Escape
-wait_for "Esc: the queue, two left" '^ 2 records$'
+wait_for "Esc: the queue, two left" '^ 2 records +1/2$'
 keys Space
-wait_for "Space marks one" '^ 2 records, 1 marked \(A accepts them\)$'
+wait_for "Space marks one" '^ 2 records, 1 marked \(A accepts them\) +2/2$'
 keys Space
 wait_for "and the other" '^ 2 records, 2 marked'
 keys A
@@ -103,7 +103,7 @@ setup "the office syncs" lt --data "$O" sync "$STICK"
 tui_start "$O" en LANTIAN_NOW=2030-03-05T08:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0
 wait_for "home" 'Drafts in progress'
 keys v
-wait_for "v: the queue" '^ 1 records$'
+wait_for "v: the queue" '^ 1 record +1/1$'
 screen_has "the record is back, answered" \
     '2030-03-02 08:00  下冶镇供热站 +张伟 +boiler +answered'
 keys Enter

@@ -95,7 +95,7 @@ keys Enter
 wait_for "Enter: the site" '^  王建国家（演示）  XY-H-001 · Household'
 screen_has "its details" 'Village: 下冶村   Address: 下冶村三组'
 screen_has "the forms for households" 'Inspect with \(forms for Household\)'
-screen_has "coal ban" '^    Loose coal and clean heating inspection  coal-ban v1'
+screen_has "coal ban" '^    Loose coal and clean heating inspection  coal-ban v2'
 screen_lacks "no boiler" 'boiler v1'
 screen_has "its history" 'History \(1 record\)'
 screen_has "its record: form, findings, status (the demo is its own office: verified)" \
@@ -108,7 +108,7 @@ keys a
 wait_for "a: all forms" 'Inspect with \(all forms\)'
 screen_has "those not for households are marked *" 'boiler v1  \*'
 screen_has "it says what * means" 'All forms: those marked \* are not made'
-screen_has "the household's own is not marked" 'coal-ban v1 *$'
+screen_has "the household's own is not marked" 'coal-ban v2 *$'
 keys a
 wait_for "a again: the kind's" 'Inspect with \(forms for Household\)'
 keys Down

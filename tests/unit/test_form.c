@@ -200,6 +200,8 @@ static void
 test_shipped_forms_load_and_pass_check(void **state)
 {
 	static const char *const ids[] = { "boiler", "coal-ban" };
+	/* coal-ban v2 takes the zone from the register ("default"). */
+	static const int versions[] = { 1, 2 };
 	static const char *const must[][6] = {
 		{ "fuel", "capacity_tph", "fgr_valve", "auto_monitoring",
 		  "low_nox", "nameplate_photo" },
@@ -218,7 +220,7 @@ test_shipped_forms_load_and_pass_check(void **state)
 		if (form_open(&f, ids[i], dirs) != 0)
 			fail_msg("%s: %s", ids[i], error_msg());
 		assert_string_equal(form_id(f), ids[i]);
-		assert_int_equal(form_version(f), 1);
+		assert_int_equal(form_version(f), versions[i]);
 		assert_string_equal(form_path(f), path);
 		assert_int_equal(util_read_file(path, FORM_MAX_FILE, &buf,
 		    &len), 0);
@@ -1264,6 +1266,78 @@ test_shipped_test_data_forms_behave_as_named(void **state)
 	free(dir);
 }
 
+/* A question's "default": an expression over the site register only. */
+static void
+test_default_from_the_site_register(void **state)
+{
+	static const char	 body[] = "{\"id\": \"d\", \"version\": 1, "
+	    "\"tasks\": [], \"title\": {\"zh\": \"z\", \"en\": \"e\"}, "
+	    "\"site_kinds\": [\"shop\"], \"questions\": ["
+	    "{\"id\": \"zone\", \"type\": \"yes_no\", \"default\": "
+	    "\"site.village = '下冶村'\", \"label\": {\"zh\": \"z\", "
+	    "\"en\": \"e\"}}, "
+	    "{\"id\": \"ind\", \"type\": \"choice\", \"default\": "
+	    "\"site.industry\", \"label\": {\"zh\": \"z\", \"en\": \"e\"}, "
+	    "\"choices\": [{\"value\": \"printing\", \"label\": {\"zh\": "
+	    "\"z\", \"en\": \"e\"}}]}, "
+	    "{\"id\": \"g\", \"type\": \"text\", \"default\": "
+	    "\"site.grade\", \"label\": {\"zh\": \"z\", \"en\": \"e\"}}, "
+	    "{\"id\": \"n\", \"type\": \"integer\", \"label\": {\"zh\": "
+	    "\"z\", \"en\": \"e\"}}]}";
+	static const char	 bad[] = "{\"id\": \"b\", \"version\": 1, "
+	    "\"tasks\": [], \"title\": {\"zh\": \"z\", \"en\": \"e\"}, "
+	    "\"site_kinds\": [\"shop\"], \"questions\": ["
+	    "{\"id\": \"a\", \"type\": \"text\", \"label\": {\"zh\": \"z\", "
+	    "\"en\": \"e\"}}, {\"id\": \"b\", \"type\": \"text\", "
+	    "\"default\": \"a || site.village\", \"label\": {\"zh\": \"z\", "
+	    "\"en\": \"e\"}}]}";
+	struct form_site	 in = { "S-1", "shop", "下冶村", "printing", "D" };
+	struct form_site	 out = { "S-2", "shop", "南岭村", "retail", NULL };
+	const char		*dirs[] = { th_forms_dir(), NULL };
+	struct form		*f;
+	json_t			*v;
+
+	(void)state;
+	assert_int_equal(form_load_buf(&f, "memory", body, sizeof body - 1),
+	    0);
+	assert_int_equal(form_default(f, "zone", &in, &v), 0);
+	assert_true(json_is_true(v));
+	json_decref(v);
+	assert_int_equal(form_default(f, "zone", &out, &v), 0);
+	assert_true(json_is_false(v));
+	json_decref(v);
+	assert_int_equal(form_default(f, "ind", &in, &v), 0);
+	assert_string_equal(json_string_value(v), "printing");
+	json_decref(v);
+	/* A value the question does not offer is no default. */
+	assert_int_equal(form_default(f, "ind", &out, &v), 0);
+	assert_null(v);
+	assert_int_equal(form_default(f, "g", &in, &v), 0);
+	assert_string_equal(json_string_value(v), "D");
+	json_decref(v);
+	assert_int_equal(form_default(f, "g", &out, &v), 0);
+	assert_null(v);
+	/* No "default", or no such question: none. */
+	assert_int_equal(form_default(f, "n", &in, &v), 0);
+	assert_null(v);
+	assert_int_equal(form_default(f, "nope", &in, &v), 0);
+	assert_null(v);
+	form_free(f);
+
+	/* The shipped forms: the zone from the village, VOC's industry. */
+	assert_int_equal(form_open(&f, "coal-ban", dirs), 0);
+	assert_int_equal(form_default(f, "in_ban_zone", &out, &v), 0);
+	assert_true(json_is_false(v));
+	json_decref(v);
+	form_free(f);
+
+	/* It sees the register and nothing else: not an answer. */
+	assert_int_equal(form_load_buf(&f, "bad", bad, sizeof bad - 1),
+	    LT_EFORM);
+	assert_non_null(strstr(error_msg(), "question b: default"));
+	assert_non_null(strstr(error_msg(), "no such column: a"));
+}
+
 int
 main(void)
 {
@@ -1291,6 +1365,7 @@ main(void)
 		T(test_form_list_one_per_id_first_dir_wins),
 		T(test_form_load_buf_keeps_name_and_bytes),
 		T(test_shipped_test_data_forms_behave_as_named),
+		T(test_default_from_the_site_register),
 #undef T
 	};
 
