@@ -244,7 +244,7 @@ tui_start "$D" en LANTIAN_AUTOSYNC=0 LANTIAN_NOW=$NOW
 wait_for "home" 'Drafts in progress \(5\)'
 screen_has "the last sync in English" \
     'Last sync: [0-9-]+ [0-9:]+  with usb: 11 sent, 0 received *$'
-keys Down Enter
+keys Down Down Enter
 wait_for "the boiler draft resumes" '^  Status *$'
 keys p
 wait_for "p: the capacity" '^  Rated capacity *$'

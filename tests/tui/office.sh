@@ -27,7 +27,7 @@ sel_is "that line is selected" "^Review: 3 records wait"
 keys v
 wait_for "v opens the queue" \
     'Lantian 蓝天 · Review: waiting for a decision, oldest first'
-screen_has "three records" '^ 3 records$'
+screen_has "three records" '^ 3 records +1/3$'
 
 # 13: R in the record view, then a in the queue.
 keys Enter
@@ -41,7 +41,7 @@ type_text 'the office 办公室 key'
 keys Enter
 wait_for "returned" 'Record [0-9a-f]{12} returned; the decision goes out with the next sync'
 keys Escape
-wait_for "Esc: the queue, two left" '^ 2 records$'
+wait_for "Esc: the queue, two left" '^ 2 records +1/2$'
 keys a
 wait_for "13: a accepts at once: the key from the record view is kept" \
     'Record [0-9a-f]{12} accepted; the decision goes out with the next sync'
@@ -82,7 +82,7 @@ tui_start "$O" en LANTIAN_NOW=2030-03-03T09:00:00Z TZ=UTC LANTIAN_AUTOSYNC=0 \
     LANTIAN_IDLE_LOCK=3
 wait_for "home" 'Drafts in progress'
 keys v
-wait_for "the queue" '^ 1 records$'
+wait_for "the queue" '^ 1 records? +1/1$'
 keys Enter
 wait_for "the record" 'Lantian 蓝天 · Record'
 keys A

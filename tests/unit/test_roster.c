@@ -341,7 +341,7 @@ test_refresh(void **state)
 {
 	struct fixture		*fx = *state;
 	struct key_secret	*other = key_generate();
-	struct record		 r[4], o, late, after;
+	struct record		 r[4], o, late, after;	/* after: refused */
 	int			 i, stored;
 
 	/* A lone device: its records are signed. */
@@ -382,8 +382,21 @@ test_refresh(void **state)
 	status_is(fx, &r[2], TRUST_REVOKED, TRUST_WHY_REVOKED);
 	status_is(fx, &r[3], TRUST_REVOKED, TRUST_WHY_REVOKED);
 	status_is(fx, &late, TRUST_REVOKED, TRUST_WHY_REVOKED);
-	record_at(fx, fx->sk, "2030-06-10T00:00:00Z", &after);
-	status_is(fx, &after, TRUST_REVOKED, TRUST_WHY_REVOKED);
+	/* Knowing its revocation, the device signs nothing more, on any
+	 * clock (issue 19). */
+	{
+		json_t	*fields = json_pack("{s:{s:s, s:s}}", "inspector",
+		    "name", "测试员", "badge", "T-001");
+
+		setenv("LANTIAN_NOW", "2030-01-20T00:00:00Z", 1);
+		assert_int_equal(db_begin(fx->dd->db), 0);
+		assert_int_equal(record_create(fx->dd->db, fx->sk, "site",
+		    fields, &after), LT_EINVAL);
+		assert_non_null(strstr(error_msg(), "was revoked by the office"));
+		db_rollback(fx->dd->db);
+		unsetenv("LANTIAN_NOW");
+		json_decref(fields);
+	}
 
 	/* What import found wrong stays as it is. */
 	sqlite3_stmt *st;
@@ -408,14 +421,13 @@ test_refresh(void **state)
 	assert_int_equal(roster_trust(fx->dd, &pk2, 1), 0);
 	assert_int_equal(th_int(fx->dd, "SELECT count(*) FROM roster"), 0);
 	status_is(fx, &r[2], TRUST_UNKNOWN_KEY, TRUST_WHY_NOT_ENROLLED);
-	status_is(fx, &after, TRUST_UNKNOWN_KEY, TRUST_WHY_NOT_ENROLLED);
+	status_is(fx, &late, TRUST_UNKNOWN_KEY, TRUST_WHY_NOT_ENROLLED);
 	key_secret_free(office2);
 
 	for (i = 0; i < 4; i++)
 		record_clear(&r[i]);
 	record_clear(&o);
 	record_clear(&late);
-	record_clear(&after);
 	key_secret_free(other);
 }
 
