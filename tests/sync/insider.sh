@@ -25,7 +25,10 @@ A1=$ID
 
 setup "the insider's key (minisign -G -W)" minisign -G -W \
     -p "$T/m.pub" -s "$T/m.key"
-KM=$(sed -n '1s/^untrusted comment: minisign public key //p' "$T/m.pub")
+# Its key id from the key itself (minisign's comment drops leading zeros).
+KM=$(python3 -c 'import base64, sys
+k = base64.b64decode(open(sys.argv[1]).read().split("\n")[1])
+print(k[2:10][::-1].hex().upper())' "$T/m.pub")
 setup "the office enrols it" "$LANTIAN" --data "$O" roster add "$T/m.pub" \
     --name 王五 --badge XY-099 --from 2020-01-01 --passphrase-file "$OFFPASS"
 
