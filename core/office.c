@@ -11,6 +11,7 @@
 #include "error.h"
 #include "form.h"
 #include "office.h"
+#include "snapshot.h"
 #include "review.h"
 #include "roster.h"
 #include "sig.h"
@@ -157,6 +158,9 @@ office_sign_doc(sqlite3 *db, const struct key_secret *sk, const char *path,
 	free(trusted);
 	rc = office_store(db, path, body, len, sig, sha, issued);
 	free(sig);
+	/* The office's whole state, signed again with what changed it. */
+	if (rc == 0 && snapshot_covers(path))
+		rc = snapshot_sign(db, sk);
 	if (rc == 0 && count != NULL)
 		(*count)++;
 	return rc;
@@ -226,6 +230,9 @@ office_publish(struct datadir *dd, const struct key_secret *sk, int *sites,
 		free(path);
 	}
 	form_list_free(list, n);
+	/* A store of before snapshots gets its first one at a publish. */
+	if (rc == 0)
+		rc = snapshot_sign(dd->db, sk);
 	if (rc == 0)
 		rc = db_commit(dd->db);
 	else

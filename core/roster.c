@@ -14,6 +14,7 @@
 #include "error.h"
 #include "roster.h"
 #include "sig.h"
+#include "snapshot.h"
 #include "trust.h"
 #include "util.h"
 
@@ -812,6 +813,8 @@ roster_issue(sqlite3 *db, const struct key_secret *sk, struct roster_entry *e)
 		    "stored", e->key_id);
 		goto fail;
 	}
+	if ((rc = snapshot_sign(db, sk)) != 0)
+		goto fail;
 	rc = db_commit(db);
 	goto cleanup;
 fail:

@@ -157,7 +157,7 @@ setup "init a device of another office" "$LANTIAN" --data "$DX" init \
     --name 王五 --badge XY-099 --passphrase-file "$PASSFILE" \
     --office-key "$OX/keys/office.pub"
 sync_ok "it syncs with the stick" "$DX" "$STICK"
-err_has "the other office's register is refused" "^lantian: sync: bad-office-file: refs/heads/office sites\.json: signature: made by key $(lt_keyid_of "$O/keys/office.pub"), not $(lt_keyid_of "$OX/keys/office.pub")$"
+err_has "the other office's state is refused whole" "^lantian: sync: bad-snapshot: refs/heads/office snapshot\.json: signature: made by key $(lt_keyid_of "$O/keys/office.pub"), not $(lt_keyid_of "$OX/keys/office.pub"): none of the branch is taken$"
 is "it takes no site" "$(nsites "$DX")" 0
 ok "its forms are lantian's own" "$LANTIAN" --data "$DX" forms list
 out_has "not the office's version" "^boiler +v1 "

@@ -108,12 +108,12 @@ if [ "$src" -eq 0 ]; then
 	is "A's records are verified at the office" "$(statuses "$O" "$KA")" \
 	    "1:verified 2:verified 3:verified"
 	is "and B's" "$(statuses "$O" "$KB")" "1:verified 2:verified"
-	is "the office branch is on the server: office key and roster" \
+	is "the office branch is on the server: office key, roster, its state" \
 	    "$(server_ls "$OFFICE_REPO" refs/heads/office)" \
 	    "$(printf '%s\n' office.pub "roster/$KA.json" \
 	    "roster/$KA.json.minisig" "roster/$KB.json" \
-	    "roster/$KB.json.minisig" | LC_ALL=C sort | tr '\n' ' ' |
-	    sed 's/ $//')"
+	    "roster/$KB.json.minisig" snapshot.json snapshot.json.minisig |
+	    LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 	ssh_unwind off
 elif [ "$src" -eq 77 ]; then
 	skip "the supervisor over ssh" "$SRV_WHY"
