@@ -11,6 +11,7 @@
 #include "record.h"
 #include "review.h"
 #include "sig.h"
+#include "snapshot.h"
 #include "util.h"
 
 static const char *const record_types[] = {
@@ -56,6 +57,9 @@ record_fill(struct record *out, json_t *doc, const char *body, size_t len)
 		out->form_version = json_integer_value(json_object_get(v,
 		    "version"));
 	}
+	v = json_object_get(doc, "office_head");
+	out->office_state = json_is_object(v) ? json_integer_value(
+	    json_object_get(v, "version")) : 0;
 	out->body = xstrndup(body, len);
 	out->len = len;
 }
@@ -94,6 +98,13 @@ record_check(const json_t *doc)
 	if (seq == 1 ? !json_is_null(v) :
 	    ((prev = json_string_value(v)) == NULL || !util_is_hex(prev, 64)))
 		return record_bad("bad prev");
+	v = json_object_get(doc, "office_head");
+	if (v != NULL && (!json_is_object(v) ||
+	    !json_is_integer(json_object_get(v, "version")) ||
+	    json_integer_value(json_object_get(v, "version")) < 1 ||
+	    (s = record_str(v, "sha256")) == NULL || strlen(s) != 64 ||
+	    !util_is_hex(s, 64)))
+		return record_bad("bad office_head");
 	created = record_str(doc, "created");
 	if (created == NULL || strlen(created) >= 32 ||
 	    util_parse_rfc3339(created, &t) != 0)
@@ -359,9 +370,10 @@ record_create(sqlite3 *db, const struct key_secret *sk, const char *type,
 	struct key_public	 pub;
 	char			 device[KEY_ID_HEX], prev[65], last[32];
 	char			 created[32], *body = NULL, *trusted;
+	char			 state_sha[65];
 	const char		*key;
 	json_t			*doc, *v;
-	int64_t			 seq;
+	int64_t			 seq, state;
 	int			 rc;
 
 	memset(out, 0, sizeof *out);
@@ -381,6 +393,15 @@ record_create(sqlite3 *db, const struct key_secret *sk, const char *type,
 	json_object_set_new(doc, "prev", seq == 0 ? json_null() :
 	    json_string(prev));
 	json_object_set_new(doc, "created", json_string(created));
+	/* The newest office state this device holds: a "not before" that
+	 * no clock can move, and what a revocation is judged by. */
+	if ((rc = snapshot_head(db, &state, state_sha)) != 0) {
+		json_decref(doc);
+		return rc;
+	}
+	if (state > 0)
+		json_object_set_new(doc, "office_head", json_pack("{s:I, s:s}",
+		    "version", (json_int_t)state, "sha256", state_sha));
 	json_object_foreach(fields, key, v)
 		json_object_set(doc, key, v);
 	body = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));

@@ -41,6 +41,9 @@ struct record {
 	char		*sig;			/* minisign signature file, or NULL */
 	char		*status;		/* from the store, or NULL */
 	json_t		*doc;			/* the parsed body */
+	int64_t		 office_state;		/* office_head's version: the
+						   office state its device held
+						   (0: none cited) */
 	/* Set by record_create(): the created time of the device's record
 	 * before, when this machine's clock stood before it ("" if not). */
 	char		 clock_behind[32];

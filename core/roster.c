@@ -95,7 +95,7 @@ roster_check(const json_t *doc, struct roster_entry *out)
 {
 	struct key_public	 pk;
 	const char		*s, *id, *pub, *name, *badge, *from, *issued;
-	const json_t		*v;
+	const json_t		*v, *state;
 	char			 hex[KEY_ID_HEX], *b64;
 	int			 same;
 
@@ -130,6 +130,11 @@ roster_check(const json_t *doc, struct roster_entry *out)
 		return roster_bad("bad revoked_at time");
 	if (!roster_time_ok(issued = roster_str(doc, "issued")))
 		return roster_bad("bad issued time");
+	state = json_object_get(doc, "state");
+	if (state != NULL && (!json_is_integer(state) ||
+	    json_integer_value(state) < 1))
+		return roster_bad("bad state");
+	out->state = state != NULL ? json_integer_value(state) : 0;
 
 	memcpy(out->key_id, id, KEY_ID_HEX);
 	out->pubkey = xstrdup(pub);
@@ -211,6 +216,8 @@ roster_sign(const struct key_secret *office, const struct roster_entry *fields,
 	json_object_set_new(doc, "revoked_at", fields->revoked_at[0] == '\0' ?
 	    json_null() : json_string(fields->revoked_at));
 	json_object_set_new(doc, "issued", json_string(fields->issued));
+	if (fields->state > 0)
+		json_object_set_new(doc, "state", json_integer(fields->state));
 	text = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	if (text == NULL)
@@ -803,8 +810,13 @@ roster_issue(sqlite3 *db, const struct key_secret *sk, struct roster_entry *e)
 
 	if ((rc = db_begin(db)) != 0)
 		return rc;
+	/* The entry enters the office state one above the one held: the
+	 * snapshot signed with it below (a changed listing). */
 	if ((rc = roster_admit(db, e, ROSTER_REDATE)) != 0 ||
-	    (rc = roster_next_issued(db, e->key_id, e->issued)) != 0 ||
+	    (rc = snapshot_held(db, &e->state)) != 0)
+		goto fail;
+	e->state++;
+	if ((rc = roster_next_issued(db, e->key_id, e->issued)) != 0 ||
 	    (rc = roster_sign(sk, e, &body, &len, &sig)) != 0 ||
 	    (rc = roster_accept(db, body, len, sig, &stored)) != 0)
 		goto fail;

@@ -27,6 +27,7 @@
 #define LANTIAN_ROSTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -45,6 +46,9 @@ struct roster_entry {
 	char	 valid_from[32];	/* UTC, RFC 3339 */
 	char	 revoked_at[32];	/* UTC, RFC 3339; "" when not revoked */
 	char	 issued[32];		/* when the office signed it */
+	int64_t	 state;			/* the office state (snapshot version)
+					   it is first part of; 0: unsaid
+					   (entries of before) */
 	char	*body;			/* the exact signed bytes, NUL added */
 	size_t	 len;			/* bytes in body */
 	char	*sig;			/* the minisign signature file */

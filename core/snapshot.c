@@ -163,6 +163,35 @@ snapshot_held(sqlite3 *db, int64_t *version)
 }
 
 int
+snapshot_head(sqlite3 *db, int64_t *version, char sha[65])
+{
+	sqlite3_stmt	*st;
+	struct snapshot	 s;
+	int		 rc;
+
+	*version = 0;
+	sha[0] = '\0';
+	if ((rc = db_cached(db, &st, "SELECT body, sha256 FROM office_docs "
+	    "WHERE path = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, SNAPSHOT_PATH);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (snapshot_parse(sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), &s) == 0) {
+			*version = s.version;
+			snprintf(sha, 65, "%s", sqlite3_column_text(st, 1));
+			snapshot_clear(&s);
+		}
+		error_clear();
+		rc = 0;
+	} else
+		rc = rc == SQLITE_DONE ? 0 : db_error(db, "office_docs");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
 snapshot_lists(const struct snapshot *s, const char *path, const char *sha)
 {
 	const char	*want = json_string_value(json_object_get(s->files,

@@ -60,6 +60,12 @@ void snapshot_clear(struct snapshot *s);
 
 /* The version of the snapshot the store holds; 0 when none. */
 int snapshot_held(sqlite3 *db, int64_t *version);
+/*
+ * The office state the store holds, as a record cites it (office_head):
+ * its version and the SHA-256 of snapshot.json; version 0 (and sha "")
+ * when it holds none.
+ */
+int snapshot_head(sqlite3 *db, int64_t *version, char sha[65]);
 
 /*
  * Does s list path with this SHA-256?  1 yes, 0 listed with another, -1

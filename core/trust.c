@@ -38,16 +38,18 @@ trust_ctx_load(sqlite3 *db, struct trust_ctx *ctx)
 /* The roster's valid_from and revoked_at ("" if none) of device. */
 static int
 trust_entry(sqlite3 *db, const char *device, int *found, char from[32],
-    char until[32])
+    char until[32], int64_t *rev_state)
 {
 	sqlite3_stmt	*st;
 	const char	*s;
 	int		 rc;
 
 	*found = 0;
+	*rev_state = 0;
 	from[0] = until[0] = '\0';
-	if ((rc = db_cached(db, &st, "SELECT valid_from, revoked_at FROM "
-	    "roster WHERE key_id = ?1")) != 0)
+	if ((rc = db_cached(db, &st, "SELECT valid_from, revoked_at, "
+	    "json_extract(CAST(body AS TEXT), '$.state') FROM roster WHERE "
+	    "key_id = ?1")) != 0)
 		return rc;
 	db_bind_text(st, 1, device);
 	rc = sqlite3_step(st);
@@ -56,6 +58,8 @@ trust_entry(sqlite3 *db, const char *device, int *found, char from[32],
 		snprintf(from, 32, "%s", sqlite3_column_text(st, 0));
 		s = (const char *)sqlite3_column_text(st, 1);
 		snprintf(until, 32, "%s", s != NULL ? s : "");
+		if (s != NULL)
+			*rev_state = sqlite3_column_int64(st, 2);
 		rc = 0;
 	} else
 		rc = rc == SQLITE_DONE ? 0 : db_error(db, "roster");
@@ -75,7 +79,8 @@ trust_key_load(sqlite3 *db, const char *device, struct trust_key *k)
 	k->anchor = ctx.anchor;
 	k->own = ctx.own != NULL && strcmp(ctx.own, device) == 0;
 	if (k->anchor)
-		rc = trust_entry(db, device, &k->enrolled, k->from, k->until);
+		rc = trust_entry(db, device, &k->enrolled, k->from, k->until,
+		    &k->rev_state);
 cleanup:
 	free(ctx.own);
 	return rc;
@@ -83,7 +88,7 @@ cleanup:
 
 void
 trust_key_status(const struct trust_key *k, const char *created,
-    const char **status, const char **why)
+    int64_t office_state, const char **status, const char **why)
 {
 	*why = NULL;
 	if (!k->anchor) {
@@ -98,21 +103,51 @@ trust_key_status(const struct trust_key *k, const char *created,
 	} else if (k->until[0] != '\0' && strcmp(created, k->until) >= 0) {
 		*status = TRUST_REVOKED;
 		*why = TRUST_WHY_REVOKED;
+	} else if (k->until[0] != '\0' && k->rev_state > 0 &&
+	    office_state >= k->rev_state) {
+		*status = TRUST_REVOKED;
+		*why = TRUST_WHY_KNEW_REVOKED;
 	} else
 		*status = TRUST_VERIFIED;
 }
 
 int
 trust_status(sqlite3 *db, const char *device, const char *created,
-    const char **status, const char **why)
+    int64_t office_state, const char **status, const char **why)
 {
 	struct trust_key	k;
 	int			rc;
 
 	if ((rc = trust_key_load(db, device, &k)) != 0)
 		return rc;
-	trust_key_status(&k, created, status, why);
+	trust_key_status(&k, created, office_state, status, why);
 	return 0;
+}
+
+/*
+ * The verified records of device that cite an office state at or above
+ * rev_state (the one that revokes its key) are revoked: their device
+ * knew, whatever their created says.  The range updates by created
+ * cannot see this; it is rare (a revoked key), so the device's verified
+ * records are read through the index for it.
+ */
+static int
+trust_knew_revoked(sqlite3 *db, const char *device, int64_t rev_state)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = db_cached(db, &st, "UPDATE records INDEXED BY records_status "
+	    "SET status = 'revoked', status_why = ?3 WHERE status = "
+	    "'verified' AND device = ?1 AND json_extract(CAST(body AS TEXT), "
+	    "'$.office_head.version') >= ?2")) != 0)
+		return rc;
+	db_bind_text(st, 1, device);
+	sqlite3_bind_int64(st, 2, rev_state);
+	db_bind_text(st, 3, TRUST_WHY_KNEW_REVOKED);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "records");
+	sqlite3_reset(st);
+	return rc;
 }
 
 /*
@@ -245,6 +280,7 @@ trust_refresh_device(sqlite3 *db, const struct trust_ctx *ctx,
     const char *device)
 {
 	char	from[32], until[32];
+	int64_t	rev_state;
 	int	rc, found;
 
 	if (!ctx->anchor) {
@@ -254,7 +290,8 @@ trust_refresh_device(sqlite3 *db, const struct trust_ctx *ctx,
 		return trust_set(db, device, "", TRUST_END, TRUST_UNKNOWN_KEY,
 		    TRUST_WHY_NO_OFFICE);
 	}
-	if ((rc = trust_entry(db, device, &found, from, until)) != 0)
+	if ((rc = trust_entry(db, device, &found, from, until,
+	    &rev_state)) != 0)
 		return rc;
 	if (!found)
 		return trust_set(db, device, "", TRUST_END, TRUST_UNKNOWN_KEY,
@@ -270,8 +307,10 @@ trust_refresh_device(sqlite3 *db, const struct trust_ctx *ctx,
 	if ((rc = trust_set(db, device, from, until, TRUST_VERIFIED,
 	    NULL)) != 0)
 		return rc;
-	return trust_set(db, device, strcmp(from, until) > 0 ? from : until,
-	    TRUST_END, TRUST_REVOKED, TRUST_WHY_REVOKED);
+	if ((rc = trust_set(db, device, strcmp(from, until) > 0 ? from : until,
+	    TRUST_END, TRUST_REVOKED, TRUST_WHY_REVOKED)) != 0)
+		return rc;
+	return rev_state > 0 ? trust_knew_revoked(db, device, rev_state) : 0;
 }
 
 /* Recompute the roster-derived status of stored records. */

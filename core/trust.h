@@ -38,6 +38,8 @@
 #ifndef LANTIAN_TRUST_H
 #define LANTIAN_TRUST_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #define TRUST_SIGNED		"signed"
@@ -54,6 +56,9 @@
 #define TRUST_WHY_NOT_ENROLLED	"the key is not on the office's roster"
 #define TRUST_WHY_NOT_YET	"made before the key's roster entry is valid"
 #define TRUST_WHY_REVOKED	"the key was revoked before this was made"
+#define TRUST_WHY_KNEW_REVOKED \
+	"made by a device that held its own revocation (it cites the office " \
+	"state that revokes its key), whatever its clock said"
 #define TRUST_WHY_NOT_ROSTER_KEY \
 	"not signed by the key of its roster entry (a key id names a key, " \
 	"it never proves one)"
@@ -68,7 +73,7 @@
  * constant or NULL (both static).
  */
 int trust_status(sqlite3 *db, const char *device, const char *created,
-    const char **status, const char **why);
+    int64_t office_state, const char **status, const char **why);
 
 /*
  * The same judgement for many records of one device: what the store says
@@ -82,11 +87,18 @@ struct trust_key {
 	int	enrolled;	/* the device has a roster entry */
 	char	from[32];	/* its valid_from */
 	char	until[32];	/* its revoked_at, or "" */
+	int64_t	rev_state;	/* the office state the revoking entry is
+				   first part of (0: unsaid) */
 };
 
 int trust_key_load(sqlite3 *db, const char *device, struct trust_key *k);
+/*
+ * office_state: the office state the record cites (its office_head's
+ * version, 0 when none): a record citing the state that revokes its key
+ * was made by a device that knew, and is revoked whatever its created.
+ */
 void trust_key_status(const struct trust_key *k, const char *created,
-    const char **status, const char **why);
+    int64_t office_state, const char **status, const char **why);
 
 /*
  * The whole public key of device's roster entry, as the office signed it:

@@ -267,10 +267,12 @@ import_fill_gap(sqlite3 *db, const char *device, int64_t seq,
 	const char	*status, *why;
 	sqlite3_stmt	*st;
 	char		 created[32], id[65];
+	int64_t		 state = 0;
 	int		 rc;
 
-	if ((rc = db_cached(db, &st, "SELECT id, created FROM records WHERE "
-	    "device = ?1 AND seq = ?2 AND prev = ?3 AND status = "
+	if ((rc = db_cached(db, &st, "SELECT id, created, "
+	    "json_extract(CAST(body AS TEXT), '$.office_head.version') FROM "
+	    "records WHERE device = ?1 AND seq = ?2 AND prev = ?3 AND status = "
 	    "'chain-gap'")) != 0)
 		return rc;
 	db_bind_text(st, 1, device);
@@ -281,11 +283,13 @@ import_fill_gap(sqlite3 *db, const char *device, int64_t seq,
 		snprintf(id, sizeof id, "%s", sqlite3_column_text(st, 0));
 		snprintf(created, sizeof created, "%s",
 		    sqlite3_column_text(st, 1));
+		state = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return 0;
-	if ((rc = trust_status(db, device, created, &status, &why)) != 0)
+	if ((rc = trust_status(db, device, created, state, &status,
+	    &why)) != 0)
 		return rc;
 	return record_set_status(db, id, status, why);
 }
@@ -393,6 +397,29 @@ import_dev_id_at(sqlite3 *db, const struct import_dev *dev,
 	return 0;
 }
 
+/* The office state the stored record id cites (0 when none, or none). */
+static int
+import_state_before(sqlite3 *db, const char *id, int64_t *state)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*state = 0;
+	if (id[0] == '\0')
+		return 0;
+	if ((rc = db_cached(db, &st, "SELECT json_extract(CAST(body AS TEXT), "
+	    "'$.office_head.version') FROM records WHERE id = ?1")) != 0)
+		return rc;
+	db_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*state = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(db,
+	    "records");
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* Store a prepared record with its verdict. */
 static int
 import_commit(struct import_ctx *c, struct import_dev *dev,
@@ -401,6 +428,7 @@ import_commit(struct import_ctx *c, struct import_dev *dev,
 	struct record	*r = &p->r;
 	const char	*status, *why;
 	char		 prev[65], why_buf[160];
+	int64_t		 before;
 	int		 rc;
 
 	if (r->seq <= dev->start && import_have(c->dd->db, r->id))
@@ -449,8 +477,21 @@ import_commit(struct import_ctx *c, struct import_dev *dev,
 	} else if (!p->sig_ok) {
 		status = TRUST_UNKNOWN_KEY;
 		why = TRUST_WHY_BRANCH_KEY;
+	} else if ((rc = import_state_before(c->dd->db, prev,
+	    &before)) != 0)
+		return rc;
+	else if (r->office_state < before) {
+		/* A device never unlearns: a later record citing an older
+		 * office state than the one before it comes from a store
+		 * put back or edited. */
+		status = TRUST_FORK;
+		snprintf(why_buf, sizeof why_buf, "cites office state %" PRId64
+		    ", older than the %" PRId64 " its record seq %" PRId64
+		    " cites", r->office_state, before, r->seq - 1);
+		why = why_buf;
 	} else
-		trust_key_status(&dev->trust, r->created, &status, &why);
+		trust_key_status(&dev->trust, r->created, r->office_state,
+		    &status, &why);
 	if ((rc = record_store(c->dd->db, r, status, why)) != 0)
 		return rc;
 	if (r->seq + 1 <= dev->start && (rc = import_fill_gap(c->dd->db,

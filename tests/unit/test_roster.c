@@ -140,8 +140,8 @@ status_is(struct fixture *fx, const struct record *r, const char *want,
 		assert_non_null(why);
 		assert_string_equal(why, want_why);
 	}
-	assert_int_equal(trust_status(fx->dd->db, r->device, r->created, &s,
-	    &w), 0);
+	assert_int_equal(trust_status(fx->dd->db, r->device, r->created,
+	    r->office_state, &s, &w), 0);
 	assert_string_equal(s, got);
 	if (w == NULL)
 		assert_null(why);
