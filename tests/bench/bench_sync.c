@@ -61,6 +61,7 @@
 #include "core/key.h"
 #include "core/record.h"
 #include "core/roster.h"
+#include "core/snapshot.h"
 #include "core/util.h"
 #include "tests/bench/benchutil.h"
 #include "tests/bench/scale.h"
@@ -834,7 +835,16 @@ bs_office_store(const char *dir, const char *stick, long n,
 	    roster_office_init(dd, BS_PASS, strlen(BS_PASS), office) != 0 ||
 	    roster_office_unlock(dd, BS_PASS, strlen(BS_PASS), &osk) != 0)
 		bs_die(dir);
+	/* One transaction and one snapshot for them all, as an office that
+	 * enrolled them over months would hold them (roster_issue signs
+	 * the office's whole state with each entry). */
+	if (db_begin(dd->db) != 0)
+		bs_die("begin");
 	for (i = 0; i < n; i++) {
+		char	*body, *sig;
+		size_t	 len;
+		int	 stored;
+
 		if ((k = key_generate()) == NULL)
 			bs_die("key");
 		key_secret_public(k, &pk);
@@ -844,12 +854,19 @@ bs_office_store(const char *dir, const char *stick, long n,
 		e.pubkey = key_public_base64(&pk);
 		e.name = xasprintf("检查员 %ld", i + 1);
 		e.badge = xasprintf("XY-%05ld", i + 1);
+		e.state = 1;
 		snprintf(e.valid_from, sizeof e.valid_from,
 		    "2020-01-01T00:00:00Z");
-		if (roster_issue(dd->db, osk, &e) != 0)
+		if (roster_next_issued(dd->db, e.key_id, e.issued) != 0 ||
+		    roster_sign(osk, &e, &body, &len, &sig) != 0 ||
+		    roster_accept(dd->db, body, len, sig, &stored) != 0)
 			bs_die("roster");
+		free(body);
+		free(sig);
 		roster_entry_clear(&e);
 	}
+	if (snapshot_sign(dd->db, osk) != 0 || db_commit(dd->db) != 0)
+		bs_die("snapshot");
 	key_secret_free(osk);
 	if (remote_create(stick) != 0 ||
 	    remote_add(dd->db, "stick", stick, NULL) != 0)
