@@ -153,12 +153,15 @@ sync_unlink_stale(const char *dir, const char *prefix, time_t age)
 }
 
 /*
- * The lock files of refs under dir (name.lock), removed: a sync killed
- * while it moved a ref leaves one, and git then refuses to move that ref
- * again, for ever.  Only a sync moves refs, and this one holds the lock.
+ * The lock files of refs under dir (name.lock) last changed before since
+ * (0: any), removed: a sync killed while it moved a ref leaves one, and
+ * git then refuses to move that ref again, for ever.  Only a sync moves
+ * refs, and this one holds the lock (the store's, or its own on a stick).
+ * Each one removed is said to c when c is not NULL.
  */
 static void
-sync_unlink_locks(const char *dir, int depth)
+sync_unlink_locks(struct sync_ctx *c, const char *dir, int depth,
+    time_t since)
 {
 	struct dirent	*e;
 	struct stat	 sb;
@@ -174,10 +177,15 @@ sync_unlink_locks(const char *dir, int depth)
 		p = xasprintf("%s/%s", dir, e->d_name);
 		len = strlen(e->d_name);
 		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-			sync_unlink_locks(p, depth + 1);
+			sync_unlink_locks(c, p, depth + 1, since);
 		else if (S_ISREG(sb.st_mode) && len > 5 &&
-		    strcmp(e->d_name + len - 5, ".lock") == 0)
-			unlink(p);
+		    strcmp(e->d_name + len - 5, ".lock") == 0 &&
+		    (since == 0 || sb.st_mtime < since) && unlink(p) == 0 &&
+		    c != NULL)
+			import_note(c->dd, c->r.name, NULL, p, "stale-lock",
+			    "a ref lock older than this sync, left by a sync "
+			    "that was cut off: removed", c->opts->log,
+			    c->opts->arg);
 		free(p);
 	}
 	closedir(d);
@@ -196,7 +204,7 @@ sync_clean(struct datadir *dd)
 	char	*dir;
 
 	dir = datadir_file(dd, "repo.git/refs");
-	sync_unlink_locks(dir, 0);
+	sync_unlink_locks(NULL, dir, 0, 0);
 	free(dir);
 	dir = datadir_file(dd, "repo.git/packed-refs.lock");
 	unlink(dir);
@@ -1108,45 +1116,6 @@ sync_path_there(const char *path)
 }
 
 /*
- * The ref lock files (*.lock under refs/, and packed-refs.lock) of the
- * stick's repository older than since, removed and said: a sync cut off
- * while it moved a ref (the stick pulled out) leaves one, and git then
- * refuses that ref for ever, as if another sync held it.  Called under
- * this sync's own lock on the stick, so none is another lantian's.
- */
-static void
-sync_stick_unlock_refs(struct sync_ctx *c, const char *dir, int depth,
-    time_t since)
-{
-	struct dirent	*e;
-	struct stat	 sb;
-	DIR		*d;
-	size_t		 len;
-	char		*p;
-
-	if (depth > 8 || (d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		p = xasprintf("%s/%s", dir, e->d_name);
-		len = strlen(e->d_name);
-		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-			sync_stick_unlock_refs(c, p, depth + 1, since);
-		else if (S_ISREG(sb.st_mode) && len > 5 &&
-		    strcmp(e->d_name + len - 5, ".lock") == 0 &&
-		    sb.st_mtime < since && unlink(p) == 0) {
-			import_note(c->dd, c->r.name, NULL, p, "stale-lock",
-			    "a ref lock older than this sync, left by a sync "
-			    "that was cut off: removed", c->opts->log,
-			    c->opts->arg);
-		}
-		free(p);
-	}
-	closedir(d);
-}
-
-/*
  * lantian's own lock on a stick for the length of a sync: an flock on
  * <repo>/lantian-sync.lock, taken without waiting (two stores of one
  * laptop syncing one stick take turns).  Under it, ref locks left by cut
@@ -1178,8 +1147,9 @@ sync_stick_lock(struct sync_ctx *c, int *fd)
 		    "this stick now", path);
 		goto cleanup;
 	}
+	/* A ref lock older than this sync was left by a sync cut off. */
 	refs = xasprintf("%s/refs", path);
-	sync_stick_unlock_refs(c, refs, 0, since);
+	sync_unlink_locks(c, refs, 0, since);
 	free(refs);
 	packed = xasprintf("%s/packed-refs.lock", path);
 	if (lstat(packed, &sb) == 0 && S_ISREG(sb.st_mode) &&

@@ -46,6 +46,24 @@ open(okey, 'w').write('untrusted comment: minisign secret key\n%s\n'
 EOF
 }
 
+# rebag DIR KEY: a bag's manifests, Payload-Oxum and tag manifest made
+# again over what DIR now holds, the tag manifest signed with the
+# minisign KEY: what anyone rewriting a bag does.
+rebag() {
+	(
+		cd "$1" &&
+		find data -type f | LC_ALL=C sort | xargs sha256sum \
+		    >manifest-sha256.txt &&
+		oxum=$(find data -type f | xargs cat | wc -c).$(find data \
+		    -type f | wc -l) &&
+		sed -i "s/^Payload-Oxum: .*/Payload-Oxum: $oxum/" bag-info.txt &&
+		sha256sum bagit.txt bag-info.txt manifest-sha256.txt \
+		    VERIFY.txt >tagmanifest-sha256.txt &&
+		minisign -S -s "$2" -m tagmanifest-sha256.txt \
+		    -t "lantian bundle case=K-1" >/dev/null 2>&1
+	)
+}
+
 O=$T/office
 IA=$T/inspector-a
 IF=$T/fresh
@@ -192,16 +210,8 @@ cp "$T/forged.pub" "$X/data/keys/$KA.pub"
 cp "$T/fexp.pub" "$X/data/keys/$KF.pub"
 sed -i "s/$A1/$SID/g" "$X/data/report.html" "$X/VERIFY.txt" \
     "$X/data/chain/$KA.txt" 2>/dev/null
-(
-	cd "$X" &&
-	find data -type f | LC_ALL=C sort | xargs sha256sum >manifest-sha256.txt &&
-	oxum=$(find data -type f | xargs cat | wc -c).$(find data -type f | wc -l) &&
-	sed -i "s/^Payload-Oxum: .*/Payload-Oxum: $oxum/" bag-info.txt &&
-	sha256sum bagit.txt bag-info.txt manifest-sha256.txt VERIFY.txt \
-	    >tagmanifest-sha256.txt &&
-	minisign -S -s "$T/fexp.key" -m tagmanifest-sha256.txt \
-	    -t "lantian bundle case=K-1" >/dev/null 2>&1
-) || fail "setup: the rewritten bag's manifests and signature"
+rebag "$X" "$T/fexp.key" ||
+    fail "setup: the rewritten bag's manifests and signature"
 ok "(sha256sum takes the rewritten manifests)" \
     sh -c "cd '$X' && sha256sum -c --quiet manifest-sha256.txt && sha256sum -c --quiet tagmanifest-sha256.txt"
 ok "(minisign takes the forged signatures with the bag's data/keys/)" \
@@ -219,17 +229,9 @@ check "and never says every check passed" \
     sh -c '! grep -q "every check passed" "$1"' sh "$T/out"
 # A bag signed by a key that is on no roster at all.
 cp -a "$T/bag" "$T/bag-y"
-(
-	cd "$T/bag-y" && echo '<p>rewritten</p>' >>data/report.html &&
-	cp "$T/mine2.pub" "data/keys/$(sed -n '1s/.* //p' "$T/mine2.pub").pub" &&
-	find data -type f | LC_ALL=C sort | xargs sha256sum >manifest-sha256.txt &&
-	oxum=$(find data -type f | xargs cat | wc -c).$(find data -type f | wc -l) &&
-	sed -i "s/^Payload-Oxum: .*/Payload-Oxum: $oxum/" bag-info.txt &&
-	sha256sum bagit.txt bag-info.txt manifest-sha256.txt VERIFY.txt \
-	    >tagmanifest-sha256.txt &&
-	minisign -S -s "$T/mine2.key" -m tagmanifest-sha256.txt \
-	    -t "lantian bundle case=K-1" >/dev/null 2>&1
-) || fail "setup: a bag re-signed by a throwaway key"
+echo '<p>rewritten</p>' >>"$T/bag-y/data/report.html"
+cp "$T/mine2.pub" "$T/bag-y/data/keys/$(sed -n '1s/.* //p' "$T/mine2.pub").pub"
+rebag "$T/bag-y" "$T/mine2.key" || fail "setup: a bag re-signed by a throwaway key"
 fails 1 "verify-bundle refuses a bag signed by a key on no roster" \
     lt verify-bundle "$T/bag-y" --office-key "$O/keys/office.pub"
 out_has "saying so" "which is not on the office-signed roster in the bag"
