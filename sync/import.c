@@ -41,6 +41,9 @@ struct import_file {
 	char	path[64];
 };
 
+/* import_office(): the branch's office state was refused whole (said). */
+#define IMPORT_STATE_REFUSED	1
+
 struct import_ctx {
 	struct datadir		*dd;
 	git_repository		*repo;
@@ -1398,12 +1401,12 @@ import_office(struct import_ctx *c, git_tree *old, git_tree *tip)
 	char			*path, *sbody = NULL, *ssig = NULL, *missing;
 	char			 issued[32];
 	size_t			 i, n, len, slen = 0;
-	int			 rc, held;
+	int			 rc, held, refused = 0;
 
 	if ((held = import_snapshot(c, &dir, tip, &snap, &sbody, &slen,
 	    &ssig, issued)) < 0 || held == 2) {
 		import_dir_clear(&dir);
-		return held == 2 ? 0 : held;
+		return held == 2 ? IMPORT_STATE_REFUSED : held;
 	}
 	if ((rc = import_diff(c, old, tip, &diff)) != 0)
 		goto done;
@@ -1449,6 +1452,7 @@ import_office(struct import_ctx *c, git_tree *old, git_tree *tip)
 		    "state of version %" PRId64 " lists %s, which is not here "
 		    "as listed: none of it is taken", snap.version, missing);
 		free(missing);
+		refused = 1;
 	} else if (rc == 1)
 		rc = snapshot_store(c->dd->db, sbody, slen, ssig, issued);
 	if (rc == 0)
@@ -1463,7 +1467,7 @@ done:
 	free(ssig);
 	import_dir_clear(&dir);
 	git_diff_free(diff);
-	return rc;
+	return rc == 0 && refused ? IMPORT_STATE_REFUSED : rc;
 }
 
 /* The commit imported last on ref, or NULL. */
@@ -1560,7 +1564,7 @@ import_branch(struct import_ctx *c, git_reference *ref, const char *own)
 	git_commit		*commit = NULL;
 	git_tree		*tree = NULL, *old = NULL;
 	char			 keyid[KEY_ID_HEX];
-	int			 rc;
+	int			 rc, refused = 0;
 
 	c->ref = git_reference_name(ref);
 	memset(c->kinds, 0, sizeof c->kinds);
@@ -1581,9 +1585,16 @@ import_branch(struct import_ctx *c, git_reference *ref, const char *own)
 		rc = import_attachments(c, old, tree);
 	else if (kind == LAYOUT_OFFICE)
 		rc = import_office(c, old, tree);
+	/* An office state refused whole is not imported: the next import
+	 * of the branch starts from the last state taken, not from it (else
+	 * what it held unchanged would never be read again). */
+	if (rc == IMPORT_STATE_REFUSED) {
+		refused = 1;
+		rc = 0;
+	}
 	if (rc == 0)
 		import_unlisted(c);
-	if (rc == 0)
+	if (rc == 0 && !refused)
 		rc = import_done(c, tip);
 	if (rc == 0)
 		rc = db_commit(c->dd->db);

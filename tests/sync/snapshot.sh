@@ -99,6 +99,19 @@ is "B's key is never un-revoked on it" \
 is "the refusals are in its sync log" "$(sqlite3 "$IF/lantian.db" \
     "SELECT count(*) FROM sync_log WHERE kind IN ('not-in-snapshot', 'incomplete')")" 2
 
+# The stick's branch set right again (the genuine state's tree on top):
+# the fresh device takes it whole, although most of its files did not
+# change since the state it refused (that one was never taken, so the
+# next import starts from before it).
+commit_tree "$($G rev-parse "$NEW_TIP^{tree}")" "set right" ||
+    fail "setup: the genuine state on top again"
+sync_ok "the fresh device syncs again" "$IF" stick
+check "it no longer says the state is incomplete" \
+    sh -c '! grep -q "incomplete:" "$1"' sh "$T/err"
+is "it takes the whole state: B revoked" \
+    "$(lt --data "$IF" roster list --json | json '[e["revoked_at"] for e in d if e["key_id"] == a[0]]' "$KB")" \
+    '["2030-02-01T00:00:00Z"]'
+
 #### Rollback: the whole older state on top of the branch
 
 commit_tree "$($G rev-parse "$OLD_TIP^{tree}")" "the state of before" ||
